@@ -1,0 +1,3 @@
+from svcstats.cli import main
+
+main()

@@ -1,0 +1,112 @@
+"""The configuration file: `svcstats.toml`, validated with pydantic; unknown keys are errors."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from svcstats.errors import UsageError
+from svcstats.schema import TABLES
+
+CONFIG_ENV = "SVCSTATS_CONFIG"
+CONFIG_NAME = "svcstats.toml"
+SourceFormat = Literal["auto", "generic", "hubspot"]
+
+
+def check_time_zone(name: str) -> str:
+    """Return `name` if it is a known IANA time zone, else raise a usage error."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"unknown time zone {name!r}", "use an IANA name such as Europe/Oslo, America/New_York or UTC"
+        ) from None
+    return name
+
+
+class TableConfig(BaseModel):
+    """Where one table's export is and how its columns map onto the neutral names."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str | None = None
+    columns: dict[str, str] = {}
+
+
+class Config(BaseModel):
+    """Everything `svcstats.toml` may set; command-line flags win over it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    data: Path | None = None
+    source_format: SourceFormat = "auto"
+    source_tz: str | None = None
+    tz: str | None = None
+    datetime_formats: list[str] = []
+    tables: dict[str, TableConfig] = {}
+
+    @field_validator("source_tz", "tz")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return check_time_zone(value)
+        except UsageError as exc:
+            raise ValueError(exc.one_line()) from None
+
+    @field_validator("tables")
+    @classmethod
+    def _known_tables(cls, value: dict[str, TableConfig]) -> dict[str, TableConfig]:
+        unknown = sorted(set(value) - set(TABLES))
+        if unknown:
+            raise ValueError(f"unknown table {unknown[0]!r} (tables: {', '.join(TABLES)})")
+        return value
+
+
+def find_config_file(explicit: Path | None) -> Path | None:
+    """The config file in force: --config, else $SVCSTATS_CONFIG, else ./svcstats.toml if present."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    local = Path.cwd() / CONFIG_NAME
+    return local if local.is_file() else None
+
+
+def load_config(explicit: Path | None = None) -> tuple[Config, Path | None]:
+    """Read and validate the config file in force; no file gives the defaults."""
+    path = find_config_file(explicit)
+    if path is None:
+        return Config(), None
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"config file {path} not found", f"check --config or ${CONFIG_ENV}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read config file {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise UsageError(f"{path}: {_first_problem(exc)}", "see the Configuration section of the README") from None
+    if config.data is not None and not config.data.is_absolute():
+        config.data = path.parent / config.data
+    return config, path
+
+
+def _first_problem(exc: ValidationError) -> str:
+    """One line naming the offending key and what is wrong with it."""
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"unknown key {key!r}"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{key}: {message}"

@@ -1,0 +1,276 @@
+"""A dataset folder: each neutral table loaded on demand, typed, in UTC, with bad values counted.
+
+`Dataset.load(table, columns)` returns a LazyFrame in the neutral schema holding the table's
+required columns plus the ones asked for. Only those columns are read. Rows holding a value
+that cannot be parsed are left out, and a check counting them (with an example) is added to
+`Dataset.checks`, to be collected with the report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from svcstats.config import Config
+from svcstats.errors import DataError, UsageError
+from svcstats.findings import Check, Finding
+from svcstats.loaders import hubspot
+from svcstats.loaders.files import TableFiles, locate, scan
+from svcstats.loaders.parse import (
+    TimestampFormats,
+    detect_timestamp_formats,
+    naive_timestamps_error,
+    neutral_dtype,
+    text_expr,
+    timestamp_from_text,
+    typed_expr,
+    typed_timestamp,
+)
+from svcstats.schema import TABLES, Kind
+
+SAMPLE_ROWS = 2000  # rows read up front to choose each timestamp column's formats
+NEVER_BAD = (Kind.ID, Kind.TEXT, Kind.SOURCE)  # kinds where any text is a valid value
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as exported, with its columns renamed to neutral names where they map onto one."""
+
+    frame: pl.LazyFrame
+    label: str  # how messages name the source, e.g. "tickets.csv"
+    source_format: str  # "generic" or "hubspot"
+    line_offset: int | None  # data row i is on file line i + offset (single CSV files only)
+
+    @property
+    def schema(self) -> pl.Schema:
+        """Column names and types as exported (after renaming)."""
+        return self.frame.collect_schema()
+
+
+def normalise_name(header: str) -> str:
+    """A header as a neutral-style name: "Created At" and "created-at" both give created_at."""
+    return re.sub(r"[\s\-]+", "_", header.replace("\ufeff", "").strip()).casefold()
+
+
+class Dataset:
+    """The tables of one export folder, loaded lazily into the neutral schema."""
+
+    def __init__(self, root: Path, config: Config | None = None, *, source_format: str = "auto", source_tz: str | None = None) -> None:
+        if not root.is_dir():
+            raise DataError(f"data folder {root} not found", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
+        self.root = root
+        self.config = config or Config()
+        self.source_format = source_format
+        self.source_tz = source_tz
+        self.checks: list[Check] = []
+        self._raw: dict[str, RawTable | None] = {}
+
+    def has(self, table: str) -> bool:
+        """True when the folder holds `table` (or it can be derived, like HubSpot stage history)."""
+        return self._raw_table(table) is not None
+
+    def columns(self, table: str) -> list[str]:
+        """Every column `load` can give for `table`: neutral ones first, then exported extras."""
+        raw = self._require(table)
+        known = TABLES[table].columns
+        present = raw.schema.names()
+        return [*[c for c in known if c in present], *[c for c in present if c not in known]]
+
+    def label(self, table: str) -> str:
+        """How messages name the table's source."""
+        return self._require(table).label
+
+    def load(self, table: str, columns: Iterable[str] = ()) -> pl.LazyFrame:
+        """The table in the neutral schema: required columns plus `columns` (optional neutral
+        columns absent from the export come as nulls; other names must exist in the export)."""
+        raw = self._require(table)
+        spec = TABLES[table]
+        present = raw.schema
+        missing = [c for c in spec.required if c not in present]
+        if missing:
+            raise self._missing_column_error(table, raw, missing[0])
+        wanted = list(dict.fromkeys([*spec.required, *columns]))
+        unknown = [c for c in wanted if c not in present and c not in spec.columns]
+        if unknown:
+            raise UsageError(f"{raw.label} has no column {unknown[0]!r}", f"its columns are: {_list(self.columns(table))}")
+        formats = self._timestamp_formats(raw, [c for c in wanted if c in present and spec.columns.get(c) is Kind.TIMESTAMP])
+        parsed: dict[str, pl.Expr] = {}
+        fallible: list[str] = []
+        for name in wanted:
+            kind = spec.columns.get(name)
+            if name not in present:
+                parsed[name] = pl.lit(None, dtype=neutral_dtype(kind or Kind.TEXT))
+                continue
+            if kind is None:
+                parsed[name] = pl.col(name)
+                continue
+            parsed[name] = self._parse(pl.col(name), kind, present[name], formats.get(name), f"{raw.label}: {name}")
+            if kind not in NEVER_BAD:
+                fallible.append(name)
+        if not fallible:
+            return raw.frame.select(**parsed)
+        staged = raw.frame.select(**{f"raw:{n}": pl.col(n) for n in fallible}, **parsed)
+        bad = {n: _present(pl.col(f"raw:{n}"), present[n]) & pl.col(n).is_null() for n in fallible}
+        self.checks.append(_bad_values_check(staged, bad, raw, spec.columns))
+        return staged.filter(~pl.any_horizontal(bad.values())).select(wanted)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _require(self, table: str) -> RawTable:
+        raw = self._raw_table(table)
+        if raw is None:
+            names = ", ".join(f"{table}{s}" for s in (".csv", ".parquet", ".ndjson", ".xlsx"))
+            raise DataError(
+                f"table {table!r} not found in {self.root}",
+                f"add {names} or a {table}/ folder of such files, or set tables.{table}.path in svcstats.toml",
+            )
+        return raw
+
+    def _raw_table(self, table: str) -> RawTable | None:
+        if table not in self._raw:
+            self._raw[table] = self._open(table)
+        return self._raw[table]
+
+    def _open(self, table: str) -> RawTable | None:
+        table_config = self.config.tables.get(table)
+        files = locate(self.root, table, table_config.path if table_config else None)
+        if files is None:
+            return self._derived(table)
+        frame = scan(files)
+        headers = frame.collect_schema().names()
+        source_format = self._format_of(table, headers)
+        mapping = self._column_map(table, headers, source_format)
+        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files))
+
+    def _derived(self, table: str) -> RawTable | None:
+        """Stage history taken from a HubSpot ticket export's stage columns, when no file has it."""
+        if table != "stage_history":
+            return None
+        tickets = self._raw_table("tickets")
+        if tickets is None or tickets.source_format != "hubspot" or "ticket_id" not in tickets.schema:
+            return None
+        stages = hubspot.stage_columns(tickets.schema.names())
+        if not stages:
+            return None
+        return RawTable(hubspot.stage_history(tickets.frame, "ticket_id", stages), f"{tickets.label} (stage columns)", "hubspot", None)
+
+    def _format_of(self, table: str, headers: list[str]) -> str:
+        if table != "tickets":
+            return "generic"
+        if self.source_format == "auto":
+            return "hubspot" if hubspot.looks_like_hubspot(headers) else "generic"
+        return self.source_format
+
+    def _column_map(self, table: str, headers: list[str], source_format: str) -> dict[str, str]:
+        """Export header -> neutral name: config mappings first, then the format's preset,
+        then headers that already are neutral names up to case and spacing."""
+        configured = self.config.tables[table].columns if table in self.config.tables else {}
+        by_norm = {normalise_name(k): v for k, v in configured.items()}
+        mapping: dict[str, str] = {}
+        for header in headers:
+            target = configured.get(header) or by_norm.get(normalise_name(header))
+            if target:
+                mapping[header] = target
+        if source_format == "hubspot" and table == "tickets":
+            for header, target in hubspot.ticket_column_map(headers).items():
+                mapping.setdefault(header, target)
+        known = TABLES[table].columns
+        for header in headers:
+            name = normalise_name(header)
+            if header not in mapping and name in known:
+                mapping[header] = name
+        # One export column per neutral name: the first mapping wins; a column whose target is
+        # taken (by another mapping or by an unmapped header of that name) keeps its header.
+        renames: dict[str, str] = {}
+        for header, target in mapping.items():
+            if target != header and target not in renames.values() and target not in headers:
+                renames[header] = target
+        return renames
+
+    def _timestamp_formats(self, raw: RawTable, names: list[str]) -> dict[str, TimestampFormats]:
+        """Formats for each text timestamp column, chosen from a sample of the first rows."""
+        text_columns = [n for n in names if raw.schema[n] == pl.String]
+        if not text_columns:
+            return {}
+        try:
+            sample = raw.frame.select(text_columns).head(SAMPLE_ROWS).collect()
+        except pl.exceptions.PolarsError as exc:
+            raise DataError(f"{raw.label}: cannot read: {str(exc).splitlines()[0]}") from exc
+        formats = {}
+        for name in text_columns:
+            values = [v for v in sample[name].to_list() if v is not None and v.strip()]
+            chosen = detect_timestamp_formats(values, self.config.datetime_formats)
+            if values and not chosen.aware and not chosen.naive:
+                raise DataError(
+                    f"{raw.label}: {name} values such as {values[0]!r} are not a date-time svcstats can read",
+                    "use ISO 8601 (2026-05-03T14:07:31Z or 2026-05-03 14:07) or add a strftime format to "
+                    "datetime_formats in svcstats.toml",
+                )
+            if chosen.naive and self.source_tz is None:
+                raise naive_timestamps_error(f"{raw.label}: {name}", repr(values[0]) if values else "(empty)")
+            formats[name] = chosen
+        return formats
+
+    def _parse(self, column: pl.Expr, kind: Kind, dtype: pl.DataType, formats: TimestampFormats | None, where: str) -> pl.Expr:
+        if kind is Kind.TIMESTAMP:
+            if dtype == pl.String:
+                assert formats is not None
+                return timestamp_from_text(column, formats, self.source_tz)
+            if dtype == pl.Null:
+                return pl.lit(None, dtype=neutral_dtype(kind))
+            return typed_timestamp(column, dtype, self.source_tz, where)
+        if dtype == pl.String:
+            return text_expr(column, kind)
+        return typed_expr(column, kind, dtype)
+
+    def _missing_column_error(self, table: str, raw: RawTable, column: str) -> DataError:
+        hint = f"name a column {column}, or map yours onto it under [tables.{table}.columns] in svcstats.toml"
+        if table == "tickets" and raw.source_format == "generic":
+            hint += " (for a HubSpot export, --source-format hubspot)"
+        return DataError(f"{raw.label}: required column {column!r} not found (columns: {_list(raw.schema.names())})", hint)
+
+
+def _list(names: list[str], limit: int = 12) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
+
+
+def _line_offset(files: TableFiles) -> int | None:
+    return 2 if files.kind == "csv" and len(files.paths) == 1 else None
+
+
+def _present(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """True where the export holds a value (not null, not blank text)."""
+    if dtype == pl.String:
+        return raw.is_not_null() & (raw.str.strip_chars() != "")
+    return raw.is_not_null()
+
+
+def _bad_values_check(staged: pl.LazyFrame, bad: dict[str, pl.Expr], raw: RawTable, kinds: dict[str, Kind]) -> Check:
+    """Count, per column, the values that could not be parsed, with the first one as an example."""
+    indexed = staged.with_row_index("row")
+    stats = []
+    for name, is_bad in bad.items():
+        stats += [
+            is_bad.sum().alias(f"{name}:n"),
+            pl.col(f"raw:{name}").cast(pl.String).filter(is_bad).first().alias(f"{name}:example"),
+            pl.col("row").filter(is_bad).first().alias(f"{name}:row"),
+        ]
+
+    def read(result: pl.DataFrame) -> list[Finding]:
+        found = []
+        for name in bad:
+            count = int(result[f"{name}:n"][0] or 0)
+            if not count:
+                continue
+            row = result[f"{name}:row"][0]
+            place = f"line {row + raw.line_offset}" if raw.line_offset is not None else f"row {row + 1}"
+            what = f"{name} is not a valid {kinds[name].value}"
+            found.append(Finding(raw.label, what, count, "warning", f"{result[f'{name}:example'][0]!r} on {place}"))
+        return found
+
+    return Check(indexed.select(stats), read)

@@ -1,0 +1,138 @@
+"""Find a table's export files in a dataset folder and scan them, untyped, into a LazyFrame.
+
+A table is one file (`tickets.csv`, `.csv.gz`, `.parquet`, `.ndjson`, `.jsonl`, `.xlsx`) or a
+folder of such files (`tickets/*.csv`, `messages/month=2026-01/*.parquet`, hive partitions
+honoured). CSV is read with every column as text; parsing happens in `parse`.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from svcstats.errors import DataError
+
+# Preference order when a folder holds several files for one table.
+SUFFIXES = {".parquet": "parquet", ".csv": "csv", ".csv.gz": "csv", ".tsv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson", ".xlsx": "xlsx"}
+
+
+@dataclass(frozen=True)
+class TableFiles:
+    """The files holding one table, all of one kind."""
+
+    table: str
+    paths: tuple[Path, ...]
+    kind: str  # csv, parquet, ndjson, xlsx
+    label: str  # how messages name it: "tickets.csv" or "messages/ (12 parquet files)"
+    hive_root: Path | None = None
+
+    @property
+    def text_only(self) -> bool:
+        """True when every value arrives as text and must be parsed."""
+        return self.kind == "csv"
+
+
+def kind_of(path: Path) -> str | None:
+    """The file kind from its name, or None for files svcstats does not read."""
+    name = path.name.lower()
+    for suffix, kind in SUFFIXES.items():
+        if name.endswith(suffix):
+            return kind
+    return None
+
+
+def locate(data_dir: Path, table: str, override: str | None = None) -> TableFiles | None:
+    """The files of `table` in `data_dir` (or at the configured `override` path/glob); None if absent."""
+    if override is not None:
+        target = Path(override) if Path(override).is_absolute() else data_dir / override
+        if target.is_dir():
+            return _from_folder(table, target)
+        paths = sorted(Path(p) for p in glob.glob(str(target), recursive=True))
+        if not paths:
+            raise DataError(f"tables.{table}.path {override!r} matches no file in {data_dir}", "fix the path in svcstats.toml")
+        return _from_paths(table, paths, target.name)
+    for suffix in SUFFIXES:
+        candidate = data_dir / f"{table}{suffix}"
+        if candidate.is_file():
+            return _from_paths(table, [candidate], candidate.name)
+    folder = data_dir / table
+    if folder.is_dir():
+        return _from_folder(table, folder)
+    return None
+
+
+def _from_folder(table: str, folder: Path) -> TableFiles:
+    paths = sorted(p for p in folder.rglob("*") if p.is_file() and kind_of(p) and not p.name.startswith("."))
+    if not paths:
+        raise DataError(f"{folder} holds no csv, parquet, ndjson or xlsx files for table {table}")
+    kinds = {kind_of(p) for p in paths}
+    if len(kinds) > 1:
+        raise DataError(f"{folder} mixes file kinds ({', '.join(sorted(k for k in kinds if k))})", "keep one kind per table folder")
+    kind = kinds.pop() or ""
+    hive = folder if any("=" in part for p in paths for part in p.relative_to(folder).parts[:-1]) else None
+    return TableFiles(table, tuple(paths), kind, f"{folder.name}/ ({len(paths)} {kind} files)", hive)
+
+
+def _from_paths(table: str, paths: list[Path], label: str) -> TableFiles:
+    kinds = {kind_of(p) for p in paths}
+    if len(kinds) != 1 or None in kinds:
+        raise DataError(f"{label}: cannot read {', '.join(p.name for p in paths[:3])}", f"use one of {', '.join(SUFFIXES)}")
+    return TableFiles(table, tuple(paths), kinds.pop() or "", label if len(paths) == 1 else f"{label} ({len(paths)} files)")
+
+
+def scan(files: TableFiles) -> pl.LazyFrame:
+    """The table's rows as exported: every column as text for CSV, as typed in the file otherwise."""
+    try:
+        if files.kind == "csv":
+            return _scan_csv(files)
+        if files.kind == "parquet":
+            source = files.hive_root if files.hive_root is not None else list(files.paths)
+            return pl.scan_parquet(source, hive_partitioning=files.hive_root is not None, missing_columns="insert", extra_columns="ignore")
+        if files.kind == "ndjson":
+            return pl.scan_ndjson(list(files.paths), infer_schema_length=10_000)
+        return _read_xlsx(files)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise DataError(f"{files.label}: cannot read: {first_line(exc)}") from exc
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (Polars adds plans and hints below it)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _scan_csv(files: TableFiles) -> pl.LazyFrame:
+    first = files.paths[0]
+    header = _first_line(first)
+    if not header.strip():
+        raise DataError(f"{files.label}: the file is empty", "export it again with a header row")
+    separator = "\t" if header.count("\t") > header.count(",") else ";" if header.count(";") > header.count(",") else ","
+    names = pl.scan_csv(first, separator=separator, infer_schema=False, encoding="utf8-lossy").collect_schema().names()
+    return pl.scan_csv(
+        list(files.paths),
+        separator=separator,
+        schema=dict.fromkeys(names, pl.String),
+        encoding="utf8-lossy",
+        missing_columns="insert",
+        extra_columns="ignore",
+        raise_if_empty=False,
+    )
+
+
+def _first_line(path: Path) -> str:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
+        return handle.readline()
+
+
+def _read_xlsx(files: TableFiles) -> pl.LazyFrame:
+    try:
+        import fastexcel  # noqa: F401  (only to give a clear message when missing)
+    except ImportError:
+        raise DataError(f"{files.label}: reading xlsx needs the xlsx extra", "pip install 'svcstats[xlsx]', or export CSV") from None
+    frames = [pl.read_excel(path, engine="calamine") for path in files.paths]
+    return pl.concat(frames, how="diagonal_relaxed").lazy()

@@ -1,0 +1,53 @@
+"""Place records in the date range and in periods, and build the calendar of periods to report.
+
+Range and period boundaries are local midnights in the report time zone (DST-correct, since
+they are computed on local dates); weeks start on Monday.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from svcstats.daterange import DateRange
+
+PERIOD = "period_start"
+
+
+def range_filter(ts: pl.Expr, date_range: DateRange, tz: str) -> pl.Expr:
+    """True for instants whose local date (in `tz`) lies in the inclusive range."""
+    condition = pl.lit(True)
+    if date_range.start is not None:
+        condition &= ts >= _local_midnight(date_range.start, tz)
+    if date_range.end is not None:
+        condition &= ts < _local_midnight(date_range.end + timedelta(days=1), tz)
+    return condition
+
+
+def _local_midnight(day: date, tz: str) -> datetime:
+    """The UTC instant of 00:00 local time on `day` (a UTC literal compares without conversion)."""
+    return datetime.combine(day, time(), ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
+
+
+def period_of(ts: pl.Expr, every: str, tz: str) -> pl.Expr:
+    """The first local date of the period (1d, 1w, 1mo, 1q, 1y) holding each instant."""
+    return ts.dt.convert_time_zone(tz).dt.date().dt.truncate(every).alias(PERIOD)
+
+
+def truncate_date(day: date, every: str) -> date:
+    """The first date of the period holding `day`."""
+    return pl.Series([day]).dt.truncate(every).item()
+
+
+def calendar(observed: pl.LazyFrame, every: str, date_range: DateRange) -> pl.LazyFrame:
+    """Every period from the range's start to its end; an open side ends at the first or last
+    period observed in the data. No data and an open range give no periods."""
+    low = pl.lit(truncate_date(date_range.start, every)) if date_range.start else pl.col(PERIOD).min()
+    high = pl.lit(truncate_date(date_range.end, every)) if date_range.end else pl.col(PERIOD).max()
+    return (
+        observed.select(pl.date_ranges(low, high, every).alias(PERIOD))
+        .explode(PERIOD)
+        .drop_nulls(PERIOD)
+    )

@@ -1,0 +1,184 @@
+"""Write a report's result: a Rich table for people, or a machine format for programs.
+
+Machine formats never pass through Rich (no colour, no wrapping, no decoration): floats are
+rounded to 4 decimals in text formats, dates are ISO, timestamps RFC 3339. Files are written
+to a temporary file beside the target and renamed into place, so a failed run never leaves
+half a file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import polars as pl
+import polars.selectors as cs
+
+from svcstats.errors import OutputError, UsageError
+
+FORMATS = ("table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx")
+BINARY_FORMATS = ("parquet", "xlsx")
+EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson", ".md": "markdown", ".parquet": "parquet", ".xlsx": "xlsx", ".txt": "table"}
+DECIMALS = 4
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%:z"
+DURATION_SUFFIX = "_hours"
+
+
+def choose_format(requested: str | None, output: Path | None, stdout_is_terminal: bool) -> str:
+    """The output format: as requested, else from the --output extension, else table on a
+    terminal and csv when stdout is piped."""
+    if requested is not None:
+        if requested not in FORMATS:
+            raise UsageError(f"unknown format {requested!r}", f"choose one of: {', '.join(FORMATS)}")
+        return requested
+    if output is not None:
+        return EXTENSIONS.get(output.suffix.lower(), "csv")
+    return "table" if stdout_is_terminal else "csv"
+
+
+def render(result: pl.DataFrame, fmt: str, output: Path | None, *, title: str = "", hidden: Sequence[str] = ()) -> None:
+    """Write `result` in `fmt` to `output` (atomically) or to stdout; `hidden` columns are left
+    out of the table view only."""
+    if fmt == "table":
+        text = table_text(result.drop([c for c in hidden if c in result.columns]), title)
+        _emit(lambda handle: handle.write(text.encode()), output)
+        return
+    if fmt in BINARY_FORMATS:
+        if output is None and sys.stdout.isatty():
+            raise UsageError(f"--format {fmt} is binary and stdout is a terminal", "add --output FILE or pipe it")
+        writer = _binary_writer(result, fmt)
+    else:
+        text = machine_text(result, fmt)
+        writer = lambda handle: handle.write(text.encode())  # noqa: E731
+    _emit(writer, output)
+
+
+def machine_text(result: pl.DataFrame, fmt: str) -> str:
+    """`result` as csv, tsv, json (array of objects), ndjson or markdown text."""
+    rounded = result.with_columns(cs.float().round(DECIMALS))
+    if fmt in ("csv", "tsv"):
+        return rounded.write_csv(separator="\t" if fmt == "tsv" else ",", datetime_format=DATETIME_FORMAT, date_format="%Y-%m-%d")
+    if fmt in ("json", "ndjson"):
+        text = _with_text_datetimes(rounded)
+        return text.write_json() + "\n" if fmt == "json" else text.write_ndjson()
+    if fmt == "markdown":
+        return markdown_text(rounded)
+    raise UsageError(f"unknown format {fmt!r}", f"choose one of: {', '.join(FORMATS)}")
+
+
+def markdown_text(result: pl.DataFrame) -> str:
+    """A GitHub pipe table; numbers right-aligned, nulls empty."""
+    header = "| " + " | ".join(result.columns) + " |"
+    rule = "|" + "|".join("---:" if dtype.is_numeric() else "---" for dtype in result.dtypes) + "|"
+    rows = ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in result.iter_rows()]
+    return "\n".join([header, rule, *rows]) + "\n"
+
+
+def table_text(result: pl.DataFrame, title: str) -> str:
+    """A Rich table as plain text (no colour): durations humanised, numbers right-aligned, and
+    as wide as its content, so nothing is cut off on a narrow terminal or in a pipe."""
+    from rich import box
+    from rich.console import Console
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    table = Table(title=title or None, box=box.SIMPLE_HEAVY, title_justify="left")
+    for name, dtype in zip(result.columns, result.dtypes, strict=True):
+        numeric = dtype.is_numeric()
+        table.add_column(column_label(name), justify="right" if numeric else "left", no_wrap=True)
+    formatters = [_cell_formatter(name, dtype) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
+    for row in result.iter_rows():
+        table.add_row(*(fmt(value) for fmt, value in zip(formatters, row, strict=True)))
+    if result.is_empty():
+        table.caption = "no records in this range"
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=10_000, color_system=None, force_terminal=False, highlight=False)
+    console.width = Measurement.get(console, console.options, table).maximum
+    console.print(table)
+    return buffer.getvalue()
+
+
+def column_label(name: str) -> str:
+    """A table header from a column name: "median_hours" -> "Median", "closed_tickets" -> "Closed tickets"."""
+    text = name.removesuffix(DURATION_SUFFIX).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def humanize_hours(hours: float | None) -> str:
+    """A duration for people: "45s", "12m", "3h 05m", "2d 4h"."""
+    if hours is None:
+        return "–"
+    seconds = round(hours * 3600)
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    if seconds < 60:
+        return f"{sign}{seconds}s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{sign}{minutes}m"
+    whole_hours, minutes = divmod(minutes, 60)
+    if whole_hours < 24:
+        return f"{sign}{whole_hours}h {minutes:02d}m"
+    days, whole_hours = divmod(whole_hours, 24)
+    return f"{sign}{days}d {whole_hours}h"
+
+
+def _cell_formatter(name: str, dtype: pl.DataType) -> Callable[[object], str]:
+    if name.endswith(DURATION_SUFFIX):
+        return humanize_hours  # type: ignore[return-value]
+    if dtype.is_float():
+        return lambda v: "–" if v is None else f"{v:.2f}"
+    if dtype.is_integer():
+        return lambda v: "–" if v is None else str(v)
+    return lambda v: "" if v is None else str(v)
+
+
+def _with_text_datetimes(result: pl.DataFrame) -> pl.DataFrame:
+    return result.with_columns(cs.datetime().dt.to_string(DATETIME_FORMAT))
+
+
+def _binary_writer(result: pl.DataFrame, fmt: str) -> Callable[[IO[bytes]], object]:
+    if fmt == "parquet":
+        return lambda handle: result.write_parquet(handle)
+    try:
+        import xlsxwriter  # noqa: F401
+    except ImportError:
+        raise UsageError("--format xlsx needs the xlsx extra", "pip install 'svcstats[xlsx]', or use --format csv") from None
+    return lambda handle: result.write_excel(handle, autofit=True)
+
+
+def _emit(write: Callable[[IO[bytes]], object], output: Path | None) -> None:
+    if output is None or str(output) == "-":
+        stdout = sys.stdout
+        stdout.flush()
+        write(stdout.buffer)
+        stdout.buffer.flush()
+        return
+    with atomic_file(output) as handle:
+        write(handle)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file handle whose content replaces `path` only if the block completes."""
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", "check that the folder exists and is writable") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)

@@ -1,0 +1,174 @@
+"""What every report shares: its records (loaded and filtered), periods, groups, statistics, assembly.
+
+A report module defines `build(ctx: ReportContext) -> pl.LazyFrame` and uses these helpers, so
+that filters, date placement, grouping, calendar fill and sorting behave the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from svcstats.catalog import ReportInfo
+from svcstats.daterange import DateRange
+from svcstats.errors import UsageError
+from svcstats.findings import Check, count_check
+from svcstats.loaders.dataset import Dataset
+from svcstats.periods import PERIOD, calendar, period_of, range_filter
+
+UNASSIGNED = "Unassigned"  # label for records with no rep or team
+NO_VALUE = "(none)"  # label for records with no value in any other grouping column
+PEOPLE_COLUMNS = ("owner", "team", "rep", "assigned_rep", "sender")
+SELECTIONS = {"rep": "rep", "team": "team", "pipeline": "pipeline", "source": "source"}  # option -> group key
+QUANTILES = {"median": 0.5, "p75": 0.75, "p90": 0.9, "p95": 0.95}
+
+
+@dataclass
+class ReportContext:
+    """Everything a report needs to build its LazyFrame; filled from the request by the runner."""
+
+    info: ReportInfo
+    dataset: Dataset
+    date_range: DateRange
+    as_of: date
+    tz: str
+    every: str  # Polars interval of one period: 1d, 1w, 1mo, 1q, 1y
+    totals: bool = False
+    group_by: Sequence[str] = ()
+    selections: dict[str, list[str]] = field(default_factory=dict)
+    where: str | None = None
+    date_by: str | None = None
+    stats: Sequence[str] = ("mean", "median", "p90")
+    options: dict[str, Any] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def date_column(self) -> str:
+        """The column of the report's table that --date-by names (or the report's default)."""
+        choice = self.date_by or self.info.default_date_by
+        if choice not in self.info.date_by:
+            raise UsageError(
+                f"--date-by {choice!r} is not available for {self.info.name}",
+                f"choose one of: {', '.join(self.info.date_by)}",
+            )
+        return self.info.date_by[choice]
+
+    @property
+    def group_keys(self) -> list[str]:
+        """Output names of the --group-by columns, in the order given."""
+        return list(dict.fromkeys(self.group_by))
+
+    @property
+    def keys(self) -> list[str]:
+        """Columns identifying a result row: the period (over time) and the group keys."""
+        return ([] if self.totals else [PERIOD]) + self.group_keys
+
+    def source_column(self, key: str) -> str:
+        """The column of the report's table behind a group key or selection (rep -> owner ...)."""
+        return self.info.group_aliases.get(key, key)
+
+    def records(self, columns: Iterable[str] = ()) -> pl.LazyFrame:
+        """The report's table with `columns`, filtered by --rep/--team/--pipeline/--source and
+        --where, with one string column per group key (nulls labelled)."""
+        table = self.info.table
+        where = self._where_expr()
+        selections = {key: values for key, values in self.selections.items() if values}
+        group_sources = {key: self.source_column(key) for key in self.group_keys}
+        # columns the user names must be in the export; the report's own optional ones may be absent
+        named = [
+            *group_sources.values(),
+            *(self.source_column(k) for k in selections),
+            *(where.meta.root_names() if where is not None else []),
+        ]
+        exported = self.dataset.columns(table)
+        for name in named:
+            if name not in exported:
+                raise UsageError(
+                    f"{self.dataset.label(table)} has no column {name!r}",
+                    f"columns you can group or filter by: {', '.join(exported)}",
+                )
+        needed = [*columns, self.date_column, *named]
+        frame = self.dataset.load(table, dict.fromkeys(needed))
+        for key, values in selections.items():
+            frame = frame.filter(_selection(pl.col(self.source_column(key)), values, key == "source"))
+        if where is not None:
+            frame = frame.filter(where)
+        labels = [_labelled(pl.col(source), source).alias(key) for key, source in group_sources.items()]
+        return frame.with_columns(labels) if labels else frame
+
+    def place(self, frame: pl.LazyFrame, ts_column: str | None = None) -> pl.LazyFrame:
+        """Keep the records whose date (default: the --date-by column) lies in the range, and
+        add the period each belongs to (unless --totals)."""
+        ts = pl.col(ts_column or self.date_column)
+        placed = frame.filter(ts.is_not_null() & range_filter(ts, self.date_range, self.tz))
+        return placed if self.totals else placed.with_columns(period_of(ts, self.every, self.tz))
+
+    def aggregate(self, frame: pl.LazyFrame, *aggs: pl.Expr) -> pl.LazyFrame:
+        """`aggs` per row key (period and groups), or once overall for ungrouped totals."""
+        return frame.group_by(self.keys).agg(*aggs) if self.keys else frame.select(*aggs)
+
+    def assemble(self, parts: Sequence[pl.LazyFrame], counts: Sequence[str]) -> pl.LazyFrame:
+        """Join per-key aggregates into the final result: over time, one row per period of the
+        calendar (for every group seen), with `counts` zero where nothing happened; sorted by key."""
+        keys = self.keys
+        if not keys:
+            result = pl.concat(parts, how="horizontal")
+        else:
+            seen = pl.concat([part.select(keys) for part in parts], how="vertical").unique()
+            grid = seen.select(self.group_keys).unique() if self.group_keys else None
+            if not self.totals:
+                periods = calendar(seen.select(PERIOD), self.every, self.date_range)
+                grid = periods if grid is None else periods.join(grid, how="cross")
+            assert grid is not None
+            result = grid
+            for part in parts:
+                result = result.join(part, on=keys, how="left")
+            result = result.with_columns(pl.col(c).fill_null(0) for c in counts)
+        return result.with_columns(pl.col(c).cast(pl.Int64) for c in counts).sort(keys)
+
+    def exclude(self, frame: pl.LazyFrame, what: str, severity: str = "warning") -> None:
+        """Count the records of `frame` (the ones left out) in a finding shown after the run."""
+        self.checks.append(count_check(frame, self.info.name, what, severity))  # type: ignore[arg-type]
+
+    def _where_expr(self) -> pl.Expr | None:
+        if not self.where:
+            return None
+        try:
+            return pl.sql_expr(self.where)
+        except (pl.exceptions.PolarsError, ValueError) as exc:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise UsageError(f"--where {self.where!r}: {message}", "write a SQL condition, e.g. \"priority = 'high' AND source IN ('chat', 'email')\"") from None
+
+
+def duration_stats(hours: pl.Expr, stats: Iterable[str], unit: str = "hours") -> list[pl.Expr]:
+    """Aggregations of a duration column: one `<stat>_<unit>` column per statistic, nulls ignored."""
+    exprs = []
+    for stat in stats:
+        if stat == "mean":
+            value = hours.mean()
+        elif stat in QUANTILES:
+            value = hours.quantile(QUANTILES[stat], interpolation="linear")
+        elif stat in ("min", "max"):
+            value = getattr(hours, stat)()
+        else:
+            raise UsageError(f"unknown statistic {stat!r}", f"choose from mean, {', '.join(QUANTILES)}, min, max")
+        exprs.append(value.cast(pl.Float64).alias(f"{stat}_{unit}"))
+    return exprs
+
+
+def _labelled(column: pl.Expr, source: str) -> pl.Expr:
+    label = UNASSIGNED if source in PEOPLE_COLUMNS else NO_VALUE
+    return column.cast(pl.String).fill_null(label)
+
+
+def _selection(column: pl.Expr, values: list[str], lowercase: bool) -> pl.Expr:
+    """Rows whose value is one of `values`; "Unassigned" also picks rows with no value."""
+    wanted = [v.lower() for v in values] if lowercase else values
+    chosen = column.cast(pl.String).is_in(wanted)
+    if UNASSIGNED in values:
+        chosen = chosen | column.is_null()
+    return chosen

@@ -1,0 +1,138 @@
+"""Run a report: resolve options against the config, build the lazy query, collect once, render.
+
+`compute` is the library entry point (it returns the result and the findings); `run_report`
+adds the command-line behaviour around it (messages on stderr, --strict, rendering).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from svcstats.catalog import ReportInfo, get_report
+from svcstats.config import check_time_zone, load_config
+from svcstats.daterange import DateRange, resolve_range, today_in
+from svcstats.errors import DataError, UsageError
+from svcstats.findings import Finding
+from svcstats.loaders.dataset import Dataset
+from svcstats.loaders.files import first_line
+from svcstats.render import choose_format, render
+from svcstats.reports.base import ReportContext
+from svcstats.request import DEFAULT_STATS, DURATION_STATS, ENGINES, FREQUENCIES, ReportRequest
+
+
+@dataclass
+class Outcome:
+    """A computed report: the result frame, what was left out, and the resolved settings."""
+
+    info: ReportInfo
+    result: pl.DataFrame
+    findings: list[Finding]
+    date_range: DateRange
+    tz: str
+    seconds: float
+
+
+def collect(frames: Sequence[pl.LazyFrame], engine: str) -> list[pl.DataFrame]:
+    """Collect every frame in one pass on the chosen engine (streaming by default)."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}", f"choose one of: {', '.join(ENGINES)}")
+    return pl.collect_all(list(frames), engine=engine)  # type: ignore[arg-type]
+
+
+def compute(request: ReportRequest) -> Outcome:
+    """Compute the report `request` asks for; raises SvcstatsError subclasses on bad input."""
+    info = get_report(request.report)
+    config, _ = load_config(request.config)
+    tz = check_time_zone(request.tz or config.tz or "UTC")
+    source_tz = request.source_tz or config.source_tz
+    if source_tz is not None:
+        check_time_zone(source_tz)
+    data_dir = request.data or config.data
+    if data_dir is None:
+        raise UsageError("no data folder given", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
+    if request.frequency not in FREQUENCIES:
+        raise UsageError(f"unknown frequency {request.frequency!r}", f"choose one of: {', '.join(FREQUENCIES)}")
+    as_of = request.as_of or today_in(tz)
+    date_range = resolve_range(
+        date_from=request.date_from,
+        date_to=request.date_to,
+        last=request.last,
+        this_week=request.this_week,
+        last_week=request.last_week,
+        this_month=request.this_month,
+        last_month=request.last_month,
+        as_of=as_of,
+    )
+    dataset = Dataset(Path(data_dir), config, source_format=request.source_format or config.source_format, source_tz=source_tz)
+    ctx = ReportContext(
+        info=info,
+        dataset=dataset,
+        date_range=date_range,
+        as_of=as_of,
+        tz=tz,
+        every=FREQUENCIES[request.frequency],
+        totals=request.totals,
+        group_by=request.group_by,
+        selections={"rep": request.reps, "team": request.teams, "pipeline": request.pipelines, "source": request.sources},
+        where=request.where,
+        date_by=request.date_by,
+        stats=_stats(info, request.stats),
+        options=request.options,
+    )
+    started = time.perf_counter()
+    query = importlib.import_module(info.module).build(ctx)
+    checks = [*dataset.checks, *ctx.checks]
+    try:
+        result, *check_results = collect([query, *(c.frame for c in checks)], request.engine)
+    except pl.exceptions.PolarsError as exc:
+        raise DataError(f"{info.name}: cannot compute from {data_dir}: {first_line(exc)}", "run with --debug for details") from exc
+    findings = [finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)]
+    return Outcome(info, result, findings, date_range, tz, time.perf_counter() - started)
+
+
+def run_report(request: ReportRequest) -> None:
+    """Compute the report, tell stderr what was left out, and render the result."""
+    fmt = choose_format(request.format, request.output, sys.stdout.isatty())
+    outcome = compute(request)
+    warnings = [f for f in outcome.findings if f.severity == "warning"]
+    if request.strict and warnings:
+        raise DataError(warnings[0].message().removeprefix("warning: "), "fix the data, or run without --strict to leave such rows out")
+    for finding in outcome.findings:
+        if finding.severity == "warning" or not request.quiet:
+            print(finding.message(), file=sys.stderr)
+    if request.verbose:
+        print(
+            f"info: {outcome.info.name}: {outcome.result.height} rows, {outcome.date_range.describe()} "
+            f"({outcome.tz}), computed in {outcome.seconds:.2f}s on the {request.engine} engine",
+            file=sys.stderr,
+        )
+    render(outcome.result, fmt, request.output, title=_title(outcome, request), hidden=_hidden(outcome.info, request.stats))
+
+
+def _stats(info: ReportInfo, requested: Sequence[str]) -> tuple[str, ...]:
+    """Statistics to compute: the machine-output defaults plus any asked for with --stat."""
+    unknown = [s for s in requested if s not in DURATION_STATS]
+    if unknown:
+        raise UsageError(f"unknown --stat {unknown[0]!r}", f"choose from: {', '.join(DURATION_STATS)}")
+    if requested and not info.duration_stats:
+        raise UsageError(f"--stat does not apply to {info.name}", "it has no durations")
+    return tuple(dict.fromkeys([*DEFAULT_STATS, *requested]))
+
+
+def _hidden(info: ReportInfo, requested: Sequence[str]) -> list[str]:
+    """Duration columns the table leaves out when --stat chose others."""
+    if not requested or not info.duration_stats:
+        return []
+    return [f"{stat}_hours" for stat in DEFAULT_STATS if stat not in requested]
+
+
+def _title(outcome: Outcome, request: ReportRequest) -> str:
+    shape = "totals" if request.totals else request.frequency
+    return f"{outcome.info.title} · {shape} · {outcome.date_range.describe()} ({outcome.tz})"
