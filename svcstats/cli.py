@@ -238,8 +238,24 @@ def demo(
             print(f"{table}: {count} rows", file=sys.stderr)
 
 
-def main() -> None:
-    """Entry point of the `svcstats` script and `python -m svcstats`."""
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `svcstats` script and `python -m svcstats`: runs the app and turns
+    usage errors into one stderr line with exit code 2."""
+    # Typer vendors click since 0.26; its exception classes are only importable from there
+    # (the version is pinned below 0.30 in pyproject.toml).
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `svcstats ... | head` ends quietly
-    app()
+    try:
+        code = app(args=argv, prog_name="svcstats", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        exc.show()
+        code = ExitCode.OK
+    except ClickException as exc:
+        path = exc.ctx.command_path if getattr(exc, "ctx", None) else "svcstats"  # type: ignore[attr-defined]
+        print(f"svcstats: error: {exc.format_message()} (see '{path} --help')", file=sys.stderr)
+        code = exc.exit_code
+    except typer.Abort:
+        code = 130
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)

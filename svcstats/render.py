@@ -163,6 +163,19 @@ def _emit(write: Callable[[IO[bytes]], object], output: Path | None) -> None:
         write(handle)
 
 
+def check_writable(path: Path) -> None:
+    """Fail early (before any work) when `path` cannot be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if str(path) == "-":
+        return
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: folder {folder} does not exist", "create it first")
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder", "give a file name")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"cannot write {path}: folder {folder} is not writable")
+
+
 @contextmanager
 def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     """A binary file handle whose content replaces `path` only if the block completes."""

@@ -22,7 +22,7 @@ from svcstats.errors import DataError, UsageError
 from svcstats.findings import Finding
 from svcstats.loaders.dataset import Dataset
 from svcstats.loaders.files import first_line
-from svcstats.render import choose_format, render
+from svcstats.render import check_writable, choose_format, render
 from svcstats.reports.base import ReportContext
 from svcstats.request import DEFAULT_STATS, DURATION_STATS, ENGINES, FREQUENCIES, ReportRequest
 
@@ -100,6 +100,8 @@ def compute(request: ReportRequest) -> Outcome:
 def run_report(request: ReportRequest) -> None:
     """Compute the report, tell stderr what was left out, and render the result."""
     fmt = choose_format(request.format, request.output, sys.stdout.isatty())
+    if request.output is not None:
+        check_writable(request.output)
     outcome = compute(request)
     warnings = [f for f in outcome.findings if f.severity == "warning"]
     if request.strict and warnings:

@@ -1,0 +1,60 @@
+"""Shared test helpers: write small exports, run the CLI in-process, run a report to a frame."""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from svcstats.cli import main
+from svcstats.request import ReportRequest
+from svcstats.runner import Outcome, compute
+
+os.environ.setdefault("TZ", "UTC")
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    """Write a CSV export (None -> empty field) and return its path; parent folders are created."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return path
+
+
+@dataclass
+class CliResult:
+    """What one CLI run produced: exit code, stdout and stderr, kept apart."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsysbinary: pytest.CaptureFixture[bytes]):
+    """Run `svcstats ARGS...` in-process through the real entry point."""
+
+    def run(*args: str | Path) -> CliResult:
+        with pytest.raises(SystemExit) as exited:
+            main([str(a) for a in args])
+        captured = capsysbinary.readouterr()
+        code = exited.value.code
+        return CliResult(int(code or 0), captured.out.decode(), captured.err.decode())
+
+    return run
+
+
+def run_report(data: Path, report: str, **options: object) -> Outcome:
+    """Compute a report through the library entry point (the CLI's code path minus rendering)."""
+    return compute(ReportRequest(report=report, data=data, **options))  # type: ignore[arg-type]
+
+
+def rows(frame: pl.DataFrame) -> list[dict[str, object]]:
+    """A result as a list of plain dicts, for readable assertions."""
+    return frame.to_dicts()
