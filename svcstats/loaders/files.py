@@ -7,6 +7,7 @@ honoured). CSV is read with every column as text; parsing happens in `parse`.
 
 from __future__ import annotations
 
+import csv
 import glob
 import gzip
 from dataclasses import dataclass
@@ -112,7 +113,7 @@ def _scan_csv(files: TableFiles) -> pl.LazyFrame:
         raise DataError(f"{files.label}: the file is empty", "export it again with a header row")
     separator = "\t" if header.count("\t") > header.count(",") else ";" if header.count(";") > header.count(",") else ","
     names = pl.scan_csv(first, separator=separator, infer_schema=False, encoding="utf8-lossy").collect_schema().names()
-    return pl.scan_csv(
+    frame = pl.scan_csv(
         list(files.paths),
         separator=separator,
         schema=dict.fromkeys(names, pl.String),
@@ -121,6 +122,12 @@ def _scan_csv(files: TableFiles) -> pl.LazyFrame:
         extra_columns="ignore",
         raise_if_empty=False,
     )
+    # Polars 2.1 keeps doubled quotes inside quoted header fields ("Date entered ""New (Support
+    # Pipeline)"""); take the header as the csv module reads it, matched by position.
+    header_fields = next(csv.reader([header], delimiter=separator))
+    if len(header_fields) == len(names) and header_fields != names:
+        frame = frame.rename({old: new.strip() for old, new in zip(names, header_fields, strict=True) if old != new.strip()})
+    return frame
 
 
 def _first_line(path: Path) -> str:

@@ -1,0 +1,75 @@
+"""Benchmark: time every report end to end on generated data and print a Markdown table.
+
+    python bench/run.py --tickets 1000000 --format parquet
+
+Generates the dataset once (with `svcstats demo`, cached under bench/out/), then runs each
+report as a real command (`svcstats report ... -o /dev/null`) several times and reports the
+median wall time, the peak resident memory of the process, and input rows per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VARIANTS = {
+    "weekly": [],
+    "weekly by rep": ["--group-by", "rep"],
+    "totals by team": ["--totals", "--group-by", "team"],
+}
+
+
+def run_once(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(args)}\n{process.stderr.read().decode() if process.stderr else ''}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    """Generate (or reuse) the data, run every report variant, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--format", choices=["csv", "parquet"], default="parquet")
+    parser.add_argument("--repeat", type=int, default=3)
+    options = parser.parse_args()
+
+    sys.path.insert(0, str(HERE.parent))
+    from svcstats.catalog import REPORTS
+
+    data = HERE / "out" / f"{options.tickets}-{options.format}"
+    if not (data / f"tickets.{options.format}").exists():
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "svcstats", "demo", "--out", str(data), "--tickets", str(options.tickets), "--seed", "1", "--format", options.format],
+            check=True,
+        )
+        print(f"generated {options.tickets} tickets ({options.format}) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+    import polars as pl
+
+    scan = pl.scan_parquet if options.format == "parquet" else pl.scan_csv
+    print(f"| report | variant | wall s (median of {options.repeat}) | peak RSS MB | input rows/s |")
+    print("|---|---|---:|---:|---:|")
+    for info in REPORTS.values():
+        input_rows = scan(data / f"{info.table}.{options.format}").select(pl.len()).collect().item()
+        for variant, extra in VARIANTS.items():
+            command = [sys.executable, "-m", "svcstats", "report", info.name, "--data", str(data), "-f", "csv", "-o", os.devnull, "-q", *extra]
+            runs = [run_once(command) for _ in range(options.repeat)]
+            wall = statistics.median(w for w, _ in runs)
+            peak = max(m for _, m in runs)
+            print(f"| {info.name} | {variant} | {wall:.2f} | {peak:.0f} | {input_rows / wall / 1e6:.1f} M |")
+
+
+if __name__ == "__main__":
+    main()
