@@ -51,7 +51,20 @@ def main() -> None:
     if not (data / f"tickets.{options.format}").exists():
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "svcstats", "demo", "--out", str(data), "--tickets", str(options.tickets), "--seed", "1", "--format", options.format],
+            [
+                sys.executable,
+                "-m",
+                "svcstats",
+                "demo",
+                "--out",
+                str(data),
+                "--tickets",
+                str(options.tickets),
+                "--seed",
+                "1",
+                "--format",
+                options.format,
+            ],
             check=True,
         )
         print(f"generated {options.tickets} tickets ({options.format}) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
@@ -64,7 +77,21 @@ def main() -> None:
     for info in REPORTS.values():
         input_rows = scan(data / f"{info.table}.{options.format}").select(pl.len()).collect().item()
         for variant, extra in VARIANTS.items():
-            command = [sys.executable, "-m", "svcstats", "report", info.name, "--data", str(data), "-f", "csv", "-o", os.devnull, "-q", *extra]
+            command = [
+                sys.executable,
+                "-m",
+                "svcstats",
+                "report",
+                info.name,
+                "--data",
+                str(data),
+                "-f",
+                "csv",
+                "-o",
+                os.devnull,
+                "-q",
+                *extra,
+            ]
             runs = [run_once(command) for _ in range(options.repeat)]
             wall = statistics.median(w for w, _ in runs)
             peak = max(m for _, m in runs)

@@ -86,16 +86,39 @@ Format = Literal["table", "csv", "tsv", "json", "ndjson", "markdown", "parquet",
 DATE_FORMATS = ["%Y-%m-%d"]
 
 
-def _option(name: str, annotation: Any, default: Any, *flags: str, panel: str, help: str, **extra: Any) -> inspect.Parameter:  # noqa: A002
+def _option(name: str, annotation: Any, default: Any, *flags: str, panel: str, help: str, **extra: Any) -> inspect.Parameter:
     info = typer.Option(*flags, help=help, rich_help_panel=panel, show_default=default not in (None, False, []), **extra)
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[annotation, info])
 
 
 COMMON_OPTIONS = [
-    _option("data", Path | None, None, "--data", "-d", envvar="SVCSTATS_DATA", panel=DATA, help="Folder of exports, one file or folder per table."),
+    _option(
+        "data",
+        Path | None,
+        None,
+        "--data",
+        "-d",
+        envvar="SVCSTATS_DATA",
+        panel=DATA,
+        help="Folder of exports, one file or folder per table.",
+    ),
     _option("config", Path | None, None, "--config", panel=DATA, help="Config file (default ./svcstats.toml, or env SVCSTATS_CONFIG)."),
-    _option("source_format", Literal["auto", "generic", "hubspot"] | None, None, "--source-format", panel=DATA, help="Export format; auto detects HubSpot ticket exports from their headers."),
-    _option("source_tz", str | None, None, "--source-tz", panel=DATA, help="IANA zone of times written without one (HubSpot exports), e.g. Europe/Oslo."),
+    _option(
+        "source_format",
+        Literal["auto", "generic", "hubspot"] | None,
+        None,
+        "--source-format",
+        panel=DATA,
+        help="Export format; auto detects HubSpot ticket exports from their headers.",
+    ),
+    _option(
+        "source_tz",
+        str | None,
+        None,
+        "--source-tz",
+        panel=DATA,
+        help="IANA zone of times written without one (HubSpot exports), e.g. Europe/Oslo.",
+    ),
     _option("strict", bool, False, "--strict", panel=DATA, help="Fail (exit 3) on unparseable values instead of leaving their rows out."),
     _option("date_from", datetime | None, None, "--from", formats=DATE_FORMATS, panel=RANGE, help="First day, inclusive (YYYY-MM-DD)."),
     _option("date_to", datetime | None, None, "--to", formats=DATE_FORMATS, panel=RANGE, help="Last day, inclusive (YYYY-MM-DD)."),
@@ -104,28 +127,94 @@ COMMON_OPTIONS = [
     _option("last_week", bool, False, "--last-week", panel=RANGE, help="Monday to Sunday of last week."),
     _option("this_month", bool, False, "--this-month", panel=RANGE, help="From the 1st of this month to --as-of."),
     _option("last_month", bool, False, "--last-month", panel=RANGE, help="The whole of last month."),
-    _option("as_of", datetime | None, None, "--as-of", formats=DATE_FORMATS, panel=RANGE, help="Take this date as today (reproducible cron runs)."),
-    _option("date_by", str | None, None, "--date-by", panel=RANGE, help="Which date places a record in the range and period (see svcstats about NAME)."),
+    _option(
+        "as_of",
+        datetime | None,
+        None,
+        "--as-of",
+        formats=DATE_FORMATS,
+        panel=RANGE,
+        help="Take this date as today (reproducible cron runs).",
+    ),
+    _option(
+        "date_by",
+        str | None,
+        None,
+        "--date-by",
+        panel=RANGE,
+        help="Which date places a record in the range and period (see svcstats about NAME).",
+    ),
     _option("frequency", Frequency, "weekly", "--frequency", "-F", panel=SHAPE, help="Period of each row."),
     _option("totals", bool, False, "--totals", panel=SHAPE, help="One row per group for the whole range instead of one per period."),
-    _option("group_by", list[str], [], "--group-by", "-g", panel=SHAPE, help="Split rows by rep, team, pipeline, source, channel or any column; repeatable."),
-    _option("reps", list[str], [], "--rep", panel=SHAPE, help="Only these reps (ticket owners); repeatable; Unassigned picks tickets without one."),
+    _option(
+        "group_by",
+        list[str],
+        [],
+        "--group-by",
+        "-g",
+        panel=SHAPE,
+        help="Split rows by rep, team, pipeline, source, channel or any column; repeatable.",
+    ),
+    _option(
+        "reps",
+        list[str],
+        [],
+        "--rep",
+        panel=SHAPE,
+        help="Only these reps (ticket owners); repeatable; Unassigned picks tickets without one.",
+    ),
     _option("teams", list[str], [], "--team", panel=SHAPE, help="Only these teams; repeatable."),
     _option("pipelines", list[str], [], "--pipeline", panel=SHAPE, help="Only these pipelines; repeatable."),
     _option("sources", list[str], [], "--source", panel=SHAPE, help="Only these sources (chat, email, form, phone, other); repeatable."),
-    _option("where", str | None, None, "--where", "-w", panel=SHAPE, help="SQL condition on the records, e.g. \"priority = 'high' AND source IN ('chat', 'email')\"."),
-    _option("tz", str | None, None, "--tz", envvar="SVCSTATS_TZ", panel=SHAPE, help="IANA time zone for dates and periods (default: config tz, else UTC)."),
-    _option("format", Format | None, None, "--format", "-f", panel=OUTPUT, help="Output format; default table on a terminal, csv when piped or from --output's extension."),
+    _option(
+        "where",
+        str | None,
+        None,
+        "--where",
+        "-w",
+        panel=SHAPE,
+        help="SQL condition on the records, e.g. \"priority = 'high' AND source IN ('chat', 'email')\".",
+    ),
+    _option(
+        "tz",
+        str | None,
+        None,
+        "--tz",
+        envvar="SVCSTATS_TZ",
+        panel=SHAPE,
+        help="IANA time zone for dates and periods (default: config tz, else UTC).",
+    ),
+    _option(
+        "format",
+        Format | None,
+        None,
+        "--format",
+        "-f",
+        panel=OUTPUT,
+        help="Output format; default table on a terminal, csv when piped or from --output's extension.",
+    ),
     _option("output", Path | None, None, "--output", "-o", panel=OUTPUT, help="Write to FILE (atomically) instead of stdout."),
     _option("quiet", bool, False, "--quiet", "-q", panel=OUTPUT, help="No notes on stderr (warnings and errors still show)."),
     _option("verbose", bool, False, "--verbose", "-v", panel=OUTPUT, help="Timing and resolved settings on stderr."),
     _option("debug", bool, False, "--debug", panel=OUTPUT, help="Show the full traceback on errors."),
-    _option("engine", Literal["streaming", "in-memory"], "streaming", "--engine", panel=OUTPUT, help="Polars engine; in-memory is for debugging."),
+    _option(
+        "engine",
+        Literal["streaming", "in-memory"],
+        "streaming",
+        "--engine",
+        panel=OUTPUT,
+        help="Polars engine; in-memory is for debugging.",
+    ),
 ]
 STAT_OPTION = _option(
-    "stats", list[str], [], "--stat", panel=SHAPE,
-    help="Statistic the table shows: mean, median, p75, p90, p95, min, max; repeatable. Machine formats always carry mean, median, p90 and n, plus these.",
-)  # fmt: skip
+    "stats",
+    list[str],
+    [],
+    "--stat",
+    panel=SHAPE,
+    help="Statistic the table shows: mean, median, p75, p90, p95, min, max; repeatable. "
+    "Machine formats always carry mean, median and p90, plus these.",
+)
 
 
 def report_command(info: ReportInfo) -> Callable[..., None]:
@@ -231,7 +320,11 @@ def demo(
 
         if hubspot:
             out.mkdir(parents=True, exist_ok=True)
-            rows = {"tickets": generator.write_hubspot_ticket_export(out / "tickets.csv", tickets=tickets, seed=seed, start=start.date(), months=months, tz=tz)}
+            rows = {
+                "tickets": generator.write_hubspot_ticket_export(
+                    out / "tickets.csv", tickets=tickets, seed=seed, start=start.date(), months=months, tz=tz
+                )
+            }
         else:
             rows = generator.generate(out, tickets=tickets, seed=seed, start=start.date(), months=months, file_format=file_format)
         for table, count in rows.items():

@@ -23,9 +23,7 @@ def check_time_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(
-            f"unknown time zone {name!r}", "use an IANA name such as Europe/Oslo, America/New_York or UTC"
-        ) from None
+        raise UsageError(f"unknown time zone {name!r}", "use an IANA name such as Europe/Oslo, America/New_York or UTC") from None
     return name
 
 

@@ -46,8 +46,4 @@ def calendar(observed: pl.LazyFrame, every: str, date_range: DateRange) -> pl.La
     period observed in the data. No data and an open range give no periods."""
     low = pl.lit(truncate_date(date_range.start, every)) if date_range.start else pl.col(PERIOD).min()
     high = pl.lit(truncate_date(date_range.end, every)) if date_range.end else pl.col(PERIOD).max()
-    return (
-        observed.select(pl.date_ranges(low, high, every).alias(PERIOD))
-        .explode(PERIOD)
-        .drop_nulls(PERIOD)
-    )
+    return observed.select(pl.date_ranges(low, high, every).alias(PERIOD)).explode(PERIOD).drop_nulls(PERIOD)

@@ -24,7 +24,17 @@ from svcstats.errors import OutputError, UsageError
 
 FORMATS = ("table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx")
 BINARY_FORMATS = ("parquet", "xlsx")
-EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson", ".md": "markdown", ".parquet": "parquet", ".xlsx": "xlsx", ".txt": "table"}
+EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+    ".md": "markdown",
+    ".parquet": "parquet",
+    ".xlsx": "xlsx",
+    ".txt": "table",
+}
 DECIMALS = 4
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%:z"
 DURATION_SUFFIX = "_hours"

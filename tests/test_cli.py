@@ -40,9 +40,23 @@ def test_csv_output_is_clean_and_complete(cli, data: Path) -> None:
     assert list(parsed[0]) == ["period_start", "closed_tickets", "mean_hours", "median_hours", "p90_hours", "open_tickets"]
     # weeks 03-02 (12 h and 48 h: mean 30, median 30, p90 12 + 0.9 * 36 = 44.4), 03-09 (empty), 03-16 (24 h)
     assert parsed == [
-        {"period_start": "2026-03-02", "closed_tickets": "2", "mean_hours": "30.0", "median_hours": "30.0", "p90_hours": "44.4", "open_tickets": "1"},
+        {
+            "period_start": "2026-03-02",
+            "closed_tickets": "2",
+            "mean_hours": "30.0",
+            "median_hours": "30.0",
+            "p90_hours": "44.4",
+            "open_tickets": "1",
+        },
         {"period_start": "2026-03-09", "closed_tickets": "0", "mean_hours": "", "median_hours": "", "p90_hours": "", "open_tickets": "0"},
-        {"period_start": "2026-03-16", "closed_tickets": "1", "mean_hours": "24.0", "median_hours": "24.0", "p90_hours": "24.0", "open_tickets": "0"},
+        {
+            "period_start": "2026-03-16",
+            "closed_tickets": "1",
+            "mean_hours": "24.0",
+            "median_hours": "24.0",
+            "p90_hours": "24.0",
+            "open_tickets": "0",
+        },
     ]
     assert "\x1b" not in result.stdout
     assert result.stderr == "note: ticket-time-to-close: 1 row left out: still open, no time to close (counted in open_tickets)\n"

@@ -51,9 +51,13 @@ def test_atomic_file_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> No
     class Interrupted(RuntimeError):
         pass
 
-    with pytest.raises(Interrupted), atomic_file(target) as handle:
-        handle.write(b"half a fi")
-        raise Interrupted
+    def write_half_then_fail() -> None:
+        with atomic_file(target) as handle:
+            handle.write(b"half a fi")
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        write_half_then_fail()
     assert target.read_text() == "previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.csv"]
     with atomic_file(target) as handle:

@@ -132,7 +132,13 @@ def test_filters_select_records(data: Path) -> None:
     # --rep Ann --where "priority = 'high'": T1 12, T8 61.5 (03-23) and T3 36.5 (03-30).
     outcome = run_report(data, "ticket-time-to-close", totals=True, reps=["Ann"], where="priority = 'high'", **RANGE)
     assert rows(outcome.result) == [
-        {"closed_tickets": 3, "mean_hours": pytest.approx(110 / 3), "median_hours": pytest.approx(36.5), "p90_hours": pytest.approx(56.5), "open_tickets": 0}
+        {
+            "closed_tickets": 3,
+            "mean_hours": pytest.approx(110 / 3),
+            "median_hours": pytest.approx(36.5),
+            "p90_hours": pytest.approx(56.5),
+            "open_tickets": 0,
+        }
     ]
     # --source chat (upper or lower case): T1, T3; T7 excluded as closed before created.
     chat = run_report(data, "ticket-time-to-close", totals=True, sources=["CHAT"], **RANGE).result

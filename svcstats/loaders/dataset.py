@@ -207,8 +207,7 @@ class Dataset:
             if values and not chosen.aware and not chosen.naive:
                 raise DataError(
                     f"{raw.label}: {name} values such as {values[0]!r} are not a date-time svcstats can read",
-                    "use ISO 8601 (2026-05-03T14:07:31Z or 2026-05-03 14:07) or add a strftime format to "
-                    "datetime_formats in svcstats.toml",
+                    "use ISO 8601 (2026-05-03T14:07:31Z or 2026-05-03 14:07) or add a strftime format to datetime_formats in svcstats.toml",
                 )
             if chosen.naive and self.source_tz is None:
                 raise naive_timestamps_error(f"{raw.label}: {name}", repr(values[0]) if values else "(empty)")

@@ -106,8 +106,7 @@ def naive_timestamps_error(where: str, example: str) -> DataError:
     """The error for local times without a zone when no source time zone is configured."""
     return DataError(
         f"{where} holds times without a time zone, e.g. {example}, and no source time zone is set",
-        "pass --source-tz ZONE (for example --source-tz Europe/Oslo, or UTC if the export is in UTC) "
-        "or set source_tz in svcstats.toml",
+        "pass --source-tz ZONE (for example --source-tz Europe/Oslo, or UTC if the export is in UTC) or set source_tz in svcstats.toml",
     )
 
 
@@ -181,4 +180,3 @@ def neutral_dtype(kind: Kind) -> pl.DataType:
         Kind.DURATION: pl.Float64(),
         Kind.WEEKDAY: pl.Int8(),
     }.get(kind, pl.String())
-

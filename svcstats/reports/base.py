@@ -141,7 +141,9 @@ class ReportContext:
             return pl.sql_expr(self.where)
         except (pl.exceptions.PolarsError, ValueError) as exc:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise UsageError(f"--where {self.where!r}: {message}", "write a SQL condition, e.g. \"priority = 'high' AND source IN ('chat', 'email')\"") from None
+            raise UsageError(
+                f"--where {self.where!r}: {message}", "write a SQL condition, e.g. \"priority = 'high' AND source IN ('chat', 'email')\""
+            ) from None
 
 
 def duration_stats(hours: pl.Expr, stats: Iterable[str], unit: str = "hours") -> list[pl.Expr]:
