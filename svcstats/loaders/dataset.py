@@ -109,7 +109,7 @@ class Dataset:
                 parsed[name] = pl.col(name)
                 continue
             parsed[name] = self._parse(pl.col(name), kind, present[name], formats.get(name), f"{raw.label}: {name}")
-            if kind not in NEVER_BAD:
+            if can_fail(kind, present[name]):
                 fallible.append(name)
         if not fallible:
             return raw.frame.select(**parsed)
@@ -249,27 +249,36 @@ def _present(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return raw.is_not_null()
 
 
+def can_fail(kind: Kind, dtype: pl.DataType) -> bool:
+    """Whether parsing a `dtype` column into `kind` can turn a value into null (and so needs a check)."""
+    if kind in NEVER_BAD:
+        return False
+    if kind is Kind.TIMESTAMP and isinstance(dtype, pl.Datetime):
+        return dtype.time_zone is None  # local times can fall in a DST gap
+    return dtype != neutral_dtype(kind)
+
+
 def _bad_values_check(staged: pl.LazyFrame, bad: dict[str, pl.Expr], raw: RawTable, kinds: dict[str, Kind]) -> Check:
-    """Count, per column, the values that could not be parsed, with the first one as an example."""
-    indexed = staged.with_row_index("row")
-    stats = []
-    for name, is_bad in bad.items():
-        stats += [
-            is_bad.sum().alias(f"{name}:n"),
-            pl.col(f"raw:{name}").cast(pl.String).filter(is_bad).first().alias(f"{name}:example"),
-            pl.col("row").filter(is_bad).first().alias(f"{name}:row"),
-        ]
+    """Count, per column, the values that could not be parsed; for a column with any, look up
+    the first one and its row in a second, small query (only then)."""
+
+    def example(name: str) -> str:
+        first = (
+            staged.with_row_index("row")
+            .filter(bad[name])
+            .select(pl.col(f"raw:{name}").cast(pl.String), "row")
+            .head(1)
+            .collect(engine="in-memory")
+        )
+        value, row = first.row(0)
+        place = f"line {row + raw.line_offset}" if raw.line_offset is not None else f"data row {row + 1}"
+        return f"{value!r} on {place}"
 
     def read(result: pl.DataFrame) -> list[Finding]:
-        found = []
-        for name in bad:
-            count = int(result[f"{name}:n"][0] or 0)
-            if not count:
-                continue
-            row = result[f"{name}:row"][0]
-            place = f"line {row + raw.line_offset}" if raw.line_offset is not None else f"row {row + 1}"
-            what = f"{name} is not a valid {kinds[name].value}"
-            found.append(Finding(raw.label, what, count, "warning", f"{result[f'{name}:example'][0]!r} on {place}"))
-        return found
+        return [
+            Finding(raw.label, f"{name} is not a valid {kinds[name].value}", int(count), "warning", example(name))
+            for name, count in zip(bad, result.row(0), strict=True)
+            if count
+        ]
 
-    return Check(indexed.select(stats), read)
+    return Check(staged.select(is_bad.sum().alias(name) for name, is_bad in bad.items()), read)
