@@ -696,6 +696,8 @@ def _ticket_ids(rng: np.random.Generator, n: int) -> pl.Series:
 def _first_public_reply(t: _Tickets, m: _Messages) -> np.ndarray:
     """sent_at of each ticket's first public human-agent message, or `_MISSING`."""
     public_reply = (m.sender_type == _AGENT) & m.is_public
+    if not public_reply.any():  # tiny datasets can have no human reply at all
+        return np.full(len(t.created), _MISSING)
     first = _first_in_group(m.ticket[public_reply], len(t.created))
     return np.where(first >= 0, m.sent_at[public_reply][np.maximum(first, 0)], _MISSING)
 

@@ -37,6 +37,16 @@ NEVER_BAD = (Kind.ID, Kind.TEXT, Kind.SOURCE)  # kinds where any text is a valid
 
 
 @dataclass(frozen=True)
+class Problem:
+    """Why a row is left out: `column` is empty or not valid; `raw` names the column holding the
+    value as exported (for examples), if any."""
+
+    column: str
+    what: str
+    raw: str | None
+
+
+@dataclass(frozen=True)
 class RawTable:
     """A table as exported, with its columns renamed to neutral names where they map onto one."""
 
@@ -111,12 +121,18 @@ class Dataset:
             parsed[name] = self._parse(pl.col(name), kind, present[name], formats.get(name), f"{raw.label}: {name}")
             if can_fail(kind, present[name]):
                 fallible.append(name)
-        if not fallible:
-            return raw.frame.select(**parsed)
         staged = raw.frame.select(**{f"raw:{n}": pl.col(n) for n in fallible}, **parsed)
-        bad = {n: _present(pl.col(f"raw:{n}"), present[n]) & pl.col(n).is_null() for n in fallible}
-        self.checks.append(_bad_values_check(staged, bad, raw, spec.columns))
-        return staged.filter(~pl.any_horizontal(bad.values())).select(wanted)
+        problems: dict[Problem, pl.Expr] = {}
+        for name in fallible:
+            invalid = _present(pl.col(f"raw:{name}"), present[name]) & pl.col(name).is_null()
+            problems[Problem(name, f"{name} is not a valid {spec.columns[name].value}", f"raw:{name}")] = invalid
+        for name in spec.required:  # a record without a required value cannot be placed or counted
+            empty = pl.col(name).is_null()
+            if name in fallible:
+                empty &= ~_present(pl.col(f"raw:{name}"), present[name])
+            problems[Problem(name, f"{name} is empty", None)] = empty
+        self.checks.append(_problems_check(staged, problems, raw))
+        return staged.filter(~pl.any_horizontal(problems.values())).select(wanted)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -210,7 +226,10 @@ class Dataset:
                     "use ISO 8601 (2026-05-03T14:07:31Z or 2026-05-03 14:07) or add a strftime format to datetime_formats in svcstats.toml",
                 )
             if chosen.naive and self.source_tz is None:
-                raise naive_timestamps_error(f"{raw.label}: {name}", repr(values[0]) if values else "(empty)")
+                if values:
+                    raise naive_timestamps_error(f"{raw.label}: {name}", repr(first_naive(values, chosen)))
+                # nothing sampled: accept zoned values; a local one later is counted as invalid
+                chosen = TimestampFormats(chosen.aware, ())
             formats[name] = chosen
         return formats
 
@@ -258,27 +277,41 @@ def can_fail(kind: Kind, dtype: pl.DataType) -> bool:
     return dtype != neutral_dtype(kind)
 
 
-def _bad_values_check(staged: pl.LazyFrame, bad: dict[str, pl.Expr], raw: RawTable, kinds: dict[str, Kind]) -> Check:
-    """Count, per column, the values that could not be parsed; for a column with any, look up
-    the first one and its row in a second, small query (only then)."""
+def _problems_check(staged: pl.LazyFrame, problems: dict[Problem, pl.Expr], raw: RawTable) -> Check:
+    """Count the rows with each problem; for a problem with any, look up the first such row and
+    its value in a second, small query (only then)."""
 
-    def example(name: str) -> str:
+    def example(problem: Problem) -> str:
+        value = pl.col(problem.raw).cast(pl.String) if problem.raw else pl.lit(None, pl.String)
         first = (
-            staged.with_row_index("row")
-            .filter(bad[name])
-            .select(pl.col(f"raw:{name}").cast(pl.String), "row")
-            .head(1)
-            .collect(engine="in-memory")
+            staged.with_row_index("row").filter(problems[problem]).select(value.alias("value"), "row").head(1).collect(engine="in-memory")
         )
         value, row = first.row(0)
-        place = f"line {row + raw.line_offset}" if raw.line_offset is not None else f"data row {row + 1}"
-        return f"{value!r} on {place}"
+        place = f"line {_file_line(raw, row)}" if raw.line_offset is not None else f"data row {row + 1}"
+        return f"{value!r} on {place}" if value is not None else place
 
     def read(result: pl.DataFrame) -> list[Finding]:
         return [
-            Finding(raw.label, f"{name} is not a valid {kinds[name].value}", int(count), "warning", example(name))
-            for name, count in zip(bad, result.row(0), strict=True)
+            Finding(raw.label, problem.what, int(count), "warning", example(problem))
+            for problem, count in zip(problems, result.row(0), strict=True)
             if count
         ]
 
-    return Check(staged.select(is_bad.sum().alias(name) for name, is_bad in bad.items()), read)
+    return Check(staged.select(expr.sum().alias(f"problem{i}") for i, expr in enumerate(problems.values())), read)
+
+
+def _file_line(raw: RawTable, row: int) -> int:
+    """The file line of data row `row` (0-based) of a single CSV file, counting line breaks
+    inside quoted values of the rows before it."""
+    assert raw.line_offset is not None
+    text = raw.frame.head(row).select(pl.col(pl.String).str.count_matches("\n").fill_null(0).sum())
+    breaks = sum(v or 0 for v in text.collect(engine="in-memory").row(0)) if row else 0
+    return row + raw.line_offset + breaks
+
+
+def first_naive(values: list[str], formats: TimestampFormats) -> str:
+    """The first sampled value that has no time zone (so needs a source time zone)."""
+    sample = pl.Series(values, dtype=pl.String).str.strip_chars()
+    zoned = [sample.str.to_datetime(f, strict=False, time_unit="us", time_zone="UTC").is_not_null() for f in formats.aware]
+    has_zone = pl.Series([False] * len(values)) if not zoned else pl.DataFrame(zoned).select(pl.any_horizontal(pl.all())).to_series()
+    return next((v for v, z in zip(values, has_zone, strict=True) if not z), values[0])

@@ -152,8 +152,9 @@ def typed_expr(column: pl.Expr, kind: Kind, dtype: pl.DataType) -> pl.Expr:
     """Bring an already typed (non-text) column to `kind`'s type."""
     if kind in (Kind.ID, Kind.TEXT):
         if dtype.is_float():
-            # ids read as floats (Excel) lose nothing while they stay whole numbers
-            return column.cast(pl.Int64, strict=False).cast(pl.String)
+            # ids read as floats (Excel) print without ".0" when they are whole numbers
+            whole = column.cast(pl.Int64, strict=False)
+            return pl.when(whole.cast(pl.Float64) == column).then(whole.cast(pl.String)).otherwise(column.cast(pl.String))
         return column.cast(pl.String)
     if kind is Kind.BOOL:
         return column.cast(pl.Boolean, strict=False)
