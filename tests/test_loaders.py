@@ -680,3 +680,11 @@ def test_committed_hubspot_sample_loads() -> None:
     closed = frame.filter(pl.col("closed_at").is_not_null())
     assert (closed["closed_at"] >= closed["created_at"]).all()
     assert [f for f in findings if f.severity == "warning"] == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [("2026-01-05T10:00Z", utc(2026, 1, 5, 10)), ("2026-01-05 10:00+02:00", utc(2026, 1, 5, 8))])
+def test_zoned_times_without_seconds(tmp_path: Path, text: str, expected: datetime) -> None:
+    write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at"], [["1", text]])
+    frame, findings = load(tmp_path)
+    assert frame["created_at"].to_list() == [expected]
+    assert findings == []
