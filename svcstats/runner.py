@@ -41,8 +41,6 @@ class Outcome:
 
 def collect(frames: Sequence[pl.LazyFrame], engine: str) -> list[pl.DataFrame]:
     """Collect every frame in one pass on the chosen engine (streaming by default)."""
-    if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}", f"choose one of: {', '.join(ENGINES)}")
     return pl.collect_all(list(frames), engine=engine)  # type: ignore[arg-type]
 
 
@@ -70,7 +68,10 @@ def compute(request: ReportRequest) -> Outcome:
         last_month=request.last_month,
         as_of=as_of,
     )
-    dataset = Dataset(Path(data_dir), config, source_format=request.source_format or config.source_format, source_tz=source_tz)
+    if request.engine not in ENGINES:
+        raise UsageError(f"unknown engine {request.engine!r}", f"choose one of: {', '.join(ENGINES)}")
+    source_format = request.source_format or config.source_format
+    dataset = Dataset(Path(data_dir), config, source_format=source_format, source_tz=source_tz, engine=request.engine)
     ctx = ReportContext(
         info=info,
         dataset=dataset,
@@ -87,9 +88,9 @@ def compute(request: ReportRequest) -> Outcome:
         options=request.options,
     )
     started = time.perf_counter()
-    query = importlib.import_module(info.module).build(ctx)
-    checks = [*dataset.checks, *ctx.checks]
     try:
+        query = importlib.import_module(info.module).build(ctx)
+        checks = [*dataset.checks, *ctx.checks]
         result, *check_results = collect([query, *(c.frame for c in checks)], request.engine)
     except pl.exceptions.PolarsError as exc:
         raise DataError(f"{info.name}: cannot compute from {data_dir}: {first_line(exc)}", "run with --debug for details") from exc

@@ -54,6 +54,7 @@ class RawTable:
     label: str  # how messages name the source, e.g. "tickets.csv"
     source_format: str  # "generic" or "hubspot"
     line_offset: int | None  # data row i is on file line i + offset (single CSV files only)
+    parse_once: bool = False  # text exports: parse once into memory (see Dataset.load)
 
     @property
     def schema(self) -> pl.Schema:
@@ -69,13 +70,22 @@ def normalise_name(header: str) -> str:
 class Dataset:
     """The tables of one export folder, loaded lazily into the neutral schema."""
 
-    def __init__(self, root: Path, config: Config | None = None, *, source_format: str = "auto", source_tz: str | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        config: Config | None = None,
+        *,
+        source_format: str = "auto",
+        source_tz: str | None = None,
+        engine: str = "streaming",
+    ) -> None:
         if not root.is_dir():
             raise DataError(f"data folder {root} not found", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
         self.root = root
         self.config = config or Config()
         self.source_format = source_format
         self.source_tz = source_tz
+        self.engine = engine
         self.checks: list[Check] = []
         self._raw: dict[str, RawTable | None] = {}
 
@@ -131,8 +141,12 @@ class Dataset:
             if name in fallible:
                 empty &= ~_present(pl.col(f"raw:{name}"), present[name])
             problems[Problem(name, f"{name} is empty", None)] = empty
-        self.checks.append(_problems_check(staged, problems, raw))
-        return staged.filter(~pl.any_horizontal(problems.values())).select(wanted)
+        flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
+        checked = staged.select(*wanted, **flags)
+        if raw.parse_once:
+            checked = checked.collect(engine=self.engine).lazy()  # type: ignore[arg-type]
+        self.checks.append(_problems_check(checked, staged, problems, raw))
+        return checked.filter(~pl.any_horizontal(list(flags))).select(wanted)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -160,7 +174,7 @@ class Dataset:
         headers = frame.collect_schema().names()
         source_format = self._format_of(table, headers)
         mapping = self._column_map(table, headers, source_format)
-        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files))
+        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files), files.text_only)
 
     def _derived(self, table: str) -> RawTable | None:
         """Stage history taken from a HubSpot ticket export's stage columns, when no file has it."""
@@ -172,7 +186,13 @@ class Dataset:
         stages = hubspot.stage_columns(tickets.schema.names())
         if not stages:
             return None
-        return RawTable(hubspot.stage_history(tickets.frame, "ticket_id", stages), f"{tickets.label} (stage columns)", "hubspot", None)
+        return RawTable(
+            hubspot.stage_history(tickets.frame, "ticket_id", stages),
+            f"{tickets.label} (stage columns)",
+            "hubspot",
+            None,
+            tickets.parse_once,
+        )
 
     def _format_of(self, table: str, headers: list[str]) -> str:
         if table != "tickets":
@@ -220,7 +240,7 @@ class Dataset:
         for name in text_columns:
             values = [v for v in sample[name].to_list() if v is not None and v.strip()]
             chosen = detect_timestamp_formats(values, self.config.datetime_formats)
-            if values and not chosen.aware and not chosen.naive:
+            if values and not (chosen.utc or chosen.aware or chosen.naive):
                 raise DataError(
                     f"{raw.label}: {name} values such as {values[0]!r} are not a date-time svcstats can read",
                     "use ISO 8601 (2026-05-03T14:07:31Z or 2026-05-03 14:07) or add a strftime format to datetime_formats in svcstats.toml",
@@ -229,7 +249,7 @@ class Dataset:
                 if values:
                     raise naive_timestamps_error(f"{raw.label}: {name}", repr(first_naive(values, chosen)))
                 # nothing sampled: accept zoned values; a local one later is counted as invalid
-                chosen = TimestampFormats(chosen.aware, ())
+                chosen = TimestampFormats(chosen.aware, (), chosen.utc)
             formats[name] = chosen
         return formats
 
@@ -277,9 +297,9 @@ def can_fail(kind: Kind, dtype: pl.DataType) -> bool:
     return dtype != neutral_dtype(kind)
 
 
-def _problems_check(staged: pl.LazyFrame, problems: dict[Problem, pl.Expr], raw: RawTable) -> Check:
-    """Count the rows with each problem; for a problem with any, look up the first such row and
-    its value in a second, small query (only then)."""
+def _problems_check(checked: pl.LazyFrame, staged: pl.LazyFrame, problems: dict[Problem, pl.Expr], raw: RawTable) -> Check:
+    """Count the rows with each problem (flag columns `problem:i` of `checked`); for a problem
+    with any, look up the first such row and its value in `staged` with a second query (only then)."""
 
     def example(problem: Problem) -> str:
         value = pl.col(problem.raw).cast(pl.String) if problem.raw else pl.lit(None, pl.String)
@@ -297,7 +317,7 @@ def _problems_check(staged: pl.LazyFrame, problems: dict[Problem, pl.Expr], raw:
             if count
         ]
 
-    return Check(staged.select(expr.sum().alias(f"problem{i}") for i, expr in enumerate(problems.values())), read)
+    return Check(checked.select(pl.col(f"problem:{i}").sum() for i in range(len(problems))), read)
 
 
 def _file_line(raw: RawTable, row: int) -> int:
@@ -313,5 +333,6 @@ def first_naive(values: list[str], formats: TimestampFormats) -> str:
     """The first sampled value that has no time zone (so needs a source time zone)."""
     sample = pl.Series(values, dtype=pl.String).str.strip_chars()
     zoned = [sample.str.to_datetime(f, strict=False, time_unit="us", time_zone="UTC").is_not_null() for f in formats.aware]
+    zoned += [sample.str.to_datetime(f, strict=False, time_unit="us").is_not_null() for f in formats.utc]
     has_zone = pl.Series([False] * len(values)) if not zoned else pl.DataFrame(zoned).select(pl.any_horizontal(pl.all())).to_series()
     return next((v for v, z in zip(values, has_zone, strict=True) if not z), values[0])
