@@ -25,6 +25,17 @@ GROUP_COLUMNS = ("<group>", "one column per --group-by key, named after it (rep,
 
 
 @dataclass(frozen=True)
+class ReportOption:
+    """An option only some reports take; its value reaches the report as ctx.options[name]."""
+
+    name: str
+    flag: str
+    default: str | bool | None
+    help: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReportInfo:
     """What a report is: everything needed to list it, explain it and run it."""
 
@@ -39,7 +50,10 @@ class ReportInfo:
     module: str
     needs: tuple[str, ...] = ()  # columns of `table` the report reads beyond the required ones
     duration_stats: bool = False  # carries mean/median/p90 columns, so --stat applies
+    duration_unit: str = "hours"  # unit of those columns: <stat>_<unit>
     group_aliases: dict[str, str] = field(default_factory=dict)
+    options: tuple[ReportOption, ...] = ()
+    example_options: str = " --frequency weekly --group-by team"
 
     @property
     def default_date_by(self) -> str:
@@ -77,6 +91,11 @@ By default tickets are placed in the range and in periods by their close date
 (--date-by closed); --date-by created places them by creation date instead.
 
 Edge cases:
+- --close first measures to the first close instead (Zendesk's "first resolution time"): from
+  first_closed_at, or when the export lacks it, the first entry into a closed stage in
+  stage_history (is_closed_stage, else a stage named "closed"). reopened_tickets counts closed
+  tickets whose first close came before their last (or with a reopen date); it is empty when the
+  data has neither first closes nor reopen dates.
 - Tickets still open have no time to close. They are not averaged but counted in open_tickets,
   by their creation date (in the range and period they were created in), whatever --date-by is.
 - A ticket closed before it was created (bad data) is left out of the figures and counted in a
@@ -89,10 +108,20 @@ Edge cases:
                 ("closed_tickets", "closed tickets in the period or group (n of the durations)"),
                 *DURATION_COLUMNS,
                 ("open_tickets", "tickets created in the period or group that are still open (excluded from the durations)"),
+                ("reopened_tickets", "of the closed tickets, those closed more than once (empty when unknown)"),
             ),
             date_by={"closed": "closed_at", "created": "created_at"},
             module="svcstats.reports.ticket_time_to_close",
-            needs=("closed_at", "is_closed"),
+            needs=("closed_at", "is_closed", "first_closed_at", "reopened_at"),
+            options=(
+                ReportOption(
+                    "close",
+                    "--close",
+                    "last",
+                    "Which close ends the time: last (HubSpot's figure) or first (first_closed_at or stage history).",
+                    ("last", "first"),
+                ),
+            ),
             duration_stats=True,
             group_aliases=TICKET_GROUPS,
         ),

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from svcstats import __version__
-from svcstats.catalog import REPORTS, ReportInfo, by_collection, get_report
+from svcstats.catalog import REPORTS, ReportInfo, ReportOption, by_collection, get_report
 from svcstats.errors import ExitCode, SvcstatsError
 
 EXIT_CODES = "Exit codes: 0 ok (an empty result too), 1 internal error, 2 usage error, 3 data error, 4 output error."
@@ -80,7 +80,7 @@ def root(
 
 # -- shared report options ----------------------------------------------------------------
 
-DATA, RANGE, SHAPE, OUTPUT = "Data", "Date range", "Rows and groups", "Output"
+DATA, RANGE, SHAPE, OUTPUT, REPORT = "Data", "Date range", "Rows and groups", "Output", "This report"
 Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
 Format = Literal["table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx"]
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -217,6 +217,17 @@ STAT_OPTION = _option(
 )
 
 
+def report_option(option: ReportOption) -> inspect.Parameter:
+    """The Typer parameter for an option only this report takes."""
+    if option.choices:
+        annotation: Any = Literal[option.choices]  # type: ignore[valid-type]
+    elif isinstance(option.default, bool):
+        annotation = bool
+    else:
+        annotation = str | None
+    return _option(option.name, annotation, option.default, option.flag, panel=REPORT, help=option.help)
+
+
 def report_command(info: ReportInfo) -> Callable[..., None]:
     """The `svcstats report NAME` command for one report, with the shared options."""
 
@@ -228,9 +239,10 @@ def report_command(info: ReportInfo) -> Callable[..., None]:
             for name in ("date_from", "date_to", "as_of"):
                 if options.get(name) is not None:
                     options[name] = options[name].date()
-            run_report(ReportRequest(report=info.name, **options))
+            own = {option.name: options.pop(option.name) for option in info.options}
+            run_report(ReportRequest(report=info.name, options=own, **options))
 
-    parameters = [*COMMON_OPTIONS, *([STAT_OPTION] if info.duration_stats else [])]
+    parameters = [*COMMON_OPTIONS, *([STAT_OPTION] if info.duration_stats else []), *map(report_option, info.options)]
     command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in parameters}
     command.__name__ = info.name.replace("-", "_")
@@ -239,8 +251,7 @@ def report_command(info: ReportInfo) -> Callable[..., None]:
 
 def example(info: ReportInfo) -> str:
     """A command line that runs the report on the bundled example data."""
-    extra = " --frequency weekly --group-by team" if info.table == "tickets" else ""
-    return f"svcstats report {info.name} --data examples/data{extra}"
+    return f"svcstats report {info.name} --data examples/data{info.example_options}"
 
 
 for _info in REPORTS.values():

@@ -20,13 +20,18 @@ def range_filter(ts: pl.Expr, date_range: DateRange, tz: str) -> pl.Expr:
     """True for instants whose local date (in `tz`) lies in the inclusive range."""
     condition = pl.lit(True)
     if date_range.start is not None:
-        condition &= ts >= _local_midnight(date_range.start, tz)
+        condition &= ts >= local_midnight(date_range.start, tz)
     if date_range.end is not None:
-        condition &= ts < _local_midnight(date_range.end + timedelta(days=1), tz)
+        condition &= ts < end_of_day(date_range.end, tz)
     return condition
 
 
-def _local_midnight(day: date, tz: str) -> datetime:
+def end_of_day(day: date, tz: str) -> datetime:
+    """The UTC instant at which `day` ends in `tz` (the next local midnight)."""
+    return local_midnight(day + timedelta(days=1), tz)
+
+
+def local_midnight(day: date, tz: str) -> datetime:
     """The UTC instant of 00:00 local time on `day` (a UTC literal compares without conversion)."""
     return datetime.combine(day, time(), ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
 

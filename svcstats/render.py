@@ -37,7 +37,8 @@ EXTENSIONS = {
 }
 DECIMALS = 4
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%:z"
-DURATION_SUFFIX = "_hours"
+DURATION_UNITS = {"_hours": 1.0, "_minutes": 1 / 60}  # column suffix -> hours per unit
+PERCENT_SUFFIX = "_pct"
 
 
 def choose_format(requested: str | None, output: Path | None, stdout_is_terminal: bool) -> str:
@@ -116,7 +117,9 @@ def table_text(result: pl.DataFrame, title: str) -> str:
 
 def column_label(name: str) -> str:
     """A table header from a column name: "median_hours" -> "Median", "closed_tickets" -> "Closed tickets"."""
-    text = name.removesuffix(DURATION_SUFFIX).replace("_", " ")
+    for suffix in DURATION_UNITS:
+        name = name.removesuffix(suffix)
+    text = name.replace("_", " ")
     return text[:1].upper() + text[1:]
 
 
@@ -139,8 +142,11 @@ def humanize_hours(hours: float | None) -> str:
 
 
 def _cell_formatter(name: str, dtype: pl.DataType) -> Callable[[object], str]:
-    if name.endswith(DURATION_SUFFIX):
-        return humanize_hours  # type: ignore[return-value]
+    for suffix, hours_per_unit in DURATION_UNITS.items():
+        if name.endswith(suffix):
+            return lambda v: humanize_hours(None if v is None else v * hours_per_unit)  # type: ignore[operator]
+    if name.endswith(PERCENT_SUFFIX):
+        return lambda v: "–" if v is None else f"{v:.1f}%"
     if dtype.is_float():
         return lambda v: "–" if v is None else f"{v:.2f}"
     if dtype.is_integer():

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -22,6 +23,7 @@ from svcstats.errors import DataError, UsageError
 from svcstats.findings import Finding
 from svcstats.loaders.dataset import Dataset
 from svcstats.loaders.files import first_line
+from svcstats.periods import end_of_day
 from svcstats.render import check_writable, choose_format, render
 from svcstats.reports.base import ReportContext
 from svcstats.request import DEFAULT_STATS, DURATION_STATS, ENGINES, FREQUENCIES, ReportRequest
@@ -86,6 +88,7 @@ def compute(request: ReportRequest) -> Outcome:
         date_by=request.date_by,
         stats=_stats(info, request.stats),
         options=request.options,
+        now=end_of_day(request.as_of, tz) if request.as_of else datetime.now(UTC),
     )
     started = time.perf_counter()
     try:
@@ -133,7 +136,7 @@ def _hidden(info: ReportInfo, requested: Sequence[str]) -> list[str]:
     """Duration columns the table leaves out when --stat chose others."""
     if not requested or not info.duration_stats:
         return []
-    return [f"{stat}_hours" for stat in DEFAULT_STATS if stat not in requested]
+    return [f"{stat}_{info.duration_unit}" for stat in DEFAULT_STATS if stat not in requested]
 
 
 def _title(outcome: Outcome, request: ReportRequest) -> str:

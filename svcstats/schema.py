@@ -38,6 +38,7 @@ class Table:
     name: str
     required: dict[str, Kind]
     optional: dict[str, Kind]
+    may_be_empty: frozenset[str] = frozenset()  # required columns whose values may be missing
 
     @property
     def columns(self) -> dict[str, Kind]:
@@ -105,6 +106,7 @@ TABLES: dict[str, Table] = {
                 "channel": Kind.TEXT,
                 "comment": Kind.TEXT,
             },
+            may_be_empty=frozenset({"rating"}),  # an unrated survey is a response, not bad data
         ),
         Table(
             "agent_conversations",

@@ -37,7 +37,15 @@ def test_csv_output_is_clean_and_complete(cli, data: Path) -> None:
     result = cli("report", "ticket-time-to-close", "--data", data, "--format", "csv")
     assert result.code == 0
     parsed = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(parsed[0]) == ["period_start", "closed_tickets", "mean_hours", "median_hours", "p90_hours", "open_tickets"]
+    assert list(parsed[0]) == [
+        "period_start",
+        "closed_tickets",
+        "mean_hours",
+        "median_hours",
+        "p90_hours",
+        "reopened_tickets",
+        "open_tickets",
+    ]
     # weeks 03-02 (12 h and 48 h: mean 30, median 30, p90 12 + 0.9 * 36 = 44.4), 03-09 (empty), 03-16 (24 h)
     assert parsed == [
         {
@@ -46,15 +54,25 @@ def test_csv_output_is_clean_and_complete(cli, data: Path) -> None:
             "mean_hours": "30.0",
             "median_hours": "30.0",
             "p90_hours": "44.4",
+            "reopened_tickets": "",
             "open_tickets": "1",
         },
-        {"period_start": "2026-03-09", "closed_tickets": "0", "mean_hours": "", "median_hours": "", "p90_hours": "", "open_tickets": "0"},
+        {
+            "period_start": "2026-03-09",
+            "closed_tickets": "0",
+            "mean_hours": "",
+            "median_hours": "",
+            "p90_hours": "",
+            "reopened_tickets": "",
+            "open_tickets": "0",
+        },
         {
             "period_start": "2026-03-16",
             "closed_tickets": "1",
             "mean_hours": "24.0",
             "median_hours": "24.0",
             "p90_hours": "24.0",
+            "reopened_tickets": "",
             "open_tickets": "0",
         },
     ]
@@ -90,7 +108,7 @@ def test_stat_option_chooses_table_columns_only(cli, data: Path) -> None:
     header = next(line for line in table.stdout.splitlines() if "Closed tickets" in line)
     assert "Max" in header and "Mean" not in header
     machine = cli("report", "ticket-time-to-close", "--data", data, "-f", "csv", "--stat", "max", "--totals", "-q")
-    assert machine.stdout.splitlines()[0] == "closed_tickets,mean_hours,median_hours,p90_hours,max_hours,open_tickets"
+    assert machine.stdout.splitlines()[0] == "closed_tickets,mean_hours,median_hours,p90_hours,max_hours,reopened_tickets,open_tickets"
 
 
 @pytest.mark.parametrize("fmt", ["json", "ndjson", "tsv", "markdown"])

@@ -58,10 +58,18 @@ def test_time_to_close_weekly_in_oslo(data: Path) -> None:
         "mean_hours": pytest.approx(54.25),
         "median_hours": pytest.approx(54.25),
         "p90_hours": pytest.approx(68.45),
+        "reopened_tickets": None,  # neither first closes nor reopen dates in this export
         "open_tickets": 1,
     }
     # Week 04-06 has nothing: zero counts, empty durations.
-    assert weeks["2026-04-06"] == {"closed_tickets": 0, "mean_hours": None, "median_hours": None, "p90_hours": None, "open_tickets": 0}
+    assert weeks["2026-04-06"] == {
+        "closed_tickets": 0,
+        "mean_hours": None,
+        "median_hours": None,
+        "p90_hours": None,
+        "reopened_tickets": None,
+        "open_tickets": 0,
+    }
     # Week 04-13: T6 24; T7 (closed before created) is left out and reported.
     assert weeks["2026-04-13"]["closed_tickets"] == 1
     assert weeks["2026-04-13"]["mean_hours"] == pytest.approx(24.0)
@@ -91,6 +99,7 @@ def test_time_to_close_totals(data: Path) -> None:
         "mean_hours": pytest.approx(254 / 6),
         "median_hours": pytest.approx(42.25),
         "p90_hours": pytest.approx(66.75),
+        "reopened_tickets": None,
         "open_tickets": 1,
     }
 
@@ -137,6 +146,7 @@ def test_filters_select_records(data: Path) -> None:
             "mean_hours": pytest.approx(110 / 3),
             "median_hours": pytest.approx(36.5),
             "p90_hours": pytest.approx(56.5),
+            "reopened_tickets": None,
             "open_tickets": 0,
         }
     ]

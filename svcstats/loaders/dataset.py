@@ -93,6 +93,12 @@ class Dataset:
         """True when the folder holds `table` (or it can be derived, like HubSpot stage history)."""
         return self._raw_table(table) is not None
 
+    def latest_visits_only(self, table: str) -> bool:
+        """True for stage history taken from a HubSpot export's stage columns, which keep only
+        the latest entry and exit of each stage (so re-entries and first visits are unknown)."""
+        raw = self._raw_table(table)
+        return raw is not None and table == "stage_history" and raw.source_format == "hubspot"
+
     def columns(self, table: str) -> list[str]:
         """Every column `load` can give for `table`: neutral ones first, then exported extras."""
         raw = self._require(table)
@@ -136,7 +142,7 @@ class Dataset:
         for name in fallible:
             invalid = _present(pl.col(f"raw:{name}"), present[name]) & pl.col(name).is_null()
             problems[Problem(name, f"{name} is not a valid {spec.columns[name].value}", f"raw:{name}")] = invalid
-        for name in spec.required:  # a record without a required value cannot be placed or counted
+        for name in [n for n in spec.required if n not in spec.may_be_empty]:  # without one a record cannot be placed
             empty = pl.col(name).is_null()
             if name in fallible:
                 empty &= ~_present(pl.col(f"raw:{name}"), present[name])

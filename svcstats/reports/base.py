@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -19,6 +19,7 @@ from svcstats.errors import UsageError
 from svcstats.findings import Check, count_check
 from svcstats.loaders.dataset import Dataset
 from svcstats.periods import PERIOD, calendar, period_of, range_filter
+from svcstats.schema import TABLES
 
 UNASSIGNED = "Unassigned"  # label for records with no rep or team
 NO_VALUE = "(none)"  # label for records with no value in any other grouping column
@@ -44,6 +45,7 @@ class ReportContext:
     date_by: str | None = None
     stats: Sequence[str] = ("mean", "median", "p90")
     options: dict[str, Any] = field(default_factory=dict)
+    now: datetime | None = None  # the instant things still open are measured up to (UTC)
     checks: list[Check] = field(default_factory=list)
 
     @property
@@ -73,32 +75,50 @@ class ReportContext:
 
     def records(self, columns: Iterable[str] = ()) -> pl.LazyFrame:
         """The report's table with `columns`, filtered by --rep/--team/--pipeline/--source and
-        --where, with one string column per group key (nulls labelled)."""
+        --where, with one string column per group key (nulls labelled). Columns the user names
+        that the table lacks are taken from the ticket of each record (by ticket_id) when possible."""
         table = self.info.table
         where = self._where_expr()
         selections = {key: values for key, values in self.selections.items() if values}
         group_sources = {key: self.source_column(key) for key in self.group_keys}
-        # columns the user names must be in the export; the report's own optional ones may be absent
-        named = [
-            *group_sources.values(),
-            *(self.source_column(k) for k in selections),
-            *(where.meta.root_names() if where is not None else []),
-        ]
-        exported = self.dataset.columns(table)
+        named = list(
+            dict.fromkeys(
+                [
+                    *group_sources.values(),
+                    *(self.source_column(k) for k in selections),
+                    *(where.meta.root_names() if where is not None else []),
+                ]
+            )
+        )
+        own = self.dataset.columns(table)
+        borrowed = [name for name in named if name not in own and name in self._ticket_columns()]
         for name in named:
-            if name not in exported:
+            if name not in own and name not in borrowed:
+                choices = [*own, *(c for c in self._ticket_columns() if c not in own)]
                 raise UsageError(
-                    f"{self.dataset.label(table)} has no column {name!r}",
-                    f"columns you can group or filter by: {', '.join(exported)}",
+                    f"{self.dataset.label(table)} has no column {name!r}", f"columns you can group or filter by: {', '.join(choices)}"
                 )
-        needed = [*columns, self.date_column, *named]
-        frame = self.dataset.load(table, dict.fromkeys(needed))
+        known = TABLES[table].columns
+        date_column = [self.date_column] if self.date_column in known or self.date_column in own else []
+        wanted = [*columns, *date_column, *(n for n in named if n not in borrowed)]
+        frame = self.dataset.load(table, dict.fromkeys(wanted))
+        if borrowed:
+            tickets = self.dataset.load("tickets", borrowed).unique("ticket_id", keep="any")
+            frame = frame.join(tickets, on="ticket_id", how="left")
         for key, values in selections.items():
             frame = frame.filter(_selection(pl.col(self.source_column(key)), values, key == "source"))
         if where is not None:
             frame = frame.filter(where)
         labels = [_labelled(pl.col(source), source).alias(key) for key, source in group_sources.items()]
         return frame.with_columns(labels) if labels else frame
+
+    def _ticket_columns(self) -> list[str]:
+        """Columns a record can take from its ticket: those of the tickets export, when the
+        report's table links to tickets by ticket_id."""
+        table = self.info.table
+        if table == "tickets" or "ticket_id" not in TABLES[table].columns or not self.dataset.has("tickets"):
+            return []
+        return self.dataset.columns("tickets")
 
     def place(self, frame: pl.LazyFrame, ts_column: str | None = None) -> pl.LazyFrame:
         """Keep the records whose date (default: the --date-by column) lies in the range, and
@@ -107,19 +127,22 @@ class ReportContext:
         placed = frame.filter(ts.is_not_null() & range_filter(ts, self.date_range, self.tz))
         return placed if self.totals else placed.with_columns(period_of(ts, self.every, self.tz))
 
-    def aggregate(self, frame: pl.LazyFrame, *aggs: pl.Expr) -> pl.LazyFrame:
-        """`aggs` per row key (period and groups), or once overall for ungrouped totals."""
-        return frame.group_by(self.keys).agg(*aggs) if self.keys else frame.select(*aggs)
+    def aggregate(self, frame: pl.LazyFrame, *aggs: pl.Expr, by: Sequence[str] = ()) -> pl.LazyFrame:
+        """`aggs` per row key (period, groups, then `by`), or once overall for ungrouped totals."""
+        keys = [*self.keys, *by]
+        return frame.group_by(keys).agg(*aggs) if keys else frame.select(*aggs)
 
-    def assemble(self, parts: Sequence[pl.LazyFrame], counts: Sequence[str]) -> pl.LazyFrame:
+    def assemble(self, parts: Sequence[pl.LazyFrame], counts: Sequence[str], by: Sequence[str] = ()) -> pl.LazyFrame:
         """Join per-key aggregates into the final result: over time, one row per period of the
-        calendar (for every group seen), with `counts` zero where nothing happened; sorted by key."""
-        keys = self.keys
+        calendar for every group (and `by` value) seen, with `counts` zero where nothing
+        happened; sorted by the keys."""
+        keys = [*self.keys, *by]
+        groups = [*self.group_keys, *by]
         if not keys:
             result = pl.concat(parts, how="horizontal")
         else:
             seen = pl.concat([part.select(keys) for part in parts], how="vertical").unique()
-            grid = seen.select(self.group_keys).unique() if self.group_keys else None
+            grid = seen.select(groups).unique() if groups else None
             if not self.totals:
                 periods = calendar(seen.select(PERIOD), self.every, self.date_range)
                 grid = periods if grid is None else periods.join(grid, how="cross")
@@ -129,6 +152,10 @@ class ReportContext:
                 result = result.join(part, on=keys, how="left")
             result = result.with_columns(pl.col(c).fill_null(0) for c in counts)
         return result.with_columns(pl.col(c).cast(pl.Int64) for c in counts).sort(keys)
+
+    def rate(self, numerator: str, denominator: str) -> pl.Expr:
+        """numerator / denominator in percent (ratio of sums), null when the denominator is 0."""
+        return pl.when(pl.col(denominator) > 0).then(pl.col(numerator) * 100.0 / pl.col(denominator))
 
     def exclude(self, frame: pl.LazyFrame, what: str, severity: str = "warning") -> None:
         """Count the records of `frame` (the ones left out) in a finding shown after the run."""

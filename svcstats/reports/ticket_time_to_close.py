@@ -1,25 +1,38 @@
-"""ticket-time-to-close: hours from creation to (last) close, per period or group."""
+"""ticket-time-to-close: hours from creation to close (last or first), per period or group."""
 
 from __future__ import annotations
 
 import polars as pl
 
 from svcstats.reports.base import ReportContext, duration_stats
-from svcstats.reports.tickets import hours_between, is_closed
+from svcstats.reports.tickets import hours_between, is_closed, require_first_close, with_first_close
 
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Closed tickets with mean/median/p90 hours to close, and still-open tickets counted apart."""
-    tickets = ctx.records(ctx.info.needs)
-    closed = tickets.filter(is_closed()).with_columns(hours_to_close=hours_between("created_at", "closed_at"))
+    """Closed tickets with mean/median/p90 hours to close, still-open tickets counted apart, and
+    how many of the closed ones were reopened."""
+    tickets, first_close_known = with_first_close(ctx.dataset, ctx.records(ctx.info.needs))
+    if ctx.options.get("close") == "first":
+        require_first_close(first_close_known, ctx.info.name)
+        end, closed = "first_closed_at", pl.col("first_closed_at").is_not_null()
+    else:
+        end, closed = "closed_at", is_closed()
+    date_column = end if ctx.date_column == "closed_at" else ctx.date_column
+    reopened = pl.col("reopened_at").is_not_null() | (pl.col("first_closed_at") < pl.col("closed_at")).fill_null(False)
+    reopen_known = first_close_known or "reopened_at" in ctx.dataset.columns("tickets")
+
+    closed_tickets = tickets.filter(closed).with_columns(hours_to_close=hours_between("created_at", end))
     valid = pl.col("hours_to_close") >= 0
-    still_open = tickets.filter(~is_closed())
-    ctx.exclude(ctx.place(closed.filter(~valid)), "closed before it was created")
+    still_open = tickets.filter(~closed)
+    ctx.exclude(ctx.place(closed_tickets.filter(~valid), date_column), "closed before it was created")
     ctx.exclude(ctx.place(still_open, "created_at"), "still open, no time to close (counted in open_tickets)", "note")
     durations = ctx.aggregate(
-        ctx.place(closed.filter(valid)),
+        ctx.place(closed_tickets.filter(valid), date_column),
         pl.len().alias("closed_tickets"),
         *duration_stats(pl.col("hours_to_close"), ctx.stats),
+        (reopened.sum() if reopen_known else pl.lit(None, pl.UInt32)).alias("reopened_tickets"),
     )
     open_counts = ctx.aggregate(ctx.place(still_open, "created_at"), pl.len().alias("open_tickets"))
-    return ctx.assemble([durations, open_counts], counts=["closed_tickets", "open_tickets"])
+    counts = ["closed_tickets", "open_tickets", *(["reopened_tickets"] if reopen_known else [])]
+    result = ctx.assemble([durations, open_counts], counts=counts)
+    return result if reopen_known else result.with_columns(pl.col("reopened_tickets").cast(pl.Int64))
