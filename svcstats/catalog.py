@@ -73,6 +73,63 @@ REPORTS: dict[str, ReportInfo] = {
     r.name: r
     for r in (
         ReportInfo(
+            name="csat",
+            collection="Customer satisfaction",
+            title="Customer satisfaction (CSAT)",
+            summary="Share of satisfied survey responses, per period, rep or team.",
+            about="""\
+CSAT % = positive responses / rated responses x 100. Responses without a rating (unrated
+surveys) are counted in unrated and never enter the denominator. This is a ratio of counts per
+row, never an average of percentages.
+
+Whether a rating is positive depends on its survey's scale (from the scale_min and scale_max
+columns, or --scale when the export has none):
+  0-2   HubSpot's CSAT survey: 2 positive, 1 neutral, 0 negative
+  1-3   3 positive, 2 neutral, 1 negative
+  1-5   4-5 positive, 3 neutral, 1-2 negative (Zendesk, Intercom: a 3 is not satisfied)
+  1-7   6-7 positive, 4-5 neutral, 1-3 negative (HubSpot CES)
+  0-10  9-10 positive, 7-8 neutral, 0-6 negative (NPS-style)
+Each response is judged on its own scale, so csat_pct stays meaningful across surveys. The mean
+rating is only given for a row whose responses share one scale; a row mixing scales shows
+scale "mixed" and an empty mean_rating rather than averaging across scales.
+
+--distribution lists, instead, the number of rated responses per scale and rating value, with
+each value's share of its row (share_pct).
+
+Responses are placed by submission date (--date-by submitted). --group-by rep or team uses the
+response's rep/team columns; --group-by pipeline or source takes them from the ticket (ticket_id).
+
+Edge cases: a rating outside its scale, or a scale not listed above, is left out and counted in
+a warning.""",
+            table="csat",
+            columns=(
+                PERIOD_COLUMN,
+                GROUP_COLUMNS,
+                ("csat_pct", "positive / responses x 100; empty when there are no rated responses"),
+                ("responses", "rated responses"),
+                ("positive", "rated responses counted as positive on their scale"),
+                ("neutral", "rated responses counted as neutral"),
+                ("negative", "rated responses counted as negative"),
+                ("unrated", "responses without a rating (not in csat_pct)"),
+                ("mean_rating", "mean rating, when the row's responses share one scale"),
+                ("scale", "the row's scale (e.g. 0-2), or mixed"),
+            ),
+            date_by={"submitted": "submitted_at"},
+            module="svcstats.reports.csat",
+            group_aliases={"rep": "rep", "team": "team", "channel": "channel", "source": "channel"},
+            example_options=" --frequency monthly --group-by team",
+            options=(
+                ReportOption(
+                    "scale",
+                    "--scale",
+                    None,
+                    "Rating scale when the export has no scale_min/scale_max columns (0-2 is HubSpot's CSAT).",
+                    ("0-2", "1-3", "1-5", "1-7", "0-10"),
+                ),
+                ReportOption("distribution", "--distribution", False, "Count responses per rating value instead."),
+            ),
+        ),
+        ReportInfo(
             name="ticket-time-to-close",
             collection="Team performance",
             title="Time to close",
@@ -124,6 +181,143 @@ Edge cases:
             ),
             duration_stats=True,
             group_aliases=TICKET_GROUPS,
+        ),
+        ReportInfo(
+            name="ticket-time-to-first-response",
+            collection="Team performance",
+            title="Time to first response",
+            summary="How long customers wait for the first human reply to a ticket.",
+            about="""\
+Measures, for each ticket, the time from its creation (created_at) to the first reply by a
+human agent: hours_to_first_response = first_reply_at - created_at. HubSpot's "Average time to
+first response" is the mean; the median and p90 come beside it.
+
+The first reply is taken from the messages table when the dataset has one: the earliest public
+message (is_public not false) with sender_type agent sent at or after the ticket's creation.
+Bot and system messages and internal notes never count as a response, so an automatic
+acknowledgement does not stop the clock. Without a messages table, the tickets column
+first_response_at is used as exported (HubSpot: "First agent response date").
+
+By default tickets are placed by creation date (--date-by created); --date-by first-response
+places them by the time of the first reply.
+
+Edge cases:
+- Tickets with no reply yet are not averaged but counted in unreplied_tickets, by creation date.
+- A first_response_at before created_at (bad data) is left out and counted in a warning.
+- With --group-by rep the ticket's current owner is used, whoever replied.""",
+            table="tickets",
+            columns=(
+                PERIOD_COLUMN,
+                GROUP_COLUMNS,
+                ("replied_tickets", "tickets with a first reply (n of the durations)"),
+                *DURATION_COLUMNS,
+                ("unreplied_tickets", "tickets created in the period or group without a reply yet"),
+            ),
+            date_by={"created": "created_at", "first-response": "first_reply_at"},
+            module="svcstats.reports.ticket_time_to_first_response",
+            needs=("first_response_at",),
+            duration_stats=True,
+            group_aliases=TICKET_GROUPS,
+        ),
+        ReportInfo(
+            name="chat-wait-time",
+            collection="Team performance",
+            title="Chat wait time",
+            summary="How long chat customers wait for a first human reply, and how many chats go unanswered.",
+            about="""\
+Measures, for each chat, how long the customer waited for a human:
+minutes_waited = first human reply - the customer's first message. HubSpot's "Chat wait time"
+is the mean; the median and p90 come beside it.
+
+A chat is a ticket whose source is chat (or, when tickets carry no source, whose messages have
+channel chat); its messages come from the messages table. The first human reply is the first
+public agent message at or after the customer's first message; bot and system messages and
+internal notes never end the wait.
+
+--wait-from handoff starts the wait at the handoff instead: the last bot message before the
+first human reply (a chat the bot never took part in still waits from the customer's first
+message). The default, --wait-from customer, counts the time with the bot as waiting too.
+
+Chats are placed by the customer's first message (--date-by started).
+
+Edge cases:
+- Chats with no human reply are abandoned: not averaged, counted in abandoned_chats, and
+  abandonment_pct = abandoned_chats / chats x 100 (a ratio of counts, per row).
+- Chats without any customer message (started by an agent) are left out and counted in a note.""",
+            table="tickets",
+            columns=(
+                PERIOD_COLUMN,
+                GROUP_COLUMNS,
+                ("chats", "chats started in the period or group"),
+                ("answered_chats", "of those, chats with a human reply (n of the waits)"),
+                ("mean_minutes", "mean wait in minutes (HubSpot's figure)"),
+                ("median_minutes", "median wait in minutes"),
+                ("p90_minutes", "90th percentile of the wait in minutes"),
+                ("abandoned_chats", "of those, chats with no human reply"),
+                ("abandonment_pct", "abandoned_chats / chats x 100; empty when there are no chats"),
+            ),
+            date_by={"started": "chat_started_at"},
+            module="svcstats.reports.chat_wait_time",
+            needs=("source",),
+            duration_stats=True,
+            duration_unit="minutes",
+            group_aliases=TICKET_GROUPS,
+            options=(
+                ReportOption(
+                    "wait_from",
+                    "--wait-from",
+                    "customer",
+                    "When the wait starts: at the customer's first message, or at the bot's handoff to a human.",
+                    ("customer", "handoff"),
+                ),
+            ),
+        ),
+        ReportInfo(
+            name="ticket-time-in-pipeline",
+            collection="Team performance",
+            title="Time in pipeline",
+            summary="How long tickets spend in each pipeline stage, in stage order.",
+            about="""\
+For each pipeline stage, how long tickets stayed in it, from the stage_history table (one row
+per visit: ticket_id, stage, entered_at, exited_at; exited_at empty while the ticket is still
+there). Per ticket and stage:
+  time in stage (HubSpot's figure) = the last moment in the stage - the first entry into it,
+                                     whatever happened in between (excursions to other stages count)
+  cumulative = the sum of all visits; latest = the last visit alone; visits = number of entries
+so time in stage >= cumulative >= latest. The mean, median and p90 of HubSpot's figure are
+given, with the mean cumulative and latest times beside them.
+
+A ticket still in a stage counts up to --as-of (the end of that day), else up to now; visits
+after --as-of are ignored. A ticket that never entered a stage is not a zero for it: it simply
+does not count there. Closed stages (is_closed_stage, or a stage named "closed" when that column
+is absent) are left out unless --include-closed. Stages are listed per pipeline by stage_order.
+
+Over time, a ticket is placed by the last time it left the stage (--date-by exited; still in the
+stage: --as-of), or by its first entry (--date-by entered). --group-by rep or team takes the
+ticket's owner or team from the tickets table.
+
+HubSpot's ticket export keeps only the latest entry and exit of each stage, so from such an
+export cumulative = latest = time in stage, and re-entries are invisible.""",
+            table="stage_history",
+            columns=(
+                PERIOD_COLUMN,
+                GROUP_COLUMNS,
+                ("pipeline", "pipeline of the stage"),
+                ("stage", "stage name"),
+                ("tickets", "tickets that were in the stage (n)"),
+                *DURATION_COLUMNS,
+                ("mean_cumulative_hours", "mean of all visits added up, per ticket"),
+                ("mean_latest_hours", "mean of the latest visit, per ticket"),
+                ("visits", "entries into the stage (re-entries counted)"),
+                ("still_in_stage", "tickets in the stage at --as-of"),
+                ("stage_order", "position of the stage in its pipeline, when known"),
+            ),
+            date_by={"exited": "last_left_at", "entered": "first_entered_at"},
+            module="svcstats.reports.ticket_time_in_pipeline",
+            duration_stats=True,
+            group_aliases={"rep": "owner", "owner": "owner", "team": "team", "source": "source", "channel": "source"},
+            example_options=" --totals",
+            options=(ReportOption("include_closed", "--include-closed", False, "Also show time in closed stages."),),
         ),
         ReportInfo(
             name="support-volume",

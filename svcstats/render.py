@@ -99,7 +99,7 @@ def table_text(result: pl.DataFrame, title: str) -> str:
     from rich.measure import Measurement
     from rich.table import Table
 
-    table = Table(title=title or None, box=box.SIMPLE_HEAVY, title_justify="left")
+    table = Table(box=box.SIMPLE_HEAVY)
     for name, dtype in zip(result.columns, result.dtypes, strict=True):
         numeric = dtype.is_numeric()
         table.add_column(column_label(name), justify="right" if numeric else "left", no_wrap=True)
@@ -110,7 +110,9 @@ def table_text(result: pl.DataFrame, title: str) -> str:
         table.caption = "no records in this range"
     buffer = io.StringIO()
     console = Console(file=buffer, width=10_000, color_system=None, force_terminal=False, highlight=False)
-    console.width = Measurement.get(console, console.options, table).maximum
+    console.width = max(Measurement.get(console, console.options, table).maximum, len(title))
+    if title:
+        console.print(title)
     console.print(table)
     return buffer.getvalue()
 
@@ -148,7 +150,7 @@ def _cell_formatter(name: str, dtype: pl.DataType) -> Callable[[object], str]:
     if name.endswith(PERCENT_SUFFIX):
         return lambda v: "–" if v is None else f"{v:.1f}%"
     if dtype.is_float():
-        return lambda v: "–" if v is None else f"{v:.2f}"
+        return lambda v: "–" if v is None else f"{v:.2f}".rstrip("0").rstrip(".")
     if dtype.is_integer():
         return lambda v: "–" if v is None else str(v)
     return lambda v: "" if v is None else str(v)

@@ -100,7 +100,7 @@ class ReportContext:
                 )
         known = TABLES[table].columns
         date_column = [self.date_column] if self.date_column in known or self.date_column in own else []
-        wanted = [*columns, *date_column, *(n for n in named if n not in borrowed)]
+        wanted = [*columns, *date_column, *(n for n in named if n not in borrowed), *(["ticket_id"] if borrowed else [])]
         frame = self.dataset.load(table, dict.fromkeys(wanted))
         if borrowed:
             tickets = self.dataset.load("tickets", borrowed).unique("ticket_id", keep="any")

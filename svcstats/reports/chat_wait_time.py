@@ -1,0 +1,55 @@
+"""chat-wait-time: minutes chat customers wait for a first human reply; unanswered chats as abandonment."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from svcstats.errors import DataError
+from svcstats.reports.base import ReportContext, duration_stats
+from svcstats.reports.messages import is_human_reply
+
+MINUTES_PER_MICROSECOND = 1 / 6e7
+
+
+def chat_milestones(messages: pl.LazyFrame) -> pl.LazyFrame:
+    """Per chat (ticket_id): the customer's first message, the first human reply after it, and the
+    last bot message between the two (the handoff to a human)."""
+    sent = pl.col("sent_at")
+    first_customer = sent.filter(pl.col("sender_type") == "customer").min()
+    first_reply = sent.filter(is_human_reply() & (sent >= first_customer)).min()
+    handoff = sent.filter((pl.col("sender_type") == "bot") & (sent >= first_customer) & (sent <= first_reply)).max()
+    return messages.group_by("ticket_id").agg(
+        first_customer.alias("chat_started_at"), first_reply.alias("first_reply_at"), handoff.alias("handoff_at")
+    )
+
+
+def build(ctx: ReportContext) -> pl.LazyFrame:
+    """Answered chats with mean/median/p90 minutes of waiting; abandoned chats counted with their share."""
+    tickets = ctx.records(["source"])
+    messages = ctx.dataset.load("messages", ["is_public", "channel"])
+    if "source" in ctx.dataset.columns("tickets"):
+        chats = tickets.filter(pl.col("source") == "chat")
+    elif "channel" in ctx.dataset.columns("messages"):
+        chat_ids = messages.filter(pl.col("channel").str.to_lowercase() == "chat").select("ticket_id").unique()
+        chats = tickets.join(chat_ids, on="ticket_id", how="semi")
+    else:
+        raise DataError(
+            f"{ctx.info.name} cannot tell chats apart: neither tickets.source nor messages.channel is exported",
+            "add a source column to tickets (chat/email/...) or a channel column to messages",
+        )
+    chats = chats.join(chat_milestones(messages), on="ticket_id", how="inner")
+    start = "handoff_at" if ctx.options.get("wait_from") == "handoff" else "chat_started_at"
+    waits = (pl.col("first_reply_at") - pl.coalesce(start, "chat_started_at")).dt.total_microseconds() * MINUTES_PER_MICROSECOND
+    chats = chats.with_columns(minutes_waited=waits)
+    ctx.exclude(chats.filter(pl.col("chat_started_at").is_null()), "no customer message (a proactive chat)", "note")
+    started = ctx.place(chats.filter(pl.col("chat_started_at").is_not_null()))
+    answered = pl.col("first_reply_at").is_not_null()
+    counts = ctx.aggregate(
+        started,
+        pl.len().alias("chats"),
+        answered.sum().alias("answered_chats"),
+        *duration_stats(pl.col("minutes_waited").filter(answered), ctx.stats, unit="minutes"),
+        (~answered).sum().alias("abandoned_chats"),
+    )
+    result = ctx.assemble([counts], counts=["chats", "answered_chats", "abandoned_chats"])
+    return result.with_columns(ctx.rate("abandoned_chats", "chats").alias("abandonment_pct"))
