@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -88,7 +88,7 @@ def compute(request: ReportRequest) -> Outcome:
         date_by=request.date_by,
         stats=_stats(info, request.stats),
         options=request.options,
-        now=end_of_day(request.as_of, tz) if request.as_of else datetime.now(UTC),
+        now=end_of_day(request.as_of, tz) - timedelta(microseconds=1) if request.as_of else datetime.now(UTC),
     )
     started = time.perf_counter()
     try:

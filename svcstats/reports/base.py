@@ -45,7 +45,7 @@ class ReportContext:
     date_by: str | None = None
     stats: Sequence[str] = ("mean", "median", "p90")
     options: dict[str, Any] = field(default_factory=dict)
-    now: datetime | None = None  # the instant things still open are measured up to (UTC)
+    now: datetime | None = None  # the instant things still open are measured up to: the last of --as-of's day (UTC)
     checks: list[Check] = field(default_factory=list)
 
     @property
