@@ -140,9 +140,11 @@ Measures, for each closed ticket, the time from its creation (created_at) to its
 mean; svcstats also gives the median and the 90th percentile, which are less distorted by a
 few very old tickets.
 
-A ticket is closed when it has a close date and is not marked open (is_closed is not false).
-closed_at is the last close, as in HubSpot: a reopened and closed-again ticket counts the whole
-time up to its latest close.
+A ticket is closed when it is marked closed (is_closed), or when the export does not say, when
+it has a close date on or before --as-of (so re-running with the same --as-of gives the same
+figures as the data grows). closed_at is the last close, as in HubSpot: a reopened and
+closed-again ticket counts the whole time up to its latest close. A ticket marked closed without
+a close date is left out and counted in a warning; an export without closed_at is an error.
 
 By default tickets are placed in the range and in periods by their close date
 (--date-by closed); --date-by created places them by creation date instead.
@@ -243,7 +245,8 @@ Chats are placed by the customer's first message (--date-by started).
 Edge cases:
 - Chats with no human reply are abandoned: not averaged, counted in abandoned_chats, and
   abandonment_pct = abandoned_chats / chats x 100 (a ratio of counts, per row).
-- Chats without any customer message (started by an agent) are left out and counted in a note.""",
+- Chats without any customer message (started by an agent, or with no messages in the export)
+  are left out and counted in a note.""",
             table="tickets",
             columns=(
                 PERIOD_COLUMN,
@@ -329,11 +332,14 @@ Counts tickets: tickets = number of tickets whose date (by default the creation 
 --date-by created) falls in the period. With --group-by rep (or team) the count is split by
 the ticket's current owner (or team); tickets with no owner are shown as "Unassigned".
 
-Of those tickets, closed_tickets are closed now (a close date and not marked open) and
-open_tickets are still open, so tickets = closed_tickets + open_tickets on every row.
+Of those tickets, closed_tickets were closed at --as-of (else now) and open_tickets were not,
+so tickets = closed_tickets + open_tickets on every row. A ticket is closed when it is marked
+closed (is_closed), or when the export does not say, when it has a close date on or before
+--as-of. Without any close data (no closed_at or is_closed column) both are empty.
 
 Note that tickets created in a period and tickets closed in it are different populations:
---date-by closed counts tickets by close date instead, and then every ticket counted is closed.
+--date-by closed counts tickets by close date instead (a ticket reopened since then, marked
+open, counts as open).
 
 Periods with no tickets appear with zero counts.""",
             table="tickets",
@@ -341,8 +347,8 @@ Periods with no tickets appear with zero counts.""",
                 PERIOD_COLUMN,
                 GROUP_COLUMNS,
                 ("tickets", "tickets whose --date-by date falls in the period"),
-                ("closed_tickets", "of those, tickets closed now"),
-                ("open_tickets", "of those, tickets still open"),
+                ("closed_tickets", "of those, tickets closed at --as-of (empty without close data)"),
+                ("open_tickets", "of those, tickets still open at --as-of (empty without close data)"),
             ),
             date_by={"created": "created_at", "closed": "closed_at"},
             module="svcstats.reports.support_volume",

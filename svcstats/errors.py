@@ -46,3 +46,9 @@ class OutputError(SvcstatsError):
     """The result cannot be written where it was asked to go."""
 
     exit_code = ExitCode.OUTPUT
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (Polars adds plans and hints below it)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

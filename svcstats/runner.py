@@ -19,10 +19,9 @@ import polars as pl
 from svcstats.catalog import ReportInfo, get_report
 from svcstats.config import check_time_zone, load_config
 from svcstats.daterange import DateRange, resolve_range, today_in
-from svcstats.errors import DataError, UsageError
+from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Finding
 from svcstats.loaders.dataset import Dataset
-from svcstats.loaders.files import first_line
 from svcstats.periods import end_of_day
 from svcstats.render import check_writable, choose_format, render
 from svcstats.reports.base import ReportContext

@@ -39,6 +39,7 @@ class Table:
     required: dict[str, Kind]
     optional: dict[str, Kind]
     may_be_empty: frozenset[str] = frozenset()  # required columns whose values may be missing
+    key: str | None = None  # the column identifying a record, when each must appear once
 
     @property
     def columns(self) -> dict[str, Kind]:
@@ -66,6 +67,7 @@ TABLES: dict[str, Table] = {
                 "first_response_at": Kind.TIMESTAMP,
                 "reopened_at": Kind.TIMESTAMP,
             },
+            key="ticket_id",
         ),
         Table(
             "stage_history",
@@ -126,6 +128,7 @@ TABLES: dict[str, Table] = {
                 "closed_at": Kind.TIMESTAMP,
                 "ticket_id": Kind.ID,
             },
+            key="conversation_id",
         ),
         Table(
             "knowledge_gaps",

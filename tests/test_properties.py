@@ -62,8 +62,14 @@ class Ticket:
 
     @property
     def closed(self) -> bool:
-        """svcstats' definition: a close date, and not marked open."""
-        return self.closed_at is not None and self.is_closed is not False
+        """svcstats' definition (no --as-of, every close is in the past): marked closed, or when
+        the export does not say, a close date."""
+        return self.is_closed if self.is_closed is not None else self.closed_at is not None
+
+    @property
+    def measurable(self) -> bool:
+        """Closed with a close date: it has a time to close (marked closed without one is warned)."""
+        return self.closed and self.closed_at is not None
 
     @property
     def hours(self) -> float:
@@ -200,7 +206,7 @@ def placed_instants(table: list[Ticket], report: str, date_by: str | None = None
             return [t.created_at for t in table]
         return [t.closed_at for t in table if t.closed_at is not None]
     column = date_by or "closed"
-    closed = [t for t in table if t.closed and t.hours >= 0]
+    closed = [t for t in table if t.measurable and t.hours >= 0]
     opened = [t.created_at for t in table if not t.closed]
     return [(t.closed_at if column == "closed" else t.created_at) for t in closed] + opened  # type: ignore[misc]
 
@@ -350,8 +356,8 @@ def test_time_to_close_matches_a_plain_python_count(table: list[Ticket], date_by
     def week(instant: datetime) -> date:
         return local_period(instant, "weekly", tz)
 
-    valid = [t for t in table if t.closed and t.hours >= 0]
-    before_created = [t for t in table if t.closed and t.hours < 0]
+    valid = [t for t in table if t.measurable and t.hours >= 0]
+    before_created = [t for t in table if t.measurable and t.hours < 0]
     still_open = [t for t in table if not t.closed]
     hours: dict[date, list[float]] = defaultdict(list)
     for t in valid:

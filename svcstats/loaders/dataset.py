@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from svcstats.config import Config
-from svcstats.errors import DataError, UsageError
+from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
 from svcstats.loaders import hubspot
 from svcstats.loaders.files import TableFiles, locate, scan
@@ -142,6 +142,10 @@ class Dataset:
         for name in fallible:
             invalid = _present(pl.col(f"raw:{name}"), present[name]) & pl.col(name).is_null()
             problems[Problem(name, f"{name} is not a valid {spec.columns[name].value}", f"raw:{name}")] = invalid
+        if spec.key is not None:  # overlapping exports: keep the last row of each id, in file order
+            staged = staged.with_row_index("row:file")
+            repeated = pl.col("row:file") != pl.col("row:file").max().over(spec.key)
+            problems[Problem(spec.key, f"duplicate {spec.key} (the last row of each is kept)", spec.key)] = repeated
         for name in [n for n in spec.required if n not in spec.may_be_empty]:  # without one a record cannot be placed
             empty = pl.col(name).is_null()
             if name in fallible:
@@ -208,29 +212,26 @@ class Dataset:
         return self.source_format
 
     def _column_map(self, table: str, headers: list[str], source_format: str) -> dict[str, str]:
-        """Export header -> neutral name: config mappings first, then the format's preset,
-        then headers that already are neutral names up to case and spacing."""
+        """Export header -> loaded name. Config mappings win, then the format's preset, then
+        headers that already are neutral names up to case and spacing. A header whose name a
+        mapping takes over keeps its data as "<header> (export)"."""
         configured = self.config.tables[table].columns if table in self.config.tables else {}
         by_norm = {normalise_name(k): v for k, v in configured.items()}
         mapping: dict[str, str] = {}
         for header in headers:
             target = configured.get(header) or by_norm.get(normalise_name(header))
+            if target and target in mapping.values():
+                raise UsageError(f"svcstats.toml maps two {table} columns onto {target!r}", "map one export column onto each name")
             if target:
                 mapping[header] = target
-        if source_format == "hubspot" and table == "tickets":
-            for header, target in hubspot.ticket_column_map(headers).items():
-                mapping.setdefault(header, target)
-        known = TABLES[table].columns
-        for header in headers:
-            name = normalise_name(header)
-            if header not in mapping and name in known:
-                mapping[header] = name
-        # One export column per neutral name: the first mapping wins; a column whose target is
-        # taken (by another mapping or by an unmapped header of that name) keeps its header.
-        renames: dict[str, str] = {}
-        for header, target in mapping.items():
-            if target != header and target not in renames.values() and target not in headers:
-                renames[header] = target
+        preset = hubspot.ticket_column_map(headers) if source_format == "hubspot" and table == "tickets" else {}
+        neutral = {h: normalise_name(h) for h in headers if normalise_name(h) in TABLES[table].columns}
+        for header, target in [*preset.items(), *neutral.items()]:
+            if header not in mapping and target not in mapping.values():
+                mapping[header] = target
+        renames = {h: t for h, t in mapping.items() if h != t}
+        taken = set(mapping.values())
+        renames.update({h: f"{h} (export)" for h in headers if h in taken and h not in mapping})
         return renames
 
     def _timestamp_formats(self, raw: RawTable, names: list[str]) -> dict[str, TimestampFormats]:
@@ -241,7 +242,7 @@ class Dataset:
         try:
             sample = raw.frame.select(text_columns).head(SAMPLE_ROWS).collect()
         except pl.exceptions.PolarsError as exc:
-            raise DataError(f"{raw.label}: cannot read: {str(exc).splitlines()[0]}") from exc
+            raise DataError(f"{raw.label}: cannot read: {first_line(exc)}") from exc
         formats = {}
         for name in text_columns:
             values = [v for v in sample[name].to_list() if v is not None and v.strip()]
@@ -266,6 +267,8 @@ class Dataset:
                 return timestamp_from_text(column, formats, self.source_tz)
             if dtype == pl.Null:
                 return pl.lit(None, dtype=neutral_dtype(kind))
+            if not isinstance(dtype, pl.Datetime | pl.Date):
+                raise DataError(f"{where} holds {dtype} values, not date-times", "export it as ISO 8601 text or as a datetime column")
             return typed_timestamp(column, dtype, self.source_tz, where)
         if dtype == pl.String:
             return text_expr(column, kind)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from svcstats.errors import DataError
+from svcstats.errors import DataError, first_line
 
 # Preference order when a folder holds several files for one table.
 SUFFIXES = {".parquet": "parquet", ".csv": "csv", ".csv.gz": "csv", ".tsv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson", ".xlsx": "xlsx"}
@@ -56,18 +56,23 @@ def locate(data_dir: Path, table: str, override: str | None = None) -> TableFile
         if not paths:
             raise DataError(f"tables.{table}.path {override!r} matches no file in {data_dir}", "fix the path in svcstats.toml")
         return _from_paths(table, paths, target.name)
-    for suffix in SUFFIXES:
-        candidate = data_dir / f"{table}{suffix}"
-        if candidate.is_file():
-            return _from_paths(table, [candidate], candidate.name)
+    candidates = [data_dir / f"{table}{suffix}" for suffix in SUFFIXES if (data_dir / f"{table}{suffix}").is_file()]
     folder = data_dir / table
     if folder.is_dir():
-        return _from_folder(table, folder)
-    return None
+        candidates.append(folder)
+    if len(candidates) > 1:
+        names = ", ".join(c.name + ("/" if c.is_dir() else "") for c in candidates)
+        raise DataError(
+            f"{data_dir} holds {table} more than once ({names})", f"keep one, or choose with tables.{table}.path in svcstats.toml"
+        )
+    if not candidates:
+        return None
+    return _from_folder(table, folder) if candidates[0] == folder else _from_paths(table, candidates, candidates[0].name)
 
 
 def _from_folder(table: str, folder: Path) -> TableFiles:
-    paths = sorted(p for p in folder.rglob("*") if p.is_file() and kind_of(p) and not p.name.startswith("."))
+    # hidden files and Excel's lock files (~$name.xlsx) are not exports
+    paths = sorted(p for p in folder.rglob("*") if p.is_file() and kind_of(p) and not p.name.startswith((".", "~$")))
     if not paths:
         raise DataError(f"{folder} holds no csv, parquet, ndjson or xlsx files for table {table}")
     kinds = {kind_of(p) for p in paths}
@@ -91,8 +96,9 @@ def scan(files: TableFiles) -> pl.LazyFrame:
         if files.kind == "csv":
             return _scan_csv(files)
         if files.kind == "parquet":
-            source = files.hive_root if files.hive_root is not None else list(files.paths)
-            return pl.scan_parquet(source, hive_partitioning=files.hive_root is not None, missing_columns="insert", extra_columns="ignore")
+            if files.hive_root is not None:
+                return pl.scan_parquet(files.hive_root, hive_partitioning=True, missing_columns="insert", extra_columns="ignore")
+            return pl.concat([pl.scan_parquet(path) for path in files.paths], how="diagonal_relaxed")
         if files.kind == "ndjson":
             return pl.scan_ndjson(list(files.paths), infer_schema_length=10_000)
         return _read_xlsx(files)
@@ -100,40 +106,45 @@ def scan(files: TableFiles) -> pl.LazyFrame:
         raise DataError(f"{files.label}: cannot read: {first_line(exc)}") from exc
 
 
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (Polars adds plans and hints below it)."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _scan_csv(files: TableFiles) -> pl.LazyFrame:
-    first = files.paths[0]
-    header = _first_line(first)
+    header = _first_line(files.paths[0])
     if not header.strip():
-        raise DataError(f"{files.label}: the file is empty", "export it again with a header row")
+        raise DataError(f"{files.label}: the first line is empty", "export it again with the header on the first line")
     separator = "\t" if header.count("\t") > header.count(",") else ";" if header.count(";") > header.count(",") else ","
-    names = pl.scan_csv(first, separator=separator, infer_schema=False, encoding="utf8-lossy").collect_schema().names()
-    frame = pl.scan_csv(
-        list(files.paths),
-        separator=separator,
-        schema=dict.fromkeys(names, pl.String),
-        encoding="utf8-lossy",
-        missing_columns="insert",
-        extra_columns="ignore",
-        raise_if_empty=False,
-    )
+    frames = [_scan_one_csv(path, separator) for path in files.paths]
+    if len(frames) == 1:
+        return frames[0]
+    return pl.concat(frames, how="diagonal")  # files may carry different columns: take them all
+
+
+def _scan_one_csv(path: Path, separator: str) -> pl.LazyFrame:
+    names = pl.scan_csv(path, separator=separator, infer_schema=False).collect_schema().names()
+    frame = pl.scan_csv(path, separator=separator, schema=dict.fromkeys(names, pl.String), raise_if_empty=False)
     # Polars 2.1 keeps doubled quotes inside quoted header fields ("Date entered ""New (Support
     # Pipeline)"""); take the header as the csv module reads it, matched by position.
-    header_fields = next(csv.reader([header], delimiter=separator))
+    header_fields = [field.strip() for field in next(csv.reader([_first_line(path)], delimiter=separator))]
     if len(header_fields) == len(names) and header_fields != names:
-        frame = frame.rename({old: new.strip() for old, new in zip(names, header_fields, strict=True) if old != new.strip()})
+        frame = frame.rename({old: new for old, new in zip(names, header_fields, strict=True) if old != new})
     return frame
 
 
 def _first_line(path: Path) -> str:
+    """The header line; the file's start must be UTF-8 (a one-line error otherwise, rather than
+    names and labels silently garbled)."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
-        return handle.readline()
+    with opener(path, "rb") as handle:
+        start = handle.read(1 << 16)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(f"{path.name} is UTF-16 encoded", "save it as UTF-8 (in Excel: CSV UTF-8)")
+    try:
+        text = start.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(start) - 4:  # not just a character cut at the end of the sample
+            raise DataError(
+                f"{path.name} is not UTF-8 (byte {exc.start} is not valid UTF-8)", "save it as UTF-8 (in Excel: CSV UTF-8)"
+            ) from None
+        text = start[: exc.start].decode("utf-8-sig")
+    return text.splitlines()[0] if text.splitlines() else ""
 
 
 def _read_xlsx(files: TableFiles) -> pl.LazyFrame:
@@ -141,5 +152,10 @@ def _read_xlsx(files: TableFiles) -> pl.LazyFrame:
         import fastexcel  # noqa: F401  (only to give a clear message when missing)
     except ImportError:
         raise DataError(f"{files.label}: reading xlsx needs the xlsx extra", "pip install 'svcstats[xlsx]', or export CSV") from None
-    frames = [pl.read_excel(path, engine="calamine") for path in files.paths]
+    try:
+        frames = [pl.read_excel(path, engine="calamine") for path in files.paths]
+    except Exception as exc:  # noqa: BLE001  (fastexcel raises its own error types)
+        raise DataError(
+            f"{files.label}: cannot read the workbook: {first_line(exc)}", "check that it is an .xlsx file Excel can open"
+        ) from None
     return pl.concat(frames, how="diagonal_relaxed").lazy()

@@ -49,12 +49,16 @@ WEEKDAY_WORDS = {
 @dataclass(frozen=True)
 class TimestampFormats:
     """The formats one timestamp column is parsed with: UTC ones (ending in a literal Z), ones
-    with an offset, and local ones (without a zone); `strip` when values carry spaces around them."""
+    with an offset, and local ones (without a zone)."""
 
     aware: tuple[str, ...]
     naive: tuple[str, ...]
     utc: tuple[str, ...] = ()
-    strip: bool = True
+
+
+def has_zone(fmt: str) -> bool:
+    """True for a strftime format that reads an offset or zone name."""
+    return any(code in fmt for code in ("%z", "%:z", "%#z", "%Z"))
 
 
 def detect_timestamp_formats(sample: Sequence[str], extra: Sequence[str] = ()) -> TimestampFormats:
@@ -63,12 +67,12 @@ def detect_timestamp_formats(sample: Sequence[str], extra: Sequence[str] = ()) -
     An empty sample (the column is empty where sampled) keeps every known format.
     A sample no format parses returns no formats; the caller reports it.
     """
-    raw = pl.Series([v for v in sample if v and v.strip()], dtype=pl.String)
-    values = raw.str.strip_chars()
+    values = pl.Series([v.strip() for v in sample if v and v.strip()], dtype=pl.String)
     if values.is_empty():
-        return TimestampFormats(AWARE_FORMATS, (*NAIVE_FORMATS, *extra), UTC_FORMATS)
+        zoned = tuple(f for f in extra if has_zone(f))
+        return TimestampFormats((*AWARE_FORMATS, *zoned), (*NAIVE_FORMATS, *(f for f in extra if not has_zone(f))), UTC_FORMATS)
     candidates = [(f, "utc") for f in UTC_FORMATS] + [(f, "aware") for f in AWARE_FORMATS]
-    candidates += [(f, "naive") for f in (*NAIVE_FORMATS, *extra)]
+    candidates += [(f, "aware" if has_zone(f) else "naive") for f in (*NAIVE_FORMATS, *extra)]
     chosen: dict[str, list[str]] = {"utc": [], "aware": [], "naive": []}
     remaining = values
     for fmt, group in candidates:
@@ -78,12 +82,12 @@ def detect_timestamp_formats(sample: Sequence[str], extra: Sequence[str] = ()) -
         if parsed.is_not_null().any():
             chosen[group].append(fmt)
             remaining = remaining.filter(parsed.is_null())
-    return TimestampFormats(tuple(chosen["aware"]), tuple(chosen["naive"]), tuple(chosen["utc"]), strip=bool((raw != values).any()))
+    return TimestampFormats(tuple(chosen["aware"]), tuple(chosen["naive"]), tuple(chosen["utc"]))
 
 
 def timestamp_from_text(column: pl.Expr, formats: TimestampFormats, source_tz: str | None) -> pl.Expr:
     """UTC timestamps from text with the given formats; naive ones are local to `source_tz`."""
-    text = column.str.strip_chars() if formats.strip else column
+    text = column.str.strip_chars()
     parts = [text.str.to_datetime(f, strict=False, time_unit="us").dt.replace_time_zone(UTC) for f in formats.utc]
     parts += [text.str.to_datetime(f, strict=False, time_unit="us", time_zone=UTC) for f in formats.aware]
     if formats.naive:

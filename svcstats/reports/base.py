@@ -15,16 +15,16 @@ import polars as pl
 
 from svcstats.catalog import ReportInfo
 from svcstats.daterange import DateRange
-from svcstats.errors import UsageError
-from svcstats.findings import Check, count_check
+from svcstats.errors import UsageError, first_line
+from svcstats.findings import Check, Severity, count_check
 from svcstats.loaders.dataset import Dataset
+from svcstats.loaders.parse import SOURCE_WORDS
 from svcstats.periods import PERIOD, calendar, period_of, range_filter
 from svcstats.schema import TABLES
 
 UNASSIGNED = "Unassigned"  # label for records with no rep or team
 NO_VALUE = "(none)"  # label for records with no value in any other grouping column
 PEOPLE_COLUMNS = ("owner", "team", "rep", "assigned_rep", "sender")
-SELECTIONS = {"rep": "rep", "team": "team", "pipeline": "pipeline", "source": "source"}  # option -> group key
 QUANTILES = {"median": 0.5, "p75": 0.75, "p90": 0.9, "p95": 0.95}
 
 
@@ -91,6 +91,14 @@ class ReportContext:
             )
         )
         own = self.dataset.columns(table)
+        named = [_resolve(name, [*own, *self._ticket_columns()]) for name in named]
+        group_sources = {key: _resolve(source, [*own, *self._ticket_columns()]) for key, source in group_sources.items()}
+        computed = {*columns, self.date_column}
+        clash = [key for key in self.group_keys if key in computed]
+        if clash:
+            raise UsageError(
+                f"--group-by {clash[0]}: {self.info.name} computes with that column", "use --frequency and --date-by for dates"
+            )
         borrowed = [name for name in named if name not in own and name in self._ticket_columns()]
         for name in named:
             if name not in own and name not in borrowed:
@@ -108,6 +116,7 @@ class ReportContext:
         for key, values in selections.items():
             frame = frame.filter(_selection(pl.col(self.source_column(key)), values, key == "source"))
         if where is not None:
+            self._check_where(frame, where)
             frame = frame.filter(where)
         labels = [_labelled(pl.col(source), source).alias(key) for key, source in group_sources.items()]
         return frame.with_columns(labels) if labels else frame
@@ -157,9 +166,20 @@ class ReportContext:
         """numerator / denominator in percent (ratio of sums), null when the denominator is 0."""
         return pl.when(pl.col(denominator) > 0).then(pl.col(numerator) * 100.0 / pl.col(denominator))
 
-    def exclude(self, frame: pl.LazyFrame, what: str, severity: str = "warning") -> None:
+    def exclude(self, frame: pl.LazyFrame, what: str, severity: Severity = "warning") -> None:
         """Count the records of `frame` (the ones left out) in a finding shown after the run."""
-        self.checks.append(count_check(frame, self.info.name, what, severity))  # type: ignore[arg-type]
+        self.checks.append(count_check(frame, self.info.name, what, severity))
+
+    def _check_where(self, frame: pl.LazyFrame, where: pl.Expr) -> None:
+        """Run --where on an empty frame of the same schema, so that a type error (comparing text
+        with a number, say) is a usage error now rather than a failure mid-report."""
+        try:
+            pl.LazyFrame(schema=frame.collect_schema()).filter(where).collect()
+        except pl.exceptions.PolarsError as exc:
+            raise UsageError(
+                f"--where {self.where!r}: {first_line(exc)}",
+                "compare text with 'quoted text', numbers with numbers, and dates with DATE '2026-10-01' (UTC)",
+            ) from None
 
     def _where_expr(self) -> pl.Expr | None:
         if not self.where:
@@ -194,9 +214,17 @@ def _labelled(column: pl.Expr, source: str) -> pl.Expr:
     return column.cast(pl.String).fill_null(label)
 
 
-def _selection(column: pl.Expr, values: list[str], lowercase: bool) -> pl.Expr:
-    """Rows whose value is one of `values`; "Unassigned" also picks rows with no value."""
-    wanted = [v.lower() for v in values] if lowercase else values
+def _resolve(name: str, columns: list[str]) -> str:
+    """`name` as spelled in `columns`, matched case-insensitively when not exact."""
+    if name in columns:
+        return name
+    return next((c for c in columns if c.casefold() == name.casefold()), name)
+
+
+def _selection(column: pl.Expr, values: list[str], source: bool) -> pl.Expr:
+    """Rows whose value is one of `values`; "Unassigned" also picks rows with no value. Sources
+    are compared as loaded (lower case, HubSpot labels mapped)."""
+    wanted = [SOURCE_WORDS.get(v.strip().lower(), v.strip().lower()) for v in values] if source else values
     chosen = column.cast(pl.String).is_in(wanted)
     if UNASSIGNED in values:
         chosen = chosen | column.is_null()

@@ -37,11 +37,11 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
             f"{ctx.info.name} cannot tell chats apart: neither tickets.source nor messages.channel is exported",
             "add a source column to tickets (chat/email/...) or a channel column to messages",
         )
-    chats = chats.join(chat_milestones(messages), on="ticket_id", how="inner")
+    chats = chats.join(chat_milestones(messages), on="ticket_id", how="left")
     start = "handoff_at" if ctx.options.get("wait_from") == "handoff" else "chat_started_at"
     waits = (pl.col("first_reply_at") - pl.coalesce(start, "chat_started_at")).dt.total_microseconds() * MINUTES_PER_MICROSECOND
     chats = chats.with_columns(minutes_waited=waits)
-    ctx.exclude(chats.filter(pl.col("chat_started_at").is_null()), "no customer message (a proactive chat)", "note")
+    ctx.exclude(chats.filter(pl.col("chat_started_at").is_null()), "no customer message (a proactive chat, or no messages)", "note")
     started = ctx.place(chats.filter(pl.col("chat_started_at").is_not_null()))
     answered = pl.col("first_reply_at").is_not_null()
     counts = ctx.aggregate(

@@ -19,7 +19,7 @@ def stage_times(ctx: ReportContext, visits: pl.LazyFrame) -> pl.LazyFrame:
     visits = visits.filter(pl.col("entered_at") <= now).with_columns(
         left_at=left, visit_hours=(left - pl.col("entered_at")).dt.total_microseconds() * HOURS_PER_MICROSECOND
     )
-    per_ticket = ["ticket_id", *STAGE_KEYS, *(k for k in ctx.group_keys if k not in STAGE_KEYS)]
+    per_ticket = list(dict.fromkeys(["ticket_id", *STAGE_KEYS, *ctx.group_keys]))
     return (
         visits.group_by(per_ticket)
         .agg(

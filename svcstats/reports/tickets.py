@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
 
-from svcstats.errors import UsageError
+from svcstats.errors import DataError, UsageError
 from svcstats.loaders.dataset import Dataset
 
 HOURS_PER_MICROSECOND = 1 / 3.6e9
 
 
-def is_closed() -> pl.Expr:
-    """A ticket is closed when it has a close date and is not marked open (is_closed not false)."""
-    return pl.col("closed_at").is_not_null() & pl.col("is_closed").fill_null(True)
+def is_closed(now: datetime | None = None) -> pl.Expr:
+    """Whether a ticket is closed as of `now`: marked closed (is_closed), or when the export does
+    not say, closed at or before `now` (a close after --as-of was still open then)."""
+    closed_by_now = pl.col("closed_at").is_not_null()
+    if now is not None:
+        closed_by_now &= pl.col("closed_at") <= now
+    return pl.col("is_closed").fill_null(closed_by_now) & (closed_by_now | pl.col("closed_at").is_null())
+
+
+def require_close_dates(dataset: Dataset, report: str) -> None:
+    """A data error when the tickets export has no close dates at all."""
+    if "closed_at" not in dataset.columns("tickets"):
+        raise DataError(
+            f"{report} needs close dates, and {dataset.label('tickets')} has no closed_at column",
+            'export the "Close date" property, or map your column onto closed_at in svcstats.toml',
+        )
 
 
 def hours_between(start: str, end: str) -> pl.Expr:
