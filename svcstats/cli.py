@@ -20,7 +20,7 @@ import typer
 
 from svcstats import __version__
 from svcstats.catalog import REPORTS, ReportInfo, ReportOption, by_collection, get_report
-from svcstats.errors import ExitCode, SvcstatsError
+from svcstats.errors import ExitCode, OutputError, SvcstatsError, first_line
 
 EXIT_CODES = "Exit codes: 0 ok (an empty result too), 1 internal error, 2 usage error, 3 data error, 4 output error."
 
@@ -62,7 +62,9 @@ def reported_errors(debug: bool) -> Iterator[None]:
     except Exception as exc:  # noqa: BLE001  (anything else is our bug: say so in one line)
         if debug:
             traceback.print_exc()
-        raise fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", ExitCode.INTERNAL) from None
+        raise fail(
+            f"internal error: {type(exc).__name__}: {first_line(exc)} (run with --debug for the traceback)", ExitCode.INTERNAL
+        ) from None
 
 
 def _version(value: bool) -> None:
@@ -86,7 +88,17 @@ Format = Literal["table", "csv", "tsv", "json", "ndjson", "markdown", "parquet",
 DATE_FORMATS = ["%Y-%m-%d"]
 
 
+METAVARS = {
+    "data": "DIR", "config": "FILE", "output": "FILE", "source_tz": "ZONE", "tz": "ZONE", "last": "N[dwmqy]",
+    "date_by": "NAME", "group_by": "COLUMN", "reps": "NAME", "teams": "NAME", "pipelines": "NAME",
+    "sources": "SOURCE", "where": "SQL", "stats": "STAT",
+}  # fmt: skip
+
+
 def _option(name: str, annotation: Any, default: Any, *flags: str, panel: str, help: str, **extra: Any) -> inspect.Parameter:
+    """A keyword parameter carrying a Typer option, with a metavar that says what it takes."""
+    if "metavar" not in extra:
+        extra["metavar"] = "" if annotation is bool else "DATE" if "formats" in extra else METAVARS.get(name)
     info = typer.Option(*flags, help=help, rich_help_panel=panel, show_default=default not in (None, False, []), **extra)
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[annotation, info])
 
@@ -329,8 +341,11 @@ def demo(
     with reported_errors(debug=False):
         from svcstats import demo as generator
 
-        if hubspot:
+        try:
             out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create {out}: {exc.strerror or exc}") from None
+        if hubspot:
             rows = {
                 "tickets": generator.write_hubspot_ticket_export(
                     out / "tickets.csv", tickets=tickets, seed=seed, start=start.date(), months=months, tz=tz
@@ -358,7 +373,11 @@ def main(argv: list[str] | None = None) -> None:
         code = ExitCode.OK
     except ClickException as exc:
         path = exc.ctx.command_path if getattr(exc, "ctx", None) else "svcstats"  # type: ignore[attr-defined]
-        print(f"svcstats: error: {exc.format_message()} (see '{path} --help')", file=sys.stderr)
+        message = f"{exc.format_message()} (see '{path} --help')"
+        if path.endswith(" report") and "No such command" in message:
+            name = message.split("'")[1] if "'" in message else ""
+            message = f"unknown report {name!r} (run 'svcstats reports' for the list)"
+        print(f"svcstats: error: {message}", file=sys.stderr)
         code = exc.exit_code
     except typer.Abort:
         code = 130

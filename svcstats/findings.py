@@ -32,6 +32,12 @@ class Finding:
         example = f" (e.g. {self.example})" if self.example else ""
         return f"{self.severity}: {self.where}: {self.rows} {noun} left out: {self.what}{example}"
 
+    def strict_message(self) -> str:
+        """The error when --strict makes this finding fatal."""
+        noun = "row" if self.rows == 1 else "rows"
+        example = f", e.g. {self.example}" if self.example else ""
+        return f"{self.where}: {self.what} in {self.rows} {noun}{example}"
+
 
 @dataclass(frozen=True)
 class Check:

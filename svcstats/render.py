@@ -61,8 +61,7 @@ def render(result: pl.DataFrame, fmt: str, output: Path | None, *, title: str = 
         _emit(lambda handle: handle.write(text.encode()), output)
         return
     if fmt in BINARY_FORMATS:
-        if output is None and sys.stdout.isatty():
-            raise UsageError(f"--format {fmt} is binary and stdout is a terminal", "add --output FILE or pipe it")
+        check_destination(fmt, output)
         writer = _binary_writer(result, fmt)
     else:
         text = machine_text(result, fmt)
@@ -114,7 +113,7 @@ def table_text(result: pl.DataFrame, title: str) -> str:
     if title:
         console.print(title)
     console.print(table)
-    return buffer.getvalue()
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
 def column_label(name: str) -> str:
@@ -181,8 +180,16 @@ def _emit(write: Callable[[IO[bytes]], object], output: Path | None) -> None:
         write(handle)
 
 
+def check_destination(fmt: str, output: Path | None) -> None:
+    """Fail early (before any work) when the result cannot go where it was asked to."""
+    if fmt in BINARY_FORMATS and (output is None or str(output) == "-") and sys.stdout.isatty():
+        raise UsageError(f"--format {fmt} is binary and stdout is a terminal", "add --output FILE or pipe it")
+    if output is not None:
+        check_writable(output)
+
+
 def check_writable(path: Path) -> None:
-    """Fail early (before any work) when `path` cannot be written."""
+    """Fail when `path` cannot be written."""
     folder = path.parent if str(path.parent) else Path(".")
     if str(path) == "-":
         return
@@ -194,6 +201,16 @@ def check_writable(path: Path) -> None:
         raise OutputError(f"cannot write {path}: folder {folder} is not writable")
 
 
+def _file_mode(path: Path) -> int:
+    """The mode a replaced file keeps, or the umask's default for a new one (mkstemp makes 0600)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextmanager
 def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     """A binary file handle whose content replaces `path` only if the block completes."""
@@ -203,6 +220,7 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}", "check that the folder exists and is writable") from None
     try:
+        os.fchmod(fd, _file_mode(path))
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()

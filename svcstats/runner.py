@@ -23,7 +23,7 @@ from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Finding
 from svcstats.loaders.dataset import Dataset
 from svcstats.periods import end_of_day
-from svcstats.render import check_writable, choose_format, render
+from svcstats.render import check_destination, choose_format, render
 from svcstats.reports.base import ReportContext
 from svcstats.request import DEFAULT_STATS, DURATION_STATS, ENGINES, FREQUENCIES, ReportRequest
 
@@ -49,10 +49,10 @@ def compute(request: ReportRequest) -> Outcome:
     """Compute the report `request` asks for; raises SvcstatsError subclasses on bad input."""
     info = get_report(request.report)
     config, _ = load_config(request.config)
-    tz = check_time_zone(request.tz or config.tz or "UTC")
     source_tz = request.source_tz or config.source_tz
     if source_tz is not None:
         check_time_zone(source_tz)
+    tz = check_time_zone(request.tz or config.tz or source_tz or "UTC")  # an Oslo export reads in Oslo time
     data_dir = request.data or config.data
     if data_dir is None:
         raise UsageError("no data folder given", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
@@ -103,12 +103,11 @@ def compute(request: ReportRequest) -> Outcome:
 def run_report(request: ReportRequest) -> None:
     """Compute the report, tell stderr what was left out, and render the result."""
     fmt = choose_format(request.format, request.output, sys.stdout.isatty())
-    if request.output is not None:
-        check_writable(request.output)
+    check_destination(fmt, request.output)
     outcome = compute(request)
     warnings = [f for f in outcome.findings if f.severity == "warning"]
     if request.strict and warnings:
-        raise DataError(warnings[0].message().removeprefix("warning: "), "fix the data, or run without --strict to leave such rows out")
+        raise DataError(warnings[0].strict_message(), "fix the data, or run without --strict to leave such rows out")
     for finding in outcome.findings:
         if finding.severity == "warning" or not request.quiet:
             print(finding.message(), file=sys.stderr)

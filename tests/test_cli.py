@@ -144,7 +144,7 @@ def test_output_file_format_from_extension(cli, data: Path, tmp_path: Path, suff
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["report", "nosuch"], 2, "No such command 'nosuch'"),
+        (["report", "nosuch"], 2, "unknown report 'nosuch'"),
         (["report", "support-volume", "--bogus"], 2, "No such option: --bogus"),
         (["report", "support-volume", "--from", "2026-13-01"], 2, "Invalid value for '--from'"),
         (["report", "support-volume", "--where", "owner ="], 2, "--where 'owner ='"),

@@ -15,7 +15,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from svcstats.errors import DataError
+from svcstats.config import Config
+from svcstats.errors import DataError, UsageError
 from svcstats.findings import Finding
 from svcstats.loaders.dataset import Dataset
 from tests.conftest import rows, run_report, write_csv
@@ -689,3 +690,83 @@ def test_zoned_times_without_seconds(tmp_path: Path, text: str, expected: dateti
     frame, findings = load(tmp_path)
     assert frame["created_at"].to_list() == [expected]
     assert findings == []
+
+
+# -- review fixes -----------------------------------------------------------------------------
+
+
+def test_split_files_with_different_columns_use_them_all(tmp_path: Path) -> None:
+    # b.csv sorts after a.csv but is the only one with is_closed: ticket 2 is marked open.
+    write_csv(
+        tmp_path / "tickets" / "a.csv", ["ticket_id", "created_at", "closed_at"], [["1", "2026-05-03T10:00:00Z", "2026-05-04T10:00:00Z"]]
+    )
+    write_csv(
+        tmp_path / "tickets" / "b.csv",
+        ["ticket_id", "created_at", "closed_at", "is_closed"],
+        [["2", "2026-05-03T10:00:00Z", "2026-05-05T10:00:00Z", "false"]],
+    )
+    assert rows(run_report(tmp_path, "support-volume", totals=True).result) == [{"tickets": 2, "closed_tickets": 1, "open_tickets": 1}]
+
+
+def test_config_mapping_wins_over_an_export_column_of_that_name(tmp_path: Path) -> None:
+    write_csv(
+        tmp_path / "tickets.csv",
+        ["id", "opened", "created_at", "closed"],
+        [["1", "2026-05-03T10:00:00Z", "2026-01-01T00:00:00Z", "2026-05-04T10:00:00Z"]],
+    )
+    config = tmp_path / "svcstats.toml"
+    config.write_text('[tables.tickets.columns]\nid = "ticket_id"\nopened = "created_at"\nclosed = "closed_at"\n', encoding="utf-8")
+    [total] = rows(run_report(tmp_path, "ticket-time-to-close", config=config, totals=True).result)
+    assert total["mean_hours"] == 24.0  # from opened, not from the export's own created_at
+
+
+def test_two_columns_mapped_onto_one_name_is_a_usage_error(tmp_path: Path) -> None:
+    write_csv(tmp_path / "tickets.csv", ["id", "opened", "closed"], [["1", "2026-05-03T10:00:00Z", "2026-05-04T10:00:00Z"]])
+    config = tmp_path / "svcstats.toml"
+    config.write_text('[tables.tickets.columns]\nid = "ticket_id"\nopened = "created_at"\nclosed = "created_at"\n', encoding="utf-8")
+    with pytest.raises(UsageError, match="maps two tickets columns onto 'created_at'"):
+        run_report(tmp_path, "support-volume", config=config)
+
+
+def test_duplicate_ticket_ids_keep_the_last_row_and_warn(tmp_path: Path) -> None:
+    write_csv(
+        tmp_path / "tickets" / "a.csv",
+        ["ticket_id", "created_at", "closed_at"],
+        [["1", "2026-05-03T10:00:00Z", None], ["2", "2026-05-03T10:00:00Z", None]],
+    )
+    write_csv(
+        tmp_path / "tickets" / "b.csv", ["ticket_id", "created_at", "closed_at"], [["2", "2026-05-03T10:00:00Z", "2026-05-03T12:00:00Z"]]
+    )
+    outcome = run_report(tmp_path, "ticket-time-to-close", totals=True)
+    [total] = rows(outcome.result)
+    assert (total["closed_tickets"], total["open_tickets"], total["mean_hours"]) == (1, 1, 2.0)
+    [duplicate] = [f for f in outcome.findings if f.what.startswith("duplicate")]
+    assert (duplicate.rows, duplicate.example) == (1, "'2' on data row 2")
+
+
+def test_numeric_timestamps_are_a_data_error(tmp_path: Path) -> None:
+    pl.DataFrame({"ticket_id": ["1"], "created_at": [1_780_000_000]}).write_parquet(tmp_path / "tickets.parquet")
+    with pytest.raises(DataError, match="created_at holds Int64 values, not date-times"):
+        run_report(tmp_path, "support-volume", source_tz="UTC")
+
+
+def test_zoned_extra_format_is_not_localised_again(tmp_path: Path) -> None:
+    write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at"], [["1", "03.05.2026 14:07+0200"]])
+    frame, _ = load(tmp_path, config=Config(datetime_formats=["%d.%m.%Y %H:%M%z"]), source_tz="America/New_York")
+    assert frame["created_at"].to_list() == [utc(2026, 5, 3, 12, 7)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"), [("ticket_id,owner\n1,Bjørn\n".encode("latin-1"), "is not UTF-8"), ("x".encode("utf-16"), "is UTF-16")]
+)
+def test_non_utf8_files_are_a_data_error(tmp_path: Path, content: bytes, message: str) -> None:
+    (tmp_path / "tickets.csv").write_bytes(content)
+    with pytest.raises(DataError, match=message):
+        run_report(tmp_path, "support-volume")
+
+
+def test_a_table_present_twice_is_a_data_error(tmp_path: Path) -> None:
+    write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at"], [["1", "2026-05-03T10:00:00Z"]])
+    pl.DataFrame({"ticket_id": ["1"], "created_at": [utc(2026, 5, 3, 10)]}).write_parquet(tmp_path / "tickets.parquet")
+    with pytest.raises(DataError, match=r"holds tickets more than once \(tickets.parquet, tickets.csv\)"):
+        run_report(tmp_path, "support-volume")

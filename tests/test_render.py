@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -68,3 +69,16 @@ def test_atomic_file_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> No
 def test_atomic_file_in_missing_folder_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot write"), atomic_file(tmp_path / "nope" / "x.csv") as handle:
         handle.write(b"x")
+
+
+def test_atomic_file_gets_ordinary_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "new.csv"
+    with atomic_file(target) as handle:
+        handle.write(b"x\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    target.chmod(0o640)
+    with atomic_file(target) as handle:
+        handle.write(b"y\n")
+    assert target.stat().st_mode & 0o777 == 0o640  # a replaced file keeps its mode

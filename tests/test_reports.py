@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from svcstats.errors import UsageError
+from svcstats.errors import DataError, UsageError
 from tests.conftest import rows, run_report, write_csv
 
 OSLO = "Europe/Oslo"
@@ -233,3 +233,48 @@ def test_extra_statistics(data: Path) -> None:
 def test_bad_options_are_usage_errors(data: Path, options: dict[str, object], message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(")):
         run_report(data, "ticket-time-to-close", **options)
+
+
+def test_closedness_is_judged_at_as_of(tmp_path: Path) -> None:
+    # Ticket 1 closes on 10-20, after --as-of 10-15: it was open then. Ticket 2 closed on 10-12.
+    write_csv(
+        tmp_path / "tickets.csv",
+        ["ticket_id", "created_at", "closed_at"],
+        [["1", "2026-10-10T10:00:00Z", "2026-10-20T10:00:00Z"], ["2", "2026-10-11T10:00:00Z", "2026-10-12T10:00:00Z"]],
+    )
+    as_of = {"this_month": True, "as_of": date(2026, 10, 15), "totals": True}
+    assert rows(run_report(tmp_path, "support-volume", **as_of).result) == [{"tickets": 2, "closed_tickets": 1, "open_tickets": 1}]
+    [ttc] = rows(run_report(tmp_path, "ticket-time-to-close", **as_of).result)
+    assert (ttc["closed_tickets"], ttc["mean_hours"], ttc["open_tickets"]) == (1, 24.0, 1)
+
+
+def test_marked_closed_without_close_date(tmp_path: Path) -> None:
+    write_csv(
+        tmp_path / "tickets.csv",
+        ["ticket_id", "created_at", "closed_at", "is_closed"],
+        [["1", "2026-10-10T10:00:00Z", None, "true"], ["2", "2026-10-10T10:00:00Z", "2026-10-10T12:00:00Z", None]],
+    )
+    assert rows(run_report(tmp_path, "support-volume", totals=True).result) == [{"tickets": 2, "closed_tickets": 2, "open_tickets": 0}]
+    outcome = run_report(tmp_path, "ticket-time-to-close", totals=True)
+    assert (outcome.result["closed_tickets"].item(), outcome.result["open_tickets"].item()) == (1, 0)
+    assert [(f.what, f.rows) for f in outcome.findings] == [("marked closed but no closed_at", 1)]
+
+
+def test_time_to_close_needs_close_dates(tmp_path: Path) -> None:
+    write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at"], [["1", "2026-10-10T10:00:00Z"]])
+    with pytest.raises(DataError, match="needs close dates"):
+        run_report(tmp_path, "ticket-time-to-close")
+
+
+def test_grouping_by_a_column_the_report_computes_with_is_refused(data: Path) -> None:
+    with pytest.raises(UsageError, match="--group-by created_at"):
+        run_report(data, "support-volume", group_by=["created_at"])
+
+
+def test_where_type_errors_and_column_case(data: Path) -> None:
+    with pytest.raises(UsageError, match="--where 'priority = 1'"):
+        run_report(data, "support-volume", where="priority = 1")
+    by_team = run_report(data, "support-volume", totals=True, group_by=["TEAM"]).result  # any case
+    assert by_team.columns[0] == "TEAM"
+    assert by_team["tickets"].sum() == 8
+    assert rows(run_report(data, "support-volume", totals=True, sources=["E-mail"]).result)[0]["tickets"] == 3  # T2 T4 T8

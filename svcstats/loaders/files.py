@@ -132,14 +132,15 @@ def _first_line(path: Path) -> str:
     """The header line; the file's start must be UTF-8 (a one-line error otherwise, rather than
     names and labels silently garbled)."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
+    sample = 1 << 16
     with opener(path, "rb") as handle:
-        start = handle.read(1 << 16)
+        start = handle.read(sample)
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError(f"{path.name} is UTF-16 encoded", "save it as UTF-8 (in Excel: CSV UTF-8)")
     try:
         text = start.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if exc.start < len(start) - 4:  # not just a character cut at the end of the sample
+        if len(start) < sample or exc.start < len(start) - 4:  # not just a character cut by the sample's end
             raise DataError(
                 f"{path.name} is not UTF-8 (byte {exc.start} is not valid UTF-8)", "save it as UTF-8 (in Excel: CSV UTF-8)"
             ) from None
