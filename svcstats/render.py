@@ -48,8 +48,10 @@ def choose_format(requested: str | None, output: Path | None, stdout_is_terminal
         if requested not in FORMATS:
             raise UsageError(f"unknown format {requested!r}", f"choose one of: {', '.join(FORMATS)}")
         return requested
-    if output is not None:
-        return EXTENSIONS.get(output.suffix.lower(), "csv")
+    if output is not None and str(output) != "-":
+        if output.suffix.lower() not in EXTENSIONS:
+            raise UsageError(f"cannot tell the format of {output.name} from its extension", f"add --format, one of: {', '.join(FORMATS)}")
+        return EXTENSIONS[output.suffix.lower()]
     return "table" if stdout_is_terminal else "csv"
 
 
@@ -86,7 +88,7 @@ def markdown_text(result: pl.DataFrame) -> str:
     """A GitHub pipe table; numbers right-aligned, nulls empty."""
     header = "| " + " | ".join(result.columns) + " |"
     rule = "|" + "|".join("---:" if dtype.is_numeric() else "---" for dtype in result.dtypes) + "|"
-    rows = ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in result.iter_rows()]
+    rows = ["| " + " | ".join("" if v is None else str(v).replace("|", "\\|") for v in row) + " |" for row in result.iter_rows()]
     return "\n".join([header, rule, *rows]) + "\n"
 
 

@@ -30,6 +30,9 @@ def test_labels_and_format_choice() -> None:
     assert choose_format("json", Path("weekly.parquet"), stdout_is_terminal=True) == "json"
     with pytest.raises(UsageError):
         choose_format("yaml", None, stdout_is_terminal=True)
+    with pytest.raises(UsageError, match=r"cannot tell the format of weekly\.weird"):
+        choose_format(None, Path("weekly.weird"), stdout_is_terminal=True)
+    assert machine_text(pl.DataFrame({"team": ["A|B"]}), "markdown") == "| team |\n|---|\n| A\\|B |\n"
 
 
 def test_machine_text_rounds_and_uses_iso_dates() -> None:

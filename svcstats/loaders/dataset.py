@@ -100,7 +100,8 @@ class Dataset:
         return raw is not None and table == "stage_history" and raw.source_format == "hubspot"
 
     def columns(self, table: str) -> list[str]:
-        """Every column `load` can give for `table`: neutral ones first, then exported extras."""
+        """The columns the export has for `table`, by loaded name: neutral ones first, then extras.
+        (`load` also gives absent optional neutral columns, as nulls.)"""
         raw = self._require(table)
         known = TABLES[table].columns
         present = raw.schema.names()
