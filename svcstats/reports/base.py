@@ -28,6 +28,18 @@ PEOPLE_COLUMNS = ("owner", "team", "rep", "assigned_rep", "sender")
 QUANTILES = {"median": 0.5, "p75": 0.75, "p90": 0.9, "p95": 0.95}
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """How the user's named columns apply to a frame: which to borrow from tickets, the group
+    key sources, the selections (column, values) and the --where condition."""
+
+    named: list[str]
+    borrowed: list[str]
+    groups: dict[str, str]
+    selections: dict[str, tuple[str, list[str]]]
+    where: pl.Expr | None
+
+
 @dataclass
 class ReportContext:
     """Everything a report needs to build its LazyFrame; filled from the request by the runner."""
@@ -77,48 +89,53 @@ class ReportContext:
         """The report's table with `columns`, filtered by --rep/--team/--pipeline/--source and
         --where, with one string column per group key (nulls labelled). Columns the user names
         that the table lacks are taken from the ticket of each record (by ticket_id) when possible."""
+        columns = list(columns)
         table = self.info.table
+        own = self.dataset.columns(table)
+        plan = self._plan(own, computed={*columns, self.date_column})
+        date_column = [self.date_column] if self.date_column in TABLES[table].columns or self.date_column in own else []
+        wanted = [*columns, *date_column, *(n for n in plan.named if n not in plan.borrowed), *(["ticket_id"] if plan.borrowed else [])]
+        return self._apply(self.dataset.load(table, dict.fromkeys(wanted)), plan)
+
+    def refine(self, frame: pl.LazyFrame, computed: Iterable[str] = ()) -> pl.LazyFrame:
+        """Apply the selections, --where and group labels to `frame`, a frame the report derived
+        from its table (waits from messages, say), borrowing ticket columns as `records` does;
+        `computed` names columns the report computes with (not to be grouped by)."""
+        return self._apply(frame, self._plan(frame.collect_schema().names(), computed={*computed, self.date_column}))
+
+    def _plan(self, own: list[str], computed: set[str]) -> _Plan:
+        """Resolve the columns the user names (group keys, selections, --where) against `own`
+        and the ticket columns; unknown names and group keys the report computes with are errors."""
         where = self._where_expr()
         selections = {key: values for key, values in self.selections.items() if values}
-        group_sources = {key: self.source_column(key) for key in self.group_keys}
-        named = list(
-            dict.fromkeys(
-                [
-                    *group_sources.values(),
-                    *(self.source_column(k) for k in selections),
-                    *(where.meta.root_names() if where is not None else []),
-                ]
-            )
-        )
-        own = self.dataset.columns(table)
-        named = [_resolve(name, [*own, *self._ticket_columns()]) for name in named]
-        group_sources = {key: _resolve(source, [*own, *self._ticket_columns()]) for key, source in group_sources.items()}
-        computed = {*columns, self.date_column}
+        available = [*own, *(c for c in self._ticket_columns() if c not in own)]
+        groups = {key: _resolve(self.source_column(key), available) for key in self.group_keys}
+        selected = {key: _resolve(self.source_column(key), available) for key in selections}
+        named = list(dict.fromkeys([*groups.values(), *selected.values(), *(where.meta.root_names() if where is not None else [])]))
+        named = [_resolve(name, available) for name in named]
         clash = [key for key in self.group_keys if key in computed]
         if clash:
             raise UsageError(
                 f"--group-by {clash[0]}: {self.info.name} computes with that column", "use --frequency and --date-by for dates"
             )
-        borrowed = [name for name in named if name not in own and name in self._ticket_columns()]
-        for name in named:
-            if name not in own and name not in borrowed:
-                choices = [*own, *(c for c in self._ticket_columns() if c not in own)]
-                raise UsageError(
-                    f"{self.dataset.label(table)} has no column {name!r}", f"columns you can group or filter by: {', '.join(choices)}"
-                )
-        known = TABLES[table].columns
-        date_column = [self.date_column] if self.date_column in known or self.date_column in own else []
-        wanted = [*columns, *date_column, *(n for n in named if n not in borrowed), *(["ticket_id"] if borrowed else [])]
-        frame = self.dataset.load(table, dict.fromkeys(wanted))
-        if borrowed:
-            tickets = self.dataset.load("tickets", borrowed).unique("ticket_id", keep="any")
-            frame = frame.join(tickets, on="ticket_id", how="left")
-        for key, values in selections.items():
-            frame = frame.filter(_selection(pl.col(self.source_column(key)), values, key == "source"))
-        if where is not None:
-            self._check_where(frame, where)
-            frame = frame.filter(where)
-        labels = [_labelled(pl.col(source), source).alias(key) for key, source in group_sources.items()]
+        unknown = [name for name in named if name not in available]
+        if unknown:
+            raise UsageError(
+                f"{self.dataset.label(self.info.table)} has no column {unknown[0]!r}",
+                f"columns you can group or filter by: {', '.join(available)}",
+            )
+        borrowed = [name for name in named if name not in own]
+        return _Plan(named, borrowed, groups, {key: (selected[key], values) for key, values in selections.items()}, where)
+
+    def _apply(self, frame: pl.LazyFrame, plan: _Plan) -> pl.LazyFrame:
+        if plan.borrowed:
+            frame = frame.join(self.dataset.load("tickets", plan.borrowed), on="ticket_id", how="left")
+        for key, (column, values) in plan.selections.items():
+            frame = frame.filter(_selection(pl.col(column), values, key == "source"))
+        if plan.where is not None:
+            self._check_where(frame, plan.where)
+            frame = frame.filter(plan.where)
+        labels = [_labelled(pl.col(source), source).alias(key) for key, source in plan.groups.items()]
         return frame.with_columns(labels) if labels else frame
 
     def _ticket_columns(self) -> list[str]:
