@@ -61,6 +61,43 @@ class ReportInfo:
         return next(iter(self.date_by))
 
 
+MESSAGE_RULES = """\
+Message rules (shared by the Ticket replies reports): a reply is a public message from a human
+agent; bot and system messages and internal notes are never replies (--include-bots counts the
+bot as a responder). A customer waits from the first customer message not yet answered (several
+in a row start one wait, at the first) until the next reply; the team waits from the first
+unanswered reply until the customer's next message. Messages of a ticket are ordered by sent_at,
+then message_id, then customer before reply. A wait with no end in the data (or none by
+--as-of) is open: it is not averaged but counted in open_waits (--open adds its mean and
+maximum age)."""
+
+WAIT_OPTIONS = (
+    ReportOption(
+        "attribute",
+        "--attribute",
+        "responder",
+        "Whose wait it is for --group-by rep: the rep who replied, or the ticket owner.",
+        ("responder", "owner"),
+    ),
+    ReportOption("include_bots", "--include-bots", False, "Count the bot's public messages as replies."),
+    ReportOption("open", "--open", False, "Add the mean and maximum age of the waits still open."),
+    ReportOption("per_ticket", "--per-ticket", False, "One row per ticket: its waits and their total hours."),
+    ReportOption("top", "--top", None, "Only the N customers with the longest mean wait (by customer id, else ticket)."),
+)
+WAIT_COLUMNS = (
+    PERIOD_COLUMN,
+    GROUP_COLUMNS,
+    ("waits", "waits that ended (n of the durations)"),
+    ("mean_hours", "mean wait in hours"),
+    ("median_hours", "median wait in hours"),
+    ("p90_hours", "90th percentile in hours"),
+    ("open_waits", "waits still open at --as-of (not averaged)"),
+    ("mean_open_hours, max_open_hours", "with --open: age of the open waits"),
+    ("ticket_id, total_hours", "with --per-ticket: one row per ticket, its waits and total hours"),
+    ("rank, customer, total_hours", "with --top N: the customers with the longest mean wait"),
+)
+MESSAGE_GROUPS = {"rep": "rep", "owner": "owner", "team": "team", "pipeline": "pipeline", "source": "source", "channel": "source"}
+
 TICKET_GROUPS = {"rep": "owner", "owner": "owner", "team": "team", "pipeline": "pipeline", "source": "source", "channel": "source"}
 
 DURATION_COLUMNS = (
@@ -354,6 +391,54 @@ Periods with no tickets appear with zero counts.""",
             module="svcstats.reports.support_volume",
             needs=("closed_at", "is_closed"),
             group_aliases=TICKET_GROUPS,
+        ),
+        ReportInfo(
+            name="customer-wait-time",
+            collection="Ticket replies",
+            title="Customer wait time",
+            summary="How long customers wait for the team's replies, at every point of a conversation.",
+            about="""\
+Measures every customer wait: from the first customer message that is not yet answered to the
+next reply by a human agent (hours = reply - customer message), with the mean, median and p90
+per period or group. Waits are placed by when they started (--date-by started) or ended
+(--date-by answered). --group-by rep attributes a wait to the rep who ended it with a reply
+(--attribute owner: to the ticket owner); open waits have no replying rep and are grouped as
+Unassigned. --per-ticket gives each ticket's total waiting time; --top N the customers (by the
+sender id of their messages, else the ticket) who waited longest on average.
+
+"""
+            + MESSAGE_RULES,
+            table="messages",
+            columns=WAIT_COLUMNS,
+            date_by={"started": "started_at", "answered": "ended_at"},
+            module="svcstats.reports.customer_wait_time",
+            duration_stats=True,
+            group_aliases=MESSAGE_GROUPS,
+            example_options=" --frequency monthly --group-by rep",
+            options=WAIT_OPTIONS,
+        ),
+        ReportInfo(
+            name="customer-response-time",
+            collection="Ticket replies",
+            title="Customer response time",
+            summary="How long customers take to answer the team's replies.",
+            about="""\
+Measures every wait of the team for the customer: from the first reply not yet answered to the
+customer's next message (hours = customer message - reply), with the mean, median and p90 per
+period or group. --group-by rep attributes a wait to the rep whose reply was waiting (--attribute
+owner: to the ticket owner). --top 10 lists the ten customers (by sender id, else the ticket)
+with the longest average response time, as HubSpot does; --per-ticket gives each ticket's total.
+
+"""
+            + MESSAGE_RULES,
+            table="messages",
+            columns=WAIT_COLUMNS,
+            date_by={"started": "started_at", "answered": "ended_at"},
+            module="svcstats.reports.customer_response_time",
+            duration_stats=True,
+            group_aliases=MESSAGE_GROUPS,
+            example_options=" --totals --top 10",
+            options=WAIT_OPTIONS,
         ),
     )
 }

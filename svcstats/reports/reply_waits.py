@@ -1,0 +1,72 @@
+"""The two wait reports: how long customers wait for the team, and the team for customers."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from svcstats.errors import UsageError
+from svcstats.reports.base import ReportContext, duration_stats
+from svcstats.reports.waits import Side, conversation, waits
+
+
+def wait_report(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
+    """Closed waits with mean/median/p90 hours and open waits counted, per period or group; or,
+    with --per-ticket, each ticket's total wait; or, with --top N, the customers who wait (or
+    answer) longest on average."""
+    found = waits(conversation(ctx.dataset, bool(ctx.options.get("include_bots"))), waiting, ctx.now)
+    if ctx.options.get("attribute") == "owner":
+        owners = ctx.dataset.load("tickets", ["owner"]).select("ticket_id", "owner")
+        found = found.join(owners, on="ticket_id", how="left").with_columns(rep=pl.col("owner")).drop("owner")
+    else:  # the rep who answered the customer, or (team waits) whose reply awaits an answer
+        found = found.with_columns(rep=pl.col("ender" if waiting == "customer" else "starter"))
+    placed = ctx.place(ctx.refine(found, computed=["hours", "started_at", "ended_at"]))
+    closed = pl.col("ended_at").is_not_null()
+    top = ctx.options.get("top")
+    if top is not None:
+        return top_customers(ctx, placed, top)
+    if ctx.options.get("per_ticket"):
+        per_ticket = ctx.aggregate(
+            placed,
+            closed.sum().alias("waits"),
+            pl.col("hours").sum().alias("total_hours"),
+            (~closed).sum().alias("open_waits"),
+            by=["ticket_id"],
+        )
+        order = [*ctx.keys, "total_hours", "ticket_id"]
+        descending = [*(False for _ in ctx.keys), True, False]  # longest total wait first
+        return per_ticket.with_columns(pl.col("waits", "open_waits").cast(pl.Int64)).sort(order, descending=descending)
+    opened = (
+        [pl.col("open_hours").mean().alias("mean_open_hours"), pl.col("open_hours").max().alias("max_open_hours")]
+        if ctx.options.get("open")
+        else []
+    )
+    summary = ctx.aggregate(
+        placed,
+        closed.sum().alias("waits"),
+        *duration_stats(pl.col("hours").filter(closed), ctx.stats),
+        (~closed).sum().alias("open_waits"),
+        *opened,
+    )
+    return ctx.assemble([summary], counts=["waits", "open_waits"])
+
+
+def top_customers(ctx: ReportContext, placed: pl.LazyFrame, top: str) -> pl.LazyFrame:
+    """The `top` customers (by id, else the ticket) with the longest mean closed wait, per row key."""
+    if not top.isdigit() or int(top) < 1:
+        raise UsageError(f"--top {top!r} is not a positive whole number", "e.g. --top 10")
+    closed = placed.filter(pl.col("ended_at").is_not_null()).with_columns(customer=pl.coalesce("customer", "ticket_id"))
+    ranked = ctx.aggregate(
+        closed,
+        pl.len().alias("waits"),
+        pl.col("hours").mean().alias("mean_hours"),
+        pl.col("hours").sum().alias("total_hours"),
+        by=["customer"],
+    )
+    rank = pl.col("mean_hours").rank("ordinal", descending=True)
+    ranked = ranked.with_columns((rank.over(ctx.keys) if ctx.keys else rank).alias("rank"))
+    return (
+        ranked.filter(pl.col("rank") <= int(top))
+        .with_columns(pl.col("waits", "rank").cast(pl.Int64))
+        .sort([*ctx.keys, "rank"])
+        .select(*ctx.keys, "rank", "customer", "waits", "mean_hours", "total_hours")
+    )

@@ -1,0 +1,82 @@
+"""Waits in a conversation, paired once for every reply-time report (the message rules).
+
+- A *reply* is a public message from a human agent; bots (unless include_bots), system
+  messages and internal notes neither reply nor wait.
+- A customer waits from the first customer message that is not yet answered (a run of customer
+  messages starts one wait, at the first) until the next reply.
+- Symmetrically, the team waits for the customer from the first unanswered reply until the
+  customer's next message.
+- A wait with no end in the data is open: it has no duration, only an age.
+- Messages are ordered within a ticket by sent_at, then message_id, then customer before reply,
+  so that equal timestamps pair the same way every run.
+
+All pairing is window expressions over each ticket's messages: no loops over rows.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import polars as pl
+
+from svcstats.loaders.dataset import Dataset
+from svcstats.reports.messages import is_human_reply
+from svcstats.reports.tickets import HOURS_PER_MICROSECOND
+
+Side = Literal["customer", "reply"]
+ORDER = ["sent_at", "order_id", "role_rank"]
+
+
+def conversation(dataset: Dataset, include_bots: bool) -> pl.LazyFrame:
+    """The messages that start or end waits, with their role ("customer" or "reply") and, per
+    ticket, the customer's id (its customer sender; the smallest id if several)."""
+    messages = dataset.load("messages", ["message_id", "sender", "is_public"])
+    reply = is_human_reply()
+    if include_bots:
+        reply |= (pl.col("sender_type") == "bot") & pl.col("is_public").fill_null(True)
+    role = pl.when(pl.col("sender_type") == "customer").then(pl.lit("customer")).when(reply).then(pl.lit("reply"))
+    roles = messages.with_columns(role=role).filter(pl.col("role").is_not_null())
+    return roles.with_columns(
+        order_id=pl.col("message_id").fill_null(""),
+        role_rank=(pl.col("role") == "reply").cast(pl.Int8),
+        customer=pl.col("sender").filter(pl.col("role") == "customer").min().over("ticket_id"),
+    )
+
+
+def waits(messages: pl.LazyFrame, waiting: Side, now: object) -> pl.LazyFrame:
+    """One row per wait of `waiting` ("customer": the customer waits for a reply; "reply": the
+    team waits for the customer): ticket_id, started_at, ended_at (null while open), hours
+    (null while open), open_hours (age at `now`, open waits only), first_wait (the ticket's first),
+    starter (sender of the message that started it), ender (sender of the one that ended it), customer."""
+    answer = "reply" if waiting == "customer" else "customer"
+    over = {"partition_by": "ticket_id", "order_by": ORDER}
+    role = pl.col("role")
+    previous = role.shift(1).over(**over)
+    starts = (role == waiting) & (previous.is_null() | (previous != waiting))
+    marked = messages.with_columns(
+        starts=starts,
+        ended_at=pl.when(role == answer).then(pl.col("sent_at")).backward_fill().over(**over),
+        ender=pl.when(role == answer).then(pl.col("sender")).backward_fill().over(**over),
+        nth_wait=starts.cast(pl.UInt32).cum_sum().over(**over),
+    )
+    elapsed = (pl.col("ended_at") - pl.col("started_at")).dt.total_microseconds() * HOURS_PER_MICROSECOND
+    age = (pl.lit(now) - pl.col("started_at")).dt.total_microseconds() * HOURS_PER_MICROSECOND
+    return (
+        marked.filter(pl.col("starts"))
+        .select(
+            "ticket_id",
+            pl.col("sent_at").alias("started_at"),
+            "ended_at",
+            (pl.col("nth_wait") == 1).alias("first_wait"),
+            pl.col("sender").alias("starter"),
+            "ender",
+            "customer",
+        )
+        .filter(pl.col("started_at") <= pl.lit(now))
+        .with_columns(
+            # an answer after --as-of had not come yet: the wait was open then
+            ended_at=pl.when(pl.col("ended_at") <= pl.lit(now)).then(pl.col("ended_at")),
+            ender=pl.when(pl.col("ended_at") <= pl.lit(now)).then(pl.col("ender")),
+        )
+        .with_columns(hours=elapsed, open_hours=pl.when(pl.col("ended_at").is_null()).then(age))
+    )
