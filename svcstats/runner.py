@@ -88,6 +88,7 @@ def compute(request: ReportRequest) -> Outcome:
         stats=_stats(info, request.stats),
         options=request.options,
         now=end_of_day(request.as_of, tz) - timedelta(microseconds=1) if request.as_of else datetime.now(UTC),
+        engine=request.engine,
     )
     started = time.perf_counter()
     try:

@@ -58,6 +58,7 @@ class ReportContext:
     stats: Sequence[str] = ("mean", "median", "p90")
     options: dict[str, Any] = field(default_factory=dict)
     now: datetime | None = None  # the instant things still open are measured up to: the last of --as-of's day (UTC)
+    engine: str = "streaming"
     checks: list[Check] = field(default_factory=list)
 
     @property
@@ -145,6 +146,12 @@ class ReportContext:
         if table == "tickets" or "ticket_id" not in TABLES[table].columns or not self.dataset.has("tickets"):
             return []
         return self.dataset.columns("tickets")
+
+    def reuse(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """`frame` computed once, for a report that reads it in several queries (its result and
+        its exclusion counts): Polars 2.1 does not share such sub-plans across collect_all, so
+        each query would otherwise redo the scans and joins behind it."""
+        return frame.collect(engine=self.engine).lazy()  # type: ignore[arg-type]
 
     def place(self, frame: pl.LazyFrame, ts_column: str | None = None) -> pl.LazyFrame:
         """Keep the records whose date (default: the --date-by column) lies in the range, and

@@ -41,7 +41,7 @@ def with_scale(ctx: ReportContext, responses: pl.LazyFrame) -> pl.LazyFrame:
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Per period or group: responses by sentiment, csat_pct, mean rating (or, with
     --distribution, the number of responses per rating value)."""
-    responses = with_scale(ctx, ctx.records(["scale_min", "scale_max"]))
+    responses = ctx.reuse(with_scale(ctx, ctx.records(["scale_min", "scale_max"])))
     rating = pl.col("rating")
     rated = rating.is_not_null()
     unsupported = rated & pl.col("scale").is_null()

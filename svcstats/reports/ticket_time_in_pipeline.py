@@ -41,6 +41,7 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     visits = visits.with_columns(pl.col("pipeline").fill_null(NO_VALUE))
     if not ctx.options.get("include_closed"):
         visits = visits.filter(~closed_stage())
+    visits = ctx.reuse(visits)
     order = visits.group_by(STAGE_KEYS).agg(pl.col("stage_order").min())
     stats = ctx.aggregate(
         ctx.place(stage_times(ctx, visits)),

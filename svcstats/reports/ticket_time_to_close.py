@@ -13,6 +13,7 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     how many of the closed ones were reopened."""
     require_close_dates(ctx.dataset, ctx.info.name)
     tickets, first_close_known = with_first_close(ctx.dataset, ctx.records(ctx.info.needs))
+    tickets = ctx.reuse(tickets)
     if ctx.options.get("close") == "first":
         require_first_close(first_close_known, ctx.info.name)
         end, closed = "first_closed_at", pl.col("first_closed_at").is_not_null() & (pl.col("first_closed_at") <= ctx.now)

@@ -17,6 +17,7 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         tickets = tickets.join(replies, on="ticket_id", how="left")
     else:
         tickets = tickets.with_columns(pl.col("first_response_at").alias("first_reply_at"))
+    tickets = ctx.reuse(tickets)
     replied = tickets.filter(pl.col("first_reply_at").is_not_null()).with_columns(
         hours_to_first_response=hours_between("created_at", "first_reply_at")
     )
