@@ -54,6 +54,8 @@ class ReportInfo:
     group_aliases: dict[str, str] = field(default_factory=dict)
     options: tuple[ReportOption, ...] = ()
     example_options: str = " --frequency weekly --group-by team"
+    default_group_by: tuple[str, ...] = ()  # group keys used when the user gives no --group-by
+    range_only: bool = False  # a total over the range by nature: --frequency does not apply
 
     @property
     def default_date_by(self) -> str:
@@ -439,6 +441,135 @@ with the longest average response time, as HubSpot does; --per-ticket gives each
             group_aliases=MESSAGE_GROUPS,
             example_options=" --totals --top 10",
             options=WAIT_OPTIONS,
+        ),
+        ReportInfo(
+            name="owner-response-time",
+            collection="Ticket replies",
+            title="Owner response time",
+            summary="Per rep, how fast customers get a reply: first responses and later ones.",
+            about="""\
+For each rep, the answered customer waits they ended with a reply (--attribute owner: the waits
+on the tickets they own, so each ticket owner's average), split into each ticket's first
+response (the ticket's first customer wait) and the later responses, with the mean, median and
+p90 hours of each. Grouped by rep unless --group-by says otherwise; placed by when the wait
+started (--date-by started) or was answered (--date-by answered). Open waits are not counted
+here (customer-wait-time counts them).
+
+"""
+            + MESSAGE_RULES,
+            table="messages",
+            columns=(
+                PERIOD_COLUMN,
+                ("rep", "the replying rep (or ticket owner with --attribute owner); other --group-by keys follow"),
+                ("first_responses", "answered first waits of tickets"),
+                ("mean_first_hours, median_first_hours, p90_first_hours", "their mean, median, p90 in hours"),
+                ("later_responses", "answered later waits"),
+                ("mean_later_hours, median_later_hours, p90_later_hours", "their mean, median, p90 in hours"),
+            ),
+            date_by={"started": "started_at", "answered": "ended_at"},
+            module="svcstats.reports.owner_response_time",
+            group_aliases=MESSAGE_GROUPS,
+            example_options=" --totals",
+            default_group_by=("rep",),
+            options=WAIT_OPTIONS[:2],
+        ),
+        ReportInfo(
+            name="owner-reply-count",
+            collection="Ticket replies",
+            title="Owner reply count",
+            summary="How many replies each rep sent: who talks to customers most.",
+            about="""\
+Counts replies (public messages by human agents; --include-bots counts the bot too) per rep,
+the message's sender, per period or in total, placed by when they were sent. Grouped by rep
+unless --group-by says otherwise. With --totals only the top N reps are listed (10 unless
+--top N; --top 0 lists all), ranked by replies; reps tied at the cut are all kept.
+
+"""
+            + MESSAGE_RULES,
+            table="messages",
+            columns=(
+                PERIOD_COLUMN,
+                ("rep", "the sender of the replies; other --group-by keys follow"),
+                ("replies", "replies sent"),
+                ("rank", "with --totals: the rep's rank by replies (ties share a rank)"),
+            ),
+            date_by={"sent": "sent_at"},
+            module="svcstats.reports.owner_reply_count",
+            group_aliases=MESSAGE_GROUPS,
+            example_options=" --totals --top 5",
+            default_group_by=("rep",),
+            options=(
+                WAIT_OPTIONS[1],
+                ReportOption("top", "--top", None, "With --totals, only the N reps with the most replies (default 10, 0 = all)."),
+            ),
+        ),
+        ReportInfo(
+            name="ticket-reply-count",
+            collection="Ticket replies",
+            title="Ticket reply count",
+            summary="The tickets with the most replies sent and with the most customer messages.",
+            about="""\
+Two rankings over the date range (always a total, never per period): the top N tickets (10
+unless --top N) by replies sent (public human-agent messages) and the top N by customer
+messages received, counting the messages sent in the range. Ties are broken by ticket id.
+Subject and owner come from the tickets table when there is one. In machine formats both
+rankings are one table, told apart by the ranking column (replies_sent, messages_received).
+
+"""
+            + MESSAGE_RULES,
+            table="messages",
+            columns=(
+                ("ranking", "replies_sent or messages_received"),
+                ("rank", "1 = the most"),
+                ("ticket_id", "the ticket"),
+                ("subject, owner", "from the tickets table, when known"),
+                ("replies_sent", "replies sent in the range"),
+                ("messages_received", "customer messages received in the range"),
+            ),
+            date_by={"sent": "sent_at"},
+            module="svcstats.reports.ticket_reply_count",
+            group_aliases=MESSAGE_GROUPS,
+            example_options=" --top 5",
+            range_only=True,
+            options=(
+                WAIT_OPTIONS[1],
+                ReportOption("top", "--top", None, "How many tickets each ranking lists (default 10, 0 = all)."),
+            ),
+        ),
+        ReportInfo(
+            name="message-volume-by-hour",
+            collection="Ticket replies",
+            title="Message volume by time of day",
+            summary="Messages sent and received by hour of day (and weekday): when the team and customers are busiest.",
+            about="""\
+Counts customer messages received and replies sent per hour of the day (0-23) in --tz (DST
+handled: a local hour is counted on the local clock), over the whole range, with the average
+per day of the range (received_per_day, sent_per_day). --by-weekday gives a weekday x hour grid
+(weekday 1 = Monday ... 7 = Sunday), each cell averaged over the number of such weekdays in the
+range. Every hour (and weekday) appears, with zeros where nothing happened. Without a range, the
+days run from the first to the last message. --group-by team (or any column) adds one grid per
+group.
+
+"""
+            + MESSAGE_RULES,
+            table="messages",
+            columns=(
+                GROUP_COLUMNS,
+                ("weekday", "with --by-weekday: 1 = Monday ... 7 = Sunday"),
+                ("hour", "hour of the day, 0-23, in --tz"),
+                ("messages_received", "customer messages in that hour"),
+                ("messages_sent", "replies sent in that hour"),
+                ("received_per_day, sent_per_day", "the same divided by the days (of that weekday) in the range"),
+            ),
+            date_by={"sent": "sent_at"},
+            module="svcstats.reports.message_volume_by_hour",
+            group_aliases=MESSAGE_GROUPS,
+            example_options=" --tz Europe/Oslo",
+            range_only=True,
+            options=(
+                WAIT_OPTIONS[1],
+                ReportOption("by_weekday", "--by-weekday", False, "A weekday x hour grid instead of hours alone."),
+            ),
         ),
     )
 }

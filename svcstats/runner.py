@@ -80,8 +80,8 @@ def compute(request: ReportRequest) -> Outcome:
         as_of=as_of,
         tz=tz,
         every=FREQUENCIES[request.frequency],
-        totals=request.totals,
-        group_by=request.group_by,
+        totals=request.totals or info.range_only,
+        group_by=request.group_by or list(info.default_group_by),
         selections={"rep": request.reps, "team": request.teams, "pipeline": request.pipelines, "source": request.sources},
         where=request.where,
         date_by=request.date_by,
@@ -139,5 +139,5 @@ def _hidden(info: ReportInfo, requested: Sequence[str]) -> list[str]:
 
 
 def _title(outcome: Outcome, request: ReportRequest) -> str:
-    shape = "totals" if request.totals else request.frequency
+    shape = "totals" if request.totals or outcome.info.range_only else request.frequency
     return f"{outcome.info.title} · {shape} · {outcome.date_range.describe()} ({outcome.tz})"

@@ -117,3 +117,78 @@ def test_row_order_does_not_matter(chats: Path, tmp_path_factory: pytest.TempPat
     for report in ("customer-wait-time", "customer-response-time"):
         expected = run_report(chats, report, group_by=["rep"], as_of=AS_OF).result
         assert run_report(shuffled, report, group_by=["rep"], as_of=AS_OF).result.equals(expected)
+
+
+# -- owner response time, reply counts, volume by hour -----------------------------------------
+# Replies: W1 m5 Bob 09:30, m6 Ann 09:40, m8 Ann 10:40; W2 n2 Ann 09:00 (05-05).
+# Customer messages: W1 m1 09:00, m2 09:05, m7 10:40, m9 11:00; W2 n1 08:00 (05-05).
+
+
+def test_owner_response_time_first_and_later(chats: Path) -> None:
+    # Answered waits: W1 first 0.5 h (Bob), W1 later 0 h (Ann), W2 first 1 h (Ann).
+    by_rep = {r.pop("rep"): r for r in rows(run_report(chats, "owner-response-time", totals=True, as_of=AS_OF).result)}
+    assert (by_rep["Ann"]["first_responses"], by_rep["Ann"]["mean_first_hours"]) == (1, pytest.approx(1.0))
+    assert (by_rep["Ann"]["later_responses"], by_rep["Ann"]["mean_later_hours"]) == (1, pytest.approx(0.0))
+    assert (by_rep["Bob"]["first_responses"], by_rep["Bob"]["mean_first_hours"], by_rep["Bob"]["later_responses"]) == (
+        1,
+        pytest.approx(0.5),
+        0,
+    )
+    assert by_rep["Bob"]["mean_later_hours"] is None
+    owners = rows(run_report(chats, "owner-response-time", totals=True, as_of=AS_OF, options={"attribute": "owner"}).result)
+    assert [(r["rep"], r["mean_first_hours"], r["later_responses"]) for r in owners] == [("Ann", 0.5, 1), ("Bob", 1.0, 0)]
+
+
+def test_owner_reply_count(chats: Path) -> None:
+    totals = rows(run_report(chats, "owner-reply-count", totals=True).result)
+    assert totals == [{"rep": "Ann", "replies": 3, "rank": 1}, {"rep": "Bob", "replies": 1, "rank": 2}]
+    assert [r["rep"] for r in rows(run_report(chats, "owner-reply-count", totals=True, options={"top": "1"}).result)] == ["Ann"]
+    # with the bot as a replier, Bob and the bot tie for second: both are kept under --top 2
+    with_bot = rows(run_report(chats, "owner-reply-count", totals=True, options={"top": "2", "include_bots": True}).result)
+    assert [(r["rep"], r["rank"]) for r in with_bot] == [("Ann", 1), ("Bob", 2), ("Customer Agent", 2)]
+    daily = rows(run_report(chats, "owner-reply-count", frequency="daily").result)
+    assert [(str(r["period_start"]), r["rep"], r["replies"]) for r in daily] == [
+        ("2026-05-04", "Ann", 2),
+        ("2026-05-04", "Bob", 1),
+        ("2026-05-05", "Ann", 1),
+        ("2026-05-05", "Bob", 0),
+    ]
+
+
+def test_ticket_reply_count(chats: Path) -> None:
+    result = rows(run_report(chats, "ticket-reply-count").result)
+    assert [(r["ranking"], r["rank"], r["ticket_id"], r["replies_sent"], r["messages_received"], r["owner"]) for r in result] == [
+        ("replies_sent", 1, "W1", 3, 4, "Ann"),
+        ("replies_sent", 2, "W2", 1, 1, "Bob"),
+        ("messages_received", 1, "W1", 3, 4, "Ann"),
+        ("messages_received", 2, "W2", 1, 1, "Bob"),
+    ]
+    # only messages sent in the range count: from 05-05 only W2's
+    in_range = rows(
+        run_report(chats, "ticket-reply-count", date_from=date(2026, 5, 5), date_to=date(2026, 5, 5), options={"top": "1"}).result
+    )
+    assert [(r["ranking"], r["ticket_id"], r["replies_sent"], r["messages_received"]) for r in in_range] == [
+        ("replies_sent", "W2", 1, 1),
+        ("messages_received", "W2", 1, 1),
+    ]
+
+
+def test_message_volume_by_hour(chats: Path) -> None:
+    window = {"date_from": date(2026, 5, 4), "date_to": date(2026, 5, 5)}  # two days
+    hours = {r["hour"]: r for r in rows(run_report(chats, "message-volume-by-hour", **window).result)}
+    assert len(hours) == 24
+    assert {h: (r["messages_received"], r["messages_sent"]) for h, r in hours.items() if r["messages_received"] or r["messages_sent"]} == {
+        8: (1, 0),
+        9: (2, 3),
+        10: (1, 1),
+        11: (1, 0),
+    }
+    assert (hours[9]["received_per_day"], hours[9]["sent_per_day"]) == (1.0, 1.5)
+    oslo = {r["hour"]: r["messages_received"] for r in rows(run_report(chats, "message-volume-by-hour", tz="Europe/Oslo", **window).result)}
+    assert {h: n for h, n in oslo.items() if n} == {10: 1, 11: 2, 12: 1, 13: 1}  # UTC+2 in May
+    grid = rows(run_report(chats, "message-volume-by-hour", options={"by_weekday": True}, **window).result)
+    assert len(grid) == 7 * 24
+    cells = {(r["weekday"], r["hour"]): (r["messages_received"], r["messages_sent"], r["sent_per_day"]) for r in grid}
+    assert cells[(1, 9)] == (2, 2, 2.0)  # Monday 05-04: m1 m2 received, m5 m6 sent; one Monday in the range
+    assert cells[(2, 9)] == (0, 1, 1.0)  # Tuesday 05-05: n2
+    assert cells[(3, 9)][2] is None  # no Wednesday in the range: no average

@@ -13,13 +13,7 @@ def wait_report(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
     """Closed waits with mean/median/p90 hours and open waits counted, per period or group; or,
     with --per-ticket, each ticket's total wait; or, with --top N, the customers who wait (or
     answer) longest on average."""
-    found = waits(conversation(ctx.dataset, bool(ctx.options.get("include_bots"))), waiting, ctx.now)
-    if ctx.options.get("attribute") == "owner":
-        owners = ctx.dataset.load("tickets", ["owner"]).select("ticket_id", "owner")
-        found = found.join(owners, on="ticket_id", how="left").with_columns(rep=pl.col("owner")).drop("owner")
-    else:  # the rep who answered the customer, or (team waits) whose reply awaits an answer
-        found = found.with_columns(rep=pl.col("ender" if waiting == "customer" else "starter"))
-    placed = ctx.place(ctx.refine(found, computed=["hours", "started_at", "ended_at"]))
+    placed = ctx.place(ctx.refine(attributed_waits(ctx, waiting), computed=["hours", "started_at", "ended_at"]))
     closed = pl.col("ended_at").is_not_null()
     top = ctx.options.get("top")
     if top is not None:
@@ -48,6 +42,16 @@ def wait_report(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
         *opened,
     )
     return ctx.assemble([summary], counts=["waits", "open_waits"])
+
+
+def attributed_waits(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
+    """The waits of `waiting` with a `rep` column: the rep who answered the customer (or, for the
+    team's waits, whose reply awaits an answer), or with --attribute owner the ticket owner."""
+    found = waits(conversation(ctx.dataset, bool(ctx.options.get("include_bots"))), waiting, ctx.now)
+    if ctx.options.get("attribute") == "owner":
+        owners = ctx.dataset.load("tickets", ["owner"]).select("ticket_id", "owner")
+        return found.join(owners, on="ticket_id", how="left").with_columns(rep=pl.col("owner")).drop("owner")
+    return found.with_columns(rep=pl.col("ender" if waiting == "customer" else "starter"))
 
 
 def top_customers(ctx: ReportContext, placed: pl.LazyFrame, top: str) -> pl.LazyFrame:
