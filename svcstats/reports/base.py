@@ -171,6 +171,8 @@ class ReportContext:
         happened; sorted by the keys."""
         keys = [*self.keys, *by]
         groups = [*self.group_keys, *by]
+        # aggregates are small; collected once, since the grid and the joins below each read them
+        parts = [self.reuse(part) for part in parts]
         if not keys:
             result = pl.concat(parts, how="horizontal")
         else:

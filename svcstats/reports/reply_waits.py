@@ -55,7 +55,8 @@ def attributed_waits(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
 
 
 def top_customers(ctx: ReportContext, placed: pl.LazyFrame, top: str) -> pl.LazyFrame:
-    """The `top` customers (by id, else the ticket) with the longest mean closed wait, per row key."""
+    """The `top` customers (by id, else the ticket) with the longest mean closed wait, per row key
+    (ties broken by customer id)."""
     if not top.isdigit() or int(top) < 1:
         raise UsageError(f"--top {top!r} is not a positive whole number", "e.g. --top 10")
     closed = placed.filter(pl.col("ended_at").is_not_null()).with_columns(customer=pl.coalesce("customer", "ticket_id"))
@@ -66,7 +67,8 @@ def top_customers(ctx: ReportContext, placed: pl.LazyFrame, top: str) -> pl.Lazy
         pl.col("hours").sum().alias("total_hours"),
         by=["customer"],
     )
-    rank = pl.col("mean_hours").rank("ordinal", descending=True)
+    # longest mean first; ties broken by customer id, so the cut at N never depends on row order
+    rank = pl.struct((-pl.col("mean_hours")).alias("longest"), "customer").rank("ordinal")
     ranked = ranked.with_columns((rank.over(ctx.keys) if ctx.keys else rank).alias("rank"))
     return (
         ranked.filter(pl.col("rank") <= int(top))

@@ -47,17 +47,28 @@ def waits(messages: pl.LazyFrame, waiting: Side, now: object) -> pl.LazyFrame:
     """One row per wait of `waiting` ("customer": the customer waits for a reply; "reply": the
     team waits for the customer): ticket_id, started_at, ended_at (null while open), hours
     (null while open), open_hours (age at `now`, open waits only), first_wait (the ticket's first),
-    starter (sender of the message that started it), ender (sender of the one that ended it), customer."""
-    answer = "reply" if waiting == "customer" else "customer"
-    over = {"partition_by": "ticket_id", "order_by": ORDER}
-    role = pl.col("role")
-    previous = role.shift(1).over(**over)
-    starts = (role == waiting) & (previous.is_null() | (previous != waiting))
-    marked = messages.with_columns(
-        starts=starts,
-        ended_at=pl.when(role == answer).then(pl.col("sent_at")).backward_fill().over(**over),
-        ender=pl.when(role == answer).then(pl.col("sender")).backward_fill().over(**over),
-        nth_wait=starts.cast(pl.UInt32).cum_sum().over(**over),
+    starter (sender of the message that started it), ender (sender of the one that ended it), customer.
+
+    The messages are sorted once by ticket and message order (stably: exact ties keep their input
+    order), so that each ticket's messages are consecutive rows; the pairing is then shifts, backward
+    fills and a running count over the whole frame, with every filled value checked against the
+    row's ticket number so that nothing is taken from the next ticket."""
+    waits_role = pl.col("role_rank") == (0 if waiting == "customer" else 1)  # role_rank: 0 customer, 1 reply
+    answers = ~waits_role
+    ticket_no = pl.col("ticket_no")
+    ordered = messages.sort(["ticket_id", *ORDER], maintain_order=True).with_columns(
+        new_ticket=pl.col("ticket_id").ne_missing(pl.col("ticket_id").shift(1))
+    )
+    marked = ordered.with_columns(
+        ticket_no=pl.col("new_ticket").cum_sum(),
+        # a run of `waiting` messages starts one wait, at its first message
+        starts=waits_role & (pl.col("new_ticket") | ~waits_role.shift(1)),
+    ).with_columns(
+        # the next answer at or after each row, filled as one struct so that its time, sender (even an
+        # empty one) and ticket always come from the same message
+        answer=pl.when(answers)
+        .then(pl.struct(pl.col("sent_at").alias("at"), pl.col("sender").alias("by"), ticket_no.alias("ticket")))
+        .backward_fill(),
     )
     elapsed = (pl.col("ended_at") - pl.col("started_at")).dt.total_microseconds() * HOURS_PER_MICROSECOND
     age = (pl.lit(now) - pl.col("started_at")).dt.total_microseconds() * HOURS_PER_MICROSECOND
@@ -66,10 +77,11 @@ def waits(messages: pl.LazyFrame, waiting: Side, now: object) -> pl.LazyFrame:
         .select(
             "ticket_id",
             pl.col("sent_at").alias("started_at"),
-            "ended_at",
-            (pl.col("nth_wait") == 1).alias("first_wait"),
+            pl.when(pl.col("answer").struct.field("ticket") == ticket_no).then(pl.col("answer").struct.field("at")).alias("ended_at"),
+            # the waits are in ticket order here: a ticket's first is the first row of its number
+            ticket_no.ne_missing(ticket_no.shift(1)).alias("first_wait"),
             pl.col("sender").alias("starter"),
-            "ender",
+            pl.when(pl.col("answer").struct.field("ticket") == ticket_no).then(pl.col("answer").struct.field("by")).alias("ender"),
             "customer",
         )
         .filter(pl.col("started_at") <= pl.lit(now))
