@@ -192,3 +192,19 @@ def test_message_volume_by_hour(chats: Path) -> None:
     assert cells[(1, 9)] == (2, 2, 2.0)  # Monday 05-04: m1 m2 received, m5 m6 sent; one Monday in the range
     assert cells[(2, 9)] == (0, 1, 1.0)  # Tuesday 05-05: n2
     assert cells[(3, 9)][2] is None  # no Wednesday in the range: no average
+
+
+def test_message_hours_across_the_spring_dst_change(tmp_path: Path) -> None:
+    # Europe/Oslo skips 02:00-03:00 on 2026-03-29: 00:30Z is 01:30 local (UTC+1), 01:30Z is 03:30 (UTC+2)
+    write_csv(
+        tmp_path / "messages.csv",
+        ["message_id", "ticket_id", "sent_at", "sender_type", "sender", "is_public"],
+        [["a", "T", "2026-03-29T00:30:00Z", "customer", "c", "true"], ["b", "T", "2026-03-29T01:30:00Z", "agent", "Ann", "true"]],
+    )
+    hours = rows(run_report(tmp_path, "message-volume-by-hour", tz="Europe/Oslo").result)
+    assert {r["hour"]: (r["messages_received"], r["messages_sent"]) for r in hours if r["messages_received"] or r["messages_sent"]} == {
+        1: (1, 0),
+        3: (0, 1),
+    }
+    [wait] = rows(run_report(tmp_path, "customer-wait-time", totals=True, tz="Europe/Oslo").result)
+    assert wait["mean_hours"] == pytest.approx(1.0)  # one hour of real time, though the clock moved two
