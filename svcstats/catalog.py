@@ -56,6 +56,11 @@ class ReportInfo:
     example_options: str = " --frequency weekly --group-by team"
     default_group_by: tuple[str, ...] = ()  # group keys used when the user gives no --group-by
     range_only: bool = False  # a total over the range by nature: --frequency does not apply
+    schedule_of: str = ""  # whose working hours --hours business counts ("the ticket owner's"); "" = no --hours
+
+    def business_hours(self) -> str:
+        """The rule --hours business follows for this report, as `svcstats about` shows it."""
+        return BUSINESS_HOURS.format(whose=self.schedule_of)
 
     @property
     def default_date_by(self) -> str:
@@ -72,6 +77,16 @@ unanswered reply until the customer's next message. Messages of a ticket are ord
 then message_id, then customer before reply. A wait with no end in the data (or none by
 --as-of) is open: it is not averaged but counted in open_waits (--open adds its mean and
 maximum age)."""
+
+BUSINESS_HOURS = """\
+--hours business counts working time only, in the working hours of {whose} (the working_hours
+export; reps without their own use the default schedule: the [business_hours] section of
+svcstats.toml, else the export's rows for rep "*"). Each schedule is in its own time zone, so a
+09:00 start is 09:00 local on both sides of a DST change; holidays (the holidays export, for the
+schedule's time zone or for every zone when it names none) count no working time. Time outside
+working hours counts zero: a wait entirely out of hours is 0 business hours and stays in the
+figures. The duration columns keep their names; the title says "business hours". A note on
+stderr says how many reps had no schedule of their own."""
 
 WAIT_OPTIONS = (
     ReportOption(
@@ -210,6 +225,7 @@ Edge cases:
             ),
             date_by={"closed": "closed_at", "created": "created_at"},
             module="svcstats.reports.ticket_time_to_close",
+            schedule_of="the ticket owner",
             needs=("closed_at", "is_closed", "first_closed_at", "reopened_at"),
             options=(
                 ReportOption(
@@ -256,6 +272,7 @@ Edge cases:
             ),
             date_by={"created": "created_at", "first-response": "first_reply_at"},
             module="svcstats.reports.ticket_time_to_first_response",
+            schedule_of="the ticket owner",
             needs=("first_response_at",),
             duration_stats=True,
             group_aliases=TICKET_GROUPS,
@@ -300,6 +317,7 @@ Edge cases:
             ),
             date_by={"started": "chat_started_at"},
             module="svcstats.reports.chat_wait_time",
+            schedule_of="the chat's ticket owner",
             needs=("source",),
             duration_stats=True,
             duration_unit="minutes",
@@ -356,6 +374,7 @@ export cumulative = latest = time in stage, and re-entries are invisible.""",
             ),
             date_by={"exited": "last_left_at", "entered": "first_entered_at"},
             module="svcstats.reports.ticket_time_in_pipeline",
+            schedule_of="the ticket owner",
             duration_stats=True,
             group_aliases={"rep": "owner", "owner": "owner", "team": "team", "source": "source", "channel": "source"},
             example_options=" --totals",
@@ -414,6 +433,7 @@ sender id of their messages, else the ticket) who waited longest on average.
             columns=WAIT_COLUMNS,
             date_by={"started": "started_at", "answered": "ended_at"},
             module="svcstats.reports.customer_wait_time",
+            schedule_of="the rep who replied (the default schedule while a wait is open)",
             duration_stats=True,
             group_aliases=MESSAGE_GROUPS,
             example_options=" --frequency monthly --group-by rep",
@@ -437,6 +457,7 @@ with the longest average response time, as HubSpot does; --per-ticket gives each
             columns=WAIT_COLUMNS,
             date_by={"started": "started_at", "answered": "ended_at"},
             module="svcstats.reports.customer_response_time",
+            schedule_of="the rep whose reply awaits the customer",
             duration_stats=True,
             group_aliases=MESSAGE_GROUPS,
             example_options=" --totals --top 10",
@@ -468,6 +489,7 @@ here (customer-wait-time counts them).
             ),
             date_by={"started": "started_at", "answered": "ended_at"},
             module="svcstats.reports.owner_response_time",
+            schedule_of="the rep who replied",
             group_aliases=MESSAGE_GROUPS,
             example_options=" --totals",
             default_group_by=("rep",),

@@ -229,6 +229,17 @@ STAT_OPTION = _option(
 )
 
 
+HOURS_OPTION = _option(
+    "hours",
+    Literal["calendar", "business"],
+    "calendar",
+    "--hours",
+    panel=SHAPE,
+    help="calendar: all hours (24/7); business: working hours only, from working_hours and holidays "
+    "(whose schedule: see svcstats about NAME).",
+)
+
+
 def report_option(option: ReportOption) -> inspect.Parameter:
     """The Typer parameter for an option only this report takes."""
     if option.choices:
@@ -254,7 +265,8 @@ def report_command(info: ReportInfo) -> Callable[..., None]:
             own = {option.name: options.pop(option.name) for option in info.options}
             run_report(ReportRequest(report=info.name, options=own, **options))
 
-    parameters = [*COMMON_OPTIONS, *([STAT_OPTION] if info.duration_stats else []), *map(report_option, info.options)]
+    measured = [*([STAT_OPTION] if info.duration_stats else []), *([HOURS_OPTION] if info.schedule_of else [])]
+    parameters = [*COMMON_OPTIONS, *measured, *map(report_option, info.options)]
     command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in parameters}
     command.__name__ = info.name.replace("-", "_")
@@ -308,6 +320,7 @@ def about(name: Annotated[str, typer.Argument(help="Report name, as listed by sv
         f"{info.title} ({info.name}) · {info.collection}",
         "",
         info.about,
+        *(["", info.business_hours()] if info.schedule_of else []),
         "",
         f"Reads: {info.table} (required columns: {', '.join(table.required)}; also uses: {', '.join(info.needs) or 'nothing else'})",
         f"--date-by: {date_by}; default {info.default_date_by}",

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from svcstats.errors import UsageError
+from svcstats.schedule import WEEKDAYS, Window, parse_day_hours
 from svcstats.schema import TABLES
 
 CONFIG_ENV = "SVCSTATS_CONFIG"
@@ -36,6 +37,37 @@ class TableConfig(BaseModel):
     columns: dict[str, str] = {}
 
 
+class BusinessHours(BaseModel):
+    """The default working-hours schedule, for reps without one in the working_hours export:
+    a time zone and, per weekday, "HH:MM-HH:MM" windows (comma-separated; absent = day off)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str | None = None
+    mon: str = ""
+    tue: str = ""
+    wed: str = ""
+    thu: str = ""
+    fri: str = ""
+    sat: str = ""
+    sun: str = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        return _zone(value)
+
+    @field_validator("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    @classmethod
+    def _hours(cls, value: str, info: ValidationInfo) -> str:
+        parse_day_hours(str(info.field_name), value)  # raises ValueError with the key and the expected form
+        return value
+
+    def windows(self) -> list[Window]:
+        """The weekly windows this section gives."""
+        return [w for day in WEEKDAYS for w in parse_day_hours(day, getattr(self, day))]
+
+
 class Config(BaseModel):
     """Everything `svcstats.toml` may set; command-line flags win over it."""
 
@@ -47,16 +79,12 @@ class Config(BaseModel):
     tz: str | None = None
     datetime_formats: list[str] = []
     tables: dict[str, TableConfig] = {}
+    business_hours: BusinessHours | None = None
 
     @field_validator("source_tz", "tz")
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return check_time_zone(value)
-        except UsageError as exc:
-            raise ValueError(exc.one_line()) from None
+        return _zone(value)
 
     @field_validator("tables")
     @classmethod
@@ -65,6 +93,16 @@ class Config(BaseModel):
         if unknown:
             raise ValueError(f"unknown table {unknown[0]!r} (tables: {', '.join(TABLES)})")
         return value
+
+
+def _zone(value: str | None) -> str | None:
+    """`value` if it is a known time zone (or None); a ValueError naming it otherwise."""
+    if value is None:
+        return None
+    try:
+        return check_time_zone(value)
+    except UsageError as exc:
+        raise ValueError(exc.one_line()) from None
 
 
 def find_config_file(explicit: Path | None) -> Path | None:

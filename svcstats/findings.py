@@ -25,12 +25,14 @@ class Finding:
     rows: int
     severity: Severity = "warning"
     example: str | None = None
+    unit: str = "row"  # what `rows` counts
+    verb: str = "left out"  # what happened to them
 
     def message(self) -> str:
         """The one-line stderr message for this finding."""
-        noun = "row" if self.rows == 1 else "rows"
+        noun = self.unit if self.rows == 1 else f"{self.unit}s"
         example = f" (e.g. {self.example})" if self.example else ""
-        return f"{self.severity}: {self.where}: {self.rows} {noun} left out: {self.what}{example}"
+        return f"{self.severity}: {self.where}: {self.rows} {noun} {self.verb}: {self.what}{example}"
 
     def strict_message(self) -> str:
         """The error when --strict makes this finding fatal."""

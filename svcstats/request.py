@@ -45,6 +45,7 @@ class ReportRequest:
     format: str | None = None
     output: Path | None = None
     engine: str = "streaming"
+    hours: str = "calendar"  # or "business": working time only
     quiet: bool = False
     verbose: bool = False
     debug: bool = False

@@ -89,6 +89,7 @@ def compute(request: ReportRequest) -> Outcome:
         options=request.options,
         now=end_of_day(request.as_of, tz) - timedelta(microseconds=1) if request.as_of else datetime.now(UTC),
         engine=request.engine,
+        hours=_hours(info, request.hours),
     )
     started = time.perf_counter()
     try:
@@ -121,6 +122,15 @@ def run_report(request: ReportRequest) -> None:
     render(outcome.result, fmt, request.output, title=_title(outcome, request), hidden=_hidden(outcome.info, request.stats))
 
 
+def _hours(info: ReportInfo, hours: str) -> str:
+    """The --hours choice, checked against what the report measures."""
+    if hours not in ("calendar", "business"):
+        raise UsageError(f"unknown --hours {hours!r}", "choose calendar or business")
+    if hours == "business" and not info.schedule_of:
+        raise UsageError(f"{info.name} measures no durations, so --hours business does not apply to it")
+    return hours
+
+
 def _stats(info: ReportInfo, requested: Sequence[str]) -> tuple[str, ...]:
     """Statistics to compute: the machine-output defaults plus any asked for with --stat."""
     unknown = [s for s in requested if s not in DURATION_STATS]
@@ -140,4 +150,5 @@ def _hidden(info: ReportInfo, requested: Sequence[str]) -> list[str]:
 
 def _title(outcome: Outcome, request: ReportRequest) -> str:
     shape = "totals" if request.totals or outcome.info.range_only else request.frequency
-    return f"{outcome.info.title} · {shape} · {outcome.date_range.describe()} ({outcome.tz})"
+    hours = " · business hours" if request.hours == "business" else ""
+    return f"{outcome.info.title} · {shape} · {outcome.date_range.describe()} ({outcome.tz}){hours}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -16,15 +17,17 @@ import polars as pl
 from svcstats.catalog import ReportInfo
 from svcstats.daterange import DateRange
 from svcstats.errors import UsageError, first_line
-from svcstats.findings import Check, Severity, count_check
+from svcstats.findings import Check, Finding, Severity, count_check
 from svcstats.loaders.dataset import Dataset
 from svcstats.loaders.parse import SOURCE_WORDS
 from svcstats.periods import PERIOD, calendar, period_of, range_filter
 from svcstats.schema import TABLES
+from svcstats.worktime import WorkingTime, load_working_time
 
 UNASSIGNED = "Unassigned"  # label for records with no rep or team
 NO_VALUE = "(none)"  # label for records with no value in any other grouping column
 PEOPLE_COLUMNS = ("owner", "team", "rep", "assigned_rep", "sender")
+HOURS_PER_MICROSECOND = 1 / 3.6e9
 QUANTILES = {"median": 0.5, "p75": 0.75, "p90": 0.9, "p95": 0.95}
 
 
@@ -59,7 +62,45 @@ class ReportContext:
     options: dict[str, Any] = field(default_factory=dict)
     now: datetime | None = None  # the instant things still open are measured up to: the last of --as-of's day (UTC)
     engine: str = "streaming"
+    hours: str = "calendar"  # "business": durations count working time only (--hours)
     checks: list[Check] = field(default_factory=list)
+
+    @property
+    def business(self) -> bool:
+        """True when durations count working time only (--hours business)."""
+        return self.hours == "business"
+
+    @cached_property
+    def working_time(self) -> WorkingTime:
+        """The working-hours schedules and holidays of the dataset (read once, when first needed)."""
+        return load_working_time(self.dataset, self.tz)
+
+    def duration(self, start: str | pl.Expr, end: str | pl.Expr, rep: str | None = None, per_us: float = HOURS_PER_MICROSECOND) -> pl.Expr:
+        """Time from `start` to `end` in hours (or `per_us` units per microsecond): calendar time, or
+        with --hours business the working time of the schedule of `rep` (a column naming the rep;
+        the default schedule when it is null, absent or has no schedule)."""
+        start, end = _as_expr(start), _as_expr(end)
+        if not self.business:
+            return (end - start).dt.total_microseconds() * per_us
+        who = pl.col(rep) if rep is not None else pl.lit(None, pl.String)
+        return self.working_time.between(start, end, who) * per_us
+
+    def note_schedules(self, frame: pl.LazyFrame, rep: str) -> None:
+        """With --hours business, a note of how many reps named in `frame[rep]` have no working
+        hours of their own (their durations use the default schedule)."""
+        if not self.business:
+            return
+        without = frame.filter(self.working_time.reps_without_schedule(pl.col(rep))).select(
+            pl.col(rep).n_unique().alias("reps"), pl.col(rep).min().cast(pl.String).alias("example")
+        )
+        name = self.info.name
+
+        def read(result: pl.DataFrame) -> list[Finding]:
+            reps, example = result.row(0)
+            what = "the default schedule was used"
+            return [Finding(name, what, reps, "note", example, unit="rep", verb="without working hours of their own")] if reps else []
+
+        self.checks.append(Check(without, read))
 
     @property
     def date_column(self) -> str:
@@ -233,6 +274,10 @@ def duration_stats(hours: pl.Expr, stats: Iterable[str], unit: str = "hours") ->
             raise UsageError(f"unknown statistic {stat!r}", f"choose from mean, {', '.join(QUANTILES)}, min, max")
         exprs.append(value.cast(pl.Float64).alias(f"{stat}_{unit}"))
     return exprs
+
+
+def _as_expr(column: str | pl.Expr) -> pl.Expr:
+    return pl.col(column) if isinstance(column, str) else column
 
 
 def _labelled(column: pl.Expr, source: str) -> pl.Expr:

@@ -26,7 +26,7 @@ def chat_milestones(messages: pl.LazyFrame) -> pl.LazyFrame:
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Answered chats with mean/median/p90 minutes of waiting; abandoned chats counted with their share."""
-    tickets = ctx.records(["source"])
+    tickets = ctx.records(["source", "owner"])
     messages = ctx.reuse(ctx.dataset.load("messages", ["is_public", "channel"]))
     if "source" in ctx.dataset.columns("tickets"):
         chats = tickets.filter(pl.col("source") == "chat")
@@ -40,10 +40,11 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         )
     chats = chats.join(chat_milestones(messages), on="ticket_id", how="left")
     start = "handoff_at" if ctx.options.get("wait_from") == "handoff" else "chat_started_at"
-    waits = (pl.col("first_reply_at") - pl.coalesce(start, "chat_started_at")).dt.total_microseconds() * MINUTES_PER_MICROSECOND
+    waits = ctx.duration(pl.coalesce(start, "chat_started_at"), "first_reply_at", "owner", per_us=MINUTES_PER_MICROSECOND)
     chats = ctx.reuse(chats.with_columns(minutes_waited=waits))
     ctx.exclude(chats.filter(pl.col("chat_started_at").is_null()), "no customer message (a proactive chat, or no messages)", "note")
     started = ctx.place(chats.filter(pl.col("chat_started_at").is_not_null()))
+    ctx.note_schedules(started, "owner")
     answered = pl.col("first_reply_at").is_not_null()
     counts = ctx.aggregate(
         started,

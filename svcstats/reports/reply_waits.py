@@ -45,9 +45,17 @@ def wait_report(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
 
 
 def attributed_waits(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
-    """The waits of `waiting` with a `rep` column: the rep who answered the customer (or, for the
-    team's waits, whose reply awaits an answer), or with --attribute owner the ticket owner."""
+    """The waits of `waiting` with hours (closed waits) and open_hours (age of open ones at --as-of)
+    and a `rep` column: the rep who answered the customer (or, for the team's waits, whose reply
+    awaits an answer), or with --attribute owner the ticket owner. With --hours business both
+    durations count the working hours of that responding rep (the default schedule for open waits)."""
     found = waits(conversation(ctx.dataset, bool(ctx.options.get("include_bots"))), waiting, ctx.now)
+    responder = "ender" if waiting == "customer" else "starter"
+    found = found.with_columns(
+        hours=ctx.duration("started_at", "ended_at", responder),
+        open_hours=pl.when(pl.col("ended_at").is_null()).then(ctx.duration("started_at", pl.lit(ctx.now), responder)),
+    )
+    ctx.note_schedules(found, responder)
     if ctx.options.get("attribute") == "owner":
         owners = ctx.dataset.load("tickets", ["owner"]).select("ticket_id", "owner")
         return found.join(owners, on="ticket_id", how="left").with_columns(rep=pl.col("owner")).drop("owner")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 
 from svcstats.reports.base import NO_VALUE, ReportContext, duration_stats
-from svcstats.reports.tickets import HOURS_PER_MICROSECOND, closed_stage
+from svcstats.reports.tickets import closed_stage
 
 STAGE_KEYS = ["pipeline", "stage"]
+SCHEDULE_REP = "schedule_rep"  # the ticket owner, whose working hours --hours business counts
 
 
 def stage_times(ctx: ReportContext, visits: pl.LazyFrame) -> pl.LazyFrame:
@@ -17,9 +18,9 @@ def stage_times(ctx: ReportContext, visits: pl.LazyFrame) -> pl.LazyFrame:
     now = pl.lit(ctx.now)
     left = pl.min_horizontal(pl.coalesce("exited_at", now), now)
     visits = visits.filter(pl.col("entered_at") <= now).with_columns(
-        left_at=left, visit_hours=(left - pl.col("entered_at")).dt.total_microseconds() * HOURS_PER_MICROSECOND
+        left_at=left, visit_hours=ctx.duration("entered_at", left, SCHEDULE_REP)
     )
-    per_ticket = list(dict.fromkeys(["ticket_id", *STAGE_KEYS, *ctx.group_keys]))
+    per_ticket = list(dict.fromkeys(["ticket_id", *STAGE_KEYS, *ctx.group_keys, SCHEDULE_REP]))
     return (
         visits.group_by(per_ticket)
         .agg(
@@ -30,7 +31,7 @@ def stage_times(ctx: ReportContext, visits: pl.LazyFrame) -> pl.LazyFrame:
             pl.len().alias("visits"),
             (pl.col("exited_at").is_null() | (pl.col("exited_at") > now)).any().alias("still_in_stage"),
         )
-        .with_columns(time_in_hours=(pl.col("last_left_at") - pl.col("first_entered_at")).dt.total_microseconds() * HOURS_PER_MICROSECOND)
+        .with_columns(time_in_hours=ctx.duration("first_entered_at", "last_left_at", SCHEDULE_REP))
     )
 
 
@@ -41,7 +42,8 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     visits = visits.with_columns(pl.col("pipeline").fill_null(NO_VALUE))
     if not ctx.options.get("include_closed"):
         visits = visits.filter(~closed_stage())
-    visits = ctx.reuse(visits)
+    visits = ctx.reuse(with_owner(ctx, visits))
+    ctx.note_schedules(visits, SCHEDULE_REP)
     order = visits.group_by(STAGE_KEYS).agg(pl.col("stage_order").min())
     stats = ctx.aggregate(
         ctx.place(stage_times(ctx, visits)),
@@ -56,3 +58,12 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     result = ctx.assemble([stats], counts=["tickets", "visits", "still_in_stage"], by=STAGE_KEYS)
     ordered = result.join(order, on=STAGE_KEYS, how="left")
     return ordered.sort([*ctx.keys, "pipeline", "stage_order", "stage"], nulls_last=True)
+
+
+def with_owner(ctx: ReportContext, visits: pl.LazyFrame) -> pl.LazyFrame:
+    """`visits` with the ticket owner as SCHEDULE_REP (null without --hours business, or when the
+    tickets export is missing: the default schedule then applies)."""
+    if not (ctx.business and ctx.dataset.has("tickets")):
+        return visits.with_columns(pl.lit(None, pl.String).alias(SCHEDULE_REP))
+    owners = ctx.dataset.load("tickets", ["owner"]).select("ticket_id", pl.col("owner").alias(SCHEDULE_REP))
+    return visits.join(owners, on="ticket_id", how="left")

@@ -6,12 +6,11 @@ import polars as pl
 
 from svcstats.reports.base import ReportContext, duration_stats
 from svcstats.reports.messages import first_replies
-from svcstats.reports.tickets import hours_between
 
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Replied tickets with mean/median/p90 hours to the first reply; unreplied ones counted apart."""
-    tickets = ctx.records(ctx.info.needs)
+    tickets = ctx.records([*ctx.info.needs, "owner"])
     if ctx.dataset.has("messages"):
         replies = first_replies(ctx.dataset, tickets)
         tickets = tickets.join(replies, on="ticket_id", how="left")
@@ -19,10 +18,11 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         tickets = tickets.with_columns(pl.col("first_response_at").alias("first_reply_at"))
     tickets = ctx.reuse(tickets)
     replied = tickets.filter(pl.col("first_reply_at").is_not_null()).with_columns(
-        hours_to_first_response=hours_between("created_at", "first_reply_at")
+        hours_to_first_response=ctx.duration("created_at", "first_reply_at", "owner")
     )
     valid = pl.col("hours_to_first_response") >= 0
     unreplied = tickets.filter(pl.col("first_reply_at").is_null())
+    ctx.note_schedules(replied, "owner")
     ctx.exclude(ctx.place(replied.filter(~valid)), "first response before the ticket was created")
     ctx.exclude(ctx.place(unreplied, "created_at"), "no reply yet (counted in unreplied_tickets)", "note")
     durations = ctx.aggregate(

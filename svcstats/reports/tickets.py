@@ -9,8 +9,6 @@ import polars as pl
 from svcstats.errors import DataError, UsageError
 from svcstats.loaders.dataset import Dataset
 
-HOURS_PER_MICROSECOND = 1 / 3.6e9
-
 
 def is_closed(now: datetime | None = None) -> pl.Expr:
     """Whether a ticket is closed as of `now`: marked closed (is_closed), or when the export does
@@ -28,11 +26,6 @@ def require_close_dates(dataset: Dataset, report: str) -> None:
             f"{report} needs close dates, and {dataset.label('tickets')} has no closed_at column",
             'export the "Close date" property, or map your column onto closed_at in svcstats.toml',
         )
-
-
-def hours_between(start: str, end: str) -> pl.Expr:
-    """Calendar hours from column `start` to column `end` (negative when end comes first)."""
-    return (pl.col(end) - pl.col(start)).dt.total_microseconds() * HOURS_PER_MICROSECOND
 
 
 def closed_stage() -> pl.Expr:

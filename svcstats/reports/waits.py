@@ -21,7 +21,6 @@ import polars as pl
 
 from svcstats.loaders.dataset import Dataset
 from svcstats.reports.messages import is_human_reply
-from svcstats.reports.tickets import HOURS_PER_MICROSECOND
 
 Side = Literal["customer", "reply"]
 ORDER = ["sent_at", "order_id", "role_rank"]
@@ -45,9 +44,9 @@ def conversation(dataset: Dataset, include_bots: bool) -> pl.LazyFrame:
 
 def waits(messages: pl.LazyFrame, waiting: Side, now: object) -> pl.LazyFrame:
     """One row per wait of `waiting` ("customer": the customer waits for a reply; "reply": the
-    team waits for the customer): ticket_id, started_at, ended_at (null while open), hours
-    (null while open), open_hours (age at `now`, open waits only), first_wait (the ticket's first),
-    starter (sender of the message that started it), ender (sender of the one that ended it), customer.
+    team waits for the customer): ticket_id, started_at, ended_at (null while open at `now`),
+    first_wait (the ticket's first), starter (sender of the message that started it), ender (sender
+    of the one that ended it), customer. Durations are the caller's (calendar or business time).
 
     The messages are sorted once by ticket and message order (stably: exact ties keep their input
     order), so that each ticket's messages are consecutive rows; the pairing is then shifts, backward
@@ -70,8 +69,6 @@ def waits(messages: pl.LazyFrame, waiting: Side, now: object) -> pl.LazyFrame:
         .then(pl.struct(pl.col("sent_at").alias("at"), pl.col("sender").alias("by"), ticket_no.alias("ticket")))
         .backward_fill(),
     )
-    elapsed = (pl.col("ended_at") - pl.col("started_at")).dt.total_microseconds() * HOURS_PER_MICROSECOND
-    age = (pl.lit(now) - pl.col("started_at")).dt.total_microseconds() * HOURS_PER_MICROSECOND
     return (
         marked.filter(pl.col("starts"))
         .select(
@@ -90,5 +87,4 @@ def waits(messages: pl.LazyFrame, waiting: Side, now: object) -> pl.LazyFrame:
             ended_at=pl.when(pl.col("ended_at") <= pl.lit(now)).then(pl.col("ended_at")),
             ender=pl.when(pl.col("ended_at") <= pl.lit(now)).then(pl.col("ender")),
         )
-        .with_columns(hours=elapsed, open_hours=pl.when(pl.col("ended_at").is_null()).then(age))
     )
