@@ -56,6 +56,7 @@ class ReportInfo:
     example_options: str = " --frequency weekly --group-by team"
     default_group_by: tuple[str, ...] = ()  # group keys used when the user gives no --group-by
     range_only: bool = False  # a total over the range by nature: --frequency does not apply
+    default_frequency: str = "weekly"  # --frequency when none is given
     schedule_of: str = ""  # whose working hours --hours business counts ("the ticket owner's"); "" = no --hours
 
     def business_hours(self) -> str:
@@ -87,6 +88,16 @@ schedule's time zone or for every zone when it names none) count no working time
 working hours counts zero: a wait entirely out of hours is 0 business hours and stays in the
 figures. The duration columns keep their names; the title says "business hours". A note on
 stderr says how many reps had no schedule of their own."""
+
+AVAILABILITY_RULES = """\
+Status intervals (shared by the Scheduling reports): each availability event holds until the
+rep's next event, or its own ended_at when that comes first; the status in force when the range
+starts is carried in from the rep's last earlier event; an interval with no end is open and ends
+at --as-of (the end of that day; now without --as-of). A status of "Available" (any case) is
+available; every other status is away. Several events of a rep at the same instant: the first
+by status name is kept and the others counted in a warning; an ended_at past the rep's next
+event is cut there (a note); an ended_at before started_at is left out (a warning)."""
+AVAILABILITY_GROUPS = {"rep": "rep", "team": "team"}
 
 WAIT_OPTIONS = (
     ReportOption(
@@ -591,6 +602,113 @@ group.
             options=(
                 WAIT_OPTIONS[1],
                 ReportOption("by_weekday", "--by-weekday", False, "A weekday x hour grid instead of hours alone."),
+            ),
+        ),
+        ReportInfo(
+            name="availability-in-working-hours",
+            collection="Scheduling",
+            title="Availability in working hours",
+            summary="How much of their working hours reps were available, and how much availability fell outside them.",
+            about="""\
+For each rep, the time they were Available inside their working hours, as a share of their
+working hours: available_pct = available_working_hours / working_hours (a ratio of sums over
+the reps of a row). available_outside_hours is Available time outside working hours. Without
+--group-by, one row per period for the whole team, with HubSpot's figure: how many reps were
+available inside (reps_available_inside) and outside (reps_available_outside) their working
+hours; --group-by rep gives one row per rep (those counts are then 1 or 0).
+
+Working hours are each rep's schedule from the working_hours export (rep "*" and the
+[business_hours] config section give the default, for reps without their own), in its own time
+zone, DST-correct, holidays removed. They count while the rep's status is known: from their
+first event (or the range start, carried in from their last earlier event) to --as-of; a gap
+after an event's own ended_at has no status and no working hours.
+
+"""
+            + AVAILABILITY_RULES,
+            table="availability",
+            columns=(
+                PERIOD_COLUMN,
+                GROUP_COLUMNS,
+                ("reps", "reps with a known status in the period or group"),
+                ("working_hours", "their working hours while the status was known"),
+                ("available_working_hours", "of those, hours with status Available"),
+                ("available_pct", "available_working_hours / working_hours, in percent"),
+                ("available_outside_hours", "hours Available outside working hours"),
+                ("reps_available_inside", "reps Available at some time inside their working hours"),
+                ("reps_available_outside", "reps Available at some time outside their working hours"),
+            ),
+            date_by={"started": "started_at"},
+            module="svcstats.reports.availability_in_working_hours",
+            group_aliases=AVAILABILITY_GROUPS,
+            example_options=" --frequency monthly --group-by rep",
+        ),
+        ReportInfo(
+            name="max-available-reps",
+            collection="Scheduling",
+            title="Maximum available reps",
+            summary="The most reps available at the same moment, per day, with when it happened and the average.",
+            about="""\
+Per day (or --frequency period), the largest number of reps Available at the same moment
+(max_available_reps), the first moment that number was reached (peak_at), and the time-weighted
+average number Available (mean_available_reps = Available rep-hours / clock hours of the
+period, clipped to the range and --as-of). The peak is found with a sweep over the starts and
+ends of Available intervals; at equal instants ends come before starts, so a rep handing over
+to another at 12:00 never counts twice. --by-hour gives the profile across the day: one row per
+local hour of day (0-23), with the peak within that hour on any day and the average over the
+days. --group-by team sweeps each team apart.
+
+"""
+            + AVAILABILITY_RULES,
+            table="availability",
+            columns=(
+                PERIOD_COLUMN,
+                GROUP_COLUMNS,
+                ("hour", "local hour of day, 0-23 (with --by-hour)"),
+                ("max_available_reps", "most reps Available at the same moment"),
+                ("peak_at", "the first moment that many were Available (UTC)"),
+                ("mean_available_reps", "time-weighted average number of reps Available"),
+                ("available_rep_hours", "Available time of all reps, added up, in hours"),
+            ),
+            date_by={"started": "started_at"},
+            module="svcstats.reports.max_available_reps",
+            group_aliases=AVAILABILITY_GROUPS,
+            example_options=" --last-week --as-of 2026-10-31",
+            default_frequency="daily",
+            options=(ReportOption("by_hour", "--by-hour", False, "One row per hour of day: the profile across the day."),),
+        ),
+        ReportInfo(
+            name="rep-availability",
+            collection="Scheduling",
+            title="Rep availability",
+            summary="Per rep, the time spent in each status and its share; detailed statuses and the intervals themselves.",
+            about="""\
+Per rep (the default grouping) and period, the hours in each status and its share of the time
+the rep's status was known (share_pct; a rep's shares add up to 100 in each row key).
+--detail splits each status by its detailed status (the detail column: lunch, meeting, ...).
+--intervals lists the status intervals themselves, clipped to the range: rep, status, detail,
+start, end, hours, whether it was carried in from before the range, and whether it was still open
+at --as-of.
+
+"""
+            + AVAILABILITY_RULES,
+            table="availability",
+            columns=(
+                PERIOD_COLUMN,
+                ("rep", "the rep (other --group-by keys follow)"),
+                ("status", "the status, as exported"),
+                ("detail", "the detailed status (with --detail; (none) when empty)"),
+                ("hours", "hours in that status"),
+                ("intervals", "status intervals (pieces of them within the period)"),
+                ("share_pct", "share of the rep's time with a known status, in percent"),
+            ),
+            date_by={"started": "started_at"},
+            module="svcstats.reports.rep_availability",
+            group_aliases=AVAILABILITY_GROUPS,
+            example_options=" --last-month --as-of 2026-10-31 --totals",
+            default_group_by=("rep",),
+            options=(
+                ReportOption("detail", "--detail", False, "Split each status by its detailed status."),
+                ReportOption("intervals", "--intervals", False, "List the status intervals instead of totals."),
             ),
         ),
     )

@@ -156,7 +156,15 @@ COMMON_OPTIONS = [
         panel=RANGE,
         help="Which date places a record in the range and period (see svcstats about NAME).",
     ),
-    _option("frequency", Frequency, "weekly", "--frequency", "-F", panel=SHAPE, help="Period of each row."),
+    _option(
+        "frequency",
+        Frequency | None,
+        None,
+        "--frequency",
+        "-F",
+        panel=SHAPE,
+        help="Period of each row; default weekly (daily for max-available-reps).",
+    ),
     _option("totals", bool, False, "--totals", panel=SHAPE, help="One row per group for the whole range instead of one per period."),
     _option(
         "group_by",

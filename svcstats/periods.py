@@ -41,6 +41,40 @@ def period_of(ts: pl.Expr, every: str, tz: str) -> pl.Expr:
     return ts.dt.convert_time_zone(tz).dt.date().dt.truncate(every).alias(PERIOD)
 
 
+def local_instant(wall_time: pl.Expr, tz: str) -> pl.Expr:
+    """The UTC instant of a naive local wall time in `tz`: an ambiguous one (autumn) is its first
+    occurrence; one inside a spring-forward gap is read as if the clock had not moved yet."""
+    hour = pl.duration(hours=1)
+    exact = wall_time.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    shifted = (wall_time + hour).dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null") - hour
+    return pl.coalesce(exact, shifted).dt.convert_time_zone("UTC")
+
+
+def split_by_period(frame: pl.LazyFrame, every: str, tz: str, start: str = "started_at", end: str = "ended_at") -> pl.LazyFrame:
+    """Intervals [start, end) cut at the local period boundaries they cross: one row per interval
+    and period (PERIOD added), with start and end clipped to the period."""
+    first = period_of(pl.col(start), every, tz)
+    last = period_of(pl.col(end) - pl.duration(microseconds=1), every, tz)
+    cut = frame.with_columns(pl.date_ranges(first, last, every).alias(PERIOD)).explode(PERIOD)
+    opens = local_instant(pl.col(PERIOD).cast(pl.Datetime("us")), tz)
+    closes = local_instant(pl.col(PERIOD).dt.offset_by(every).cast(pl.Datetime("us")), tz)
+    return cut.with_columns(pl.max_horizontal(start, opens).alias(start), pl.min_horizontal(end, closes).alias(end))
+
+
+def split_by_hour(frame: pl.LazyFrame, tz: str, start: str = "started_at", end: str = "ended_at") -> pl.LazyFrame:
+    """Intervals [start, end) cut at local hour boundaries: one row per interval and hour, with
+    `hour` (0-23, local) and start and end clipped to that hour."""
+    local = pl.col(start).dt.convert_time_zone(tz).dt.truncate("1h")
+    hours = pl.datetime_ranges(local, pl.col(end).dt.convert_time_zone(tz) - pl.duration(microseconds=1), "1h")
+    cut = frame.with_columns(hours.alias("hour_start")).explode("hour_start")
+    opens = pl.col("hour_start").dt.convert_time_zone("UTC")
+    return cut.with_columns(
+        pl.max_horizontal(start, opens).alias(start),
+        pl.min_horizontal(end, opens + pl.duration(hours=1)).alias(end),
+        pl.col("hour_start").dt.hour().cast(pl.Int8).alias("hour"),
+    ).drop("hour_start")
+
+
 def truncate_date(day: date, every: str) -> date:
     """The first date of the period holding `day`."""
     return pl.Series([day]).dt.truncate(every).item()

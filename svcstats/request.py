@@ -32,7 +32,7 @@ class ReportRequest:
     last_month: bool = False
     as_of: date | None = None
     date_by: str | None = None
-    frequency: str = "weekly"
+    frequency: str | None = None  # None: the report's default (weekly for most)
     totals: bool = False
     group_by: list[str] = field(default_factory=list)
     reps: list[str] = field(default_factory=list)

@@ -56,8 +56,9 @@ def compute(request: ReportRequest) -> Outcome:
     data_dir = request.data or config.data
     if data_dir is None:
         raise UsageError("no data folder given", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
-    if request.frequency not in FREQUENCIES:
-        raise UsageError(f"unknown frequency {request.frequency!r}", f"choose one of: {', '.join(FREQUENCIES)}")
+    frequency = request.frequency or info.default_frequency
+    if frequency not in FREQUENCIES:
+        raise UsageError(f"unknown frequency {frequency!r}", f"choose one of: {', '.join(FREQUENCIES)}")
     as_of = request.as_of or today_in(tz)
     date_range = resolve_range(
         date_from=request.date_from,
@@ -79,7 +80,7 @@ def compute(request: ReportRequest) -> Outcome:
         date_range=date_range,
         as_of=as_of,
         tz=tz,
-        every=FREQUENCIES[request.frequency],
+        every=FREQUENCIES[frequency],
         totals=request.totals or info.range_only,
         group_by=request.group_by or list(info.default_group_by),
         selections={"rep": request.reps, "team": request.teams, "pipeline": request.pipelines, "source": request.sources},
@@ -149,6 +150,6 @@ def _hidden(info: ReportInfo, requested: Sequence[str]) -> list[str]:
 
 
 def _title(outcome: Outcome, request: ReportRequest) -> str:
-    shape = "totals" if request.totals or outcome.info.range_only else request.frequency
+    shape = "totals" if request.totals or outcome.info.range_only else request.frequency or outcome.info.default_frequency
     hours = " · business hours" if request.hours == "business" else ""
     return f"{outcome.info.title} · {shape} · {outcome.date_range.describe()} ({outcome.tz}){hours}"

@@ -24,6 +24,7 @@ import polars as pl
 from svcstats.config import check_time_zone
 from svcstats.errors import DataError, UsageError
 from svcstats.loaders.dataset import Dataset
+from svcstats.periods import local_instant
 from svcstats.schedule import DEFAULT, Schedule, Window
 
 FIRST_DAY = date(1970, 1, 1)
@@ -123,12 +124,8 @@ def _edges(schedule: Schedule, number: int, holidays: pl.DataFrame) -> pl.DataFr
 
 
 def _utc_us(local: pl.Expr, timezone: str) -> pl.Expr:
-    """Microseconds since the epoch (UTC) of a local wall time in `timezone`; a wall time inside a
-    spring-forward gap is read as if the clock had not moved yet (an hour later, minus an hour)."""
-    hour = pl.duration(hours=1)
-    exact = local.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
-    shifted = (local + hour).dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null") - hour
-    return pl.coalesce(exact, shifted).dt.epoch("us")
+    """Microseconds since the epoch (UTC) of a local wall time in `timezone` (see local_instant)."""
+    return local_instant(local, timezone).dt.epoch("us")
 
 
 def holiday_frame(rows: Iterable[tuple[date, str | None]]) -> pl.DataFrame:
@@ -161,7 +158,7 @@ def load_working_time(dataset: Dataset, zone: str) -> WorkingTime:
         schedules[DEFAULT] = Schedule(config.timezone or zone, tuple(config.windows()))
     if DEFAULT not in schedules:
         raise UsageError(
-            "--hours business needs a default working-hours schedule",
+            "business hours need a default working-hours schedule, for reps without their own",
             'add rows for rep "*" to the working_hours export, or a [business_hours] section to svcstats.toml',
         )
     holidays = None

@@ -84,7 +84,7 @@ def test_no_default_schedule_is_a_usage_error(data: Path, cli) -> None:
     write_csv(data / "working_hours.csv", ["rep", "weekday", "start", "end", "timezone"], hours)
     result = cli("report", "ticket-time-to-close", "--data", data, "--hours", "business")
     assert result.code == 2
-    assert result.stderr.startswith("svcstats: error: --hours business needs a default working-hours schedule")
+    assert result.stderr.startswith("svcstats: error: business hours need a default working-hours schedule")
     assert len(result.stderr.splitlines()) == 1 and "rep \"*\"" in result.stderr  # one line, saying what to do
 
 

@@ -1,0 +1,69 @@
+"""Status intervals from availability events, shared by the Scheduling reports.
+
+- Each event holds from its started_at until the rep's next event, or until its own ended_at
+  when that comes first (the time after it, up to the next event, has no known status).
+- The status in force when the range starts is carried in from the rep's last earlier event.
+- An interval with no end by --as-of is open: it ends at --as-of (end of that day).
+- Events are ordered by rep, started_at, status, detail. Several events of one rep at the same
+  instant: the first in that order is kept, the others are left out and counted. An ended_at past
+  the rep's next event is cut there (counted in a note); an ended_at before started_at is bad data
+  (left out, counted).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from svcstats.periods import end_of_day, local_midnight, split_by_period
+from svcstats.reports.base import HOURS_PER_MICROSECOND, ReportContext
+
+AVAILABLE = "available"  # the status (any case) that makes a rep available; every other one is away
+
+
+def is_available() -> pl.Expr:
+    """True for intervals whose status is Available (case-insensitive)."""
+    return pl.col("status").str.strip_chars().str.to_lowercase() == AVAILABLE
+
+
+def status_intervals(ctx: ReportContext) -> pl.LazyFrame:
+    """One row per status interval, clipped to the range and to --as-of: rep, status, detail,
+    started_at, ended_at, carried_in (began before the range), open (no end by --as-of), the group
+    columns, and hours."""
+    events = ctx.records(["ended_at", "detail"])
+    now = pl.lit(ctx.now)
+    ordered = events.filter(pl.col("rep").is_not_null() & (pl.col("started_at") <= now)).sort(
+        ["rep", "started_at", "status", "detail"], nulls_last=True, maintain_order=True
+    )
+    same_rep_next = pl.col("rep").shift(-1) == pl.col("rep")
+    twin = (pl.col("rep") == pl.col("rep").shift(1)) & (pl.col("started_at") == pl.col("started_at").shift(1))
+    marked = ordered.with_columns(twin=twin.fill_null(False))
+    ctx.exclude(marked.filter(pl.col("twin")), "another event of the rep at the same instant (the first by status kept)")
+    backwards = pl.col("ended_at") < pl.col("started_at")
+    ctx.exclude(marked.filter(~pl.col("twin") & backwards), "ends before it starts")
+    kept = marked.filter(~pl.col("twin") & ~backwards.fill_null(False))
+    follows = kept.with_columns(next_at=pl.when(same_rep_next).then(pl.col("started_at").shift(-1)))
+    ctx.exclude(
+        follows.filter(pl.col("ended_at") > pl.col("next_at")), "ended after the rep's next event: cut there (not left out)", "note"
+    )
+    start = local_midnight(ctx.date_range.start, ctx.tz) if ctx.date_range.start else None
+    stop = min(end_of_day(ctx.date_range.end, ctx.tz), ctx.now) if ctx.date_range.end and ctx.now else ctx.now
+    end = pl.min_horizontal("ended_at", "next_at", pl.lit(stop))
+    intervals = follows.with_columns(
+        open=pl.col("ended_at").is_null() & pl.col("next_at").is_null(),
+        carried_in=pl.lit(start is not None) & (pl.col("started_at") < pl.lit(start)),
+        started_at=pl.max_horizontal("started_at", pl.lit(start)) if start else pl.col("started_at"),
+        ended_at=end,
+    )
+    return intervals.filter(pl.col("ended_at") > pl.col("started_at")).drop("twin", "next_at").with_columns(hours=hours())
+
+
+def hours() -> pl.Expr:
+    """Calendar hours from started_at to ended_at."""
+    return (pl.col("ended_at") - pl.col("started_at")).dt.total_microseconds() * HOURS_PER_MICROSECOND
+
+
+def in_periods(ctx: ReportContext, intervals: pl.LazyFrame) -> pl.LazyFrame:
+    """Intervals cut at period boundaries (PERIOD added; hours recomputed), or as they are with --totals."""
+    if ctx.totals:
+        return intervals
+    return split_by_period(intervals, ctx.every, ctx.tz).with_columns(hours=hours())
