@@ -73,6 +73,7 @@ def compute(request: ReportRequest) -> Outcome:
     if request.engine not in ENGINES:
         raise UsageError(f"unknown engine {request.engine!r}", f"choose one of: {', '.join(ENGINES)}")
     source_format = request.source_format or config.source_format
+    now = end_of_day(request.as_of, tz) if request.as_of else datetime.now(UTC)
     dataset = Dataset(Path(data_dir), config, source_format=source_format, source_tz=source_tz, engine=request.engine)
     ctx = ReportContext(
         info=info,
@@ -88,7 +89,8 @@ def compute(request: ReportRequest) -> Outcome:
         date_by=request.date_by,
         stats=_stats(info, request.stats),
         options=request.options,
-        now=end_of_day(request.as_of, tz) - timedelta(microseconds=1) if request.as_of else datetime.now(UTC),
+        now=now - timedelta(microseconds=1) if request.as_of else now,
+        until=now,
         engine=request.engine,
         hours=_hours(info, request.hours),
     )

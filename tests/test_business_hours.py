@@ -85,7 +85,7 @@ def test_no_default_schedule_is_a_usage_error(data: Path, cli) -> None:
     result = cli("report", "ticket-time-to-close", "--data", data, "--hours", "business")
     assert result.code == 2
     assert result.stderr.startswith("svcstats: error: business hours need a default working-hours schedule")
-    assert len(result.stderr.splitlines()) == 1 and "rep \"*\"" in result.stderr  # one line, saying what to do
+    assert len(result.stderr.splitlines()) == 1 and 'rep "*"' in result.stderr  # one line, saying what to do
 
 
 def test_a_bad_config_schedule_and_a_report_without_durations(data: Path, tmp_path: Path, cli) -> None:

@@ -46,7 +46,7 @@ def status_intervals(ctx: ReportContext) -> pl.LazyFrame:
         follows.filter(pl.col("ended_at") > pl.col("next_at")), "ended after the rep's next event: cut there (not left out)", "note"
     )
     start = local_midnight(ctx.date_range.start, ctx.tz) if ctx.date_range.start else None
-    stop = min(end_of_day(ctx.date_range.end, ctx.tz), ctx.now) if ctx.date_range.end and ctx.now else ctx.now
+    stop = min(end_of_day(ctx.date_range.end, ctx.tz), ctx.until) if ctx.date_range.end and ctx.until else ctx.until
     end = pl.min_horizontal("ended_at", "next_at", pl.lit(stop))
     intervals = follows.with_columns(
         open=pl.col("ended_at").is_null() & pl.col("next_at").is_null(),

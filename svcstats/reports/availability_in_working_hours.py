@@ -13,7 +13,7 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     """Per row key: working hours while the status was known, available hours inside and outside
     working hours, the available share, and how many reps were available inside and outside."""
     pieces = in_periods(ctx, status_intervals(ctx))
-    ctx.note_schedules(pieces, "rep")
+    ctx.note_schedules(pieces, "rep", always=True)
     working = ctx.working_time.between(pl.col("started_at"), pl.col("ended_at"), pl.col("rep")) * HOURS_PER_MICROSECOND
     pieces = pieces.with_columns(working=working, available=is_available())
     outside = pl.col("hours") - pl.col("working")

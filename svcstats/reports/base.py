@@ -61,6 +61,7 @@ class ReportContext:
     stats: Sequence[str] = ("mean", "median", "p90")
     options: dict[str, Any] = field(default_factory=dict)
     now: datetime | None = None  # the instant things still open are measured up to: the last of --as-of's day (UTC)
+    until: datetime | None = None  # where open intervals end: the end of --as-of's day (now without --as-of)
     engine: str = "streaming"
     hours: str = "calendar"  # "business": durations count working time only (--hours)
     checks: list[Check] = field(default_factory=list)
@@ -85,10 +86,11 @@ class ReportContext:
         who = pl.col(rep) if rep is not None else pl.lit(None, pl.String)
         return self.working_time.between(start, end, who) * per_us
 
-    def note_schedules(self, frame: pl.LazyFrame, rep: str) -> None:
-        """With --hours business, a note of how many reps named in `frame[rep]` have no working
-        hours of their own (their durations use the default schedule)."""
-        if not self.business:
+    def note_schedules(self, frame: pl.LazyFrame, rep: str, always: bool = False) -> None:
+        """With --hours business (or `always`, for reports that always count working hours), a note
+        of how many reps named in `frame[rep]` have no working hours of their own (the default
+        schedule applies to them)."""
+        if not (self.business or always):
             return
         without = frame.filter(self.working_time.reps_without_schedule(pl.col(rep))).select(
             pl.col(rep).n_unique().alias("reps"), pl.col(rep).min().cast(pl.String).alias("example")

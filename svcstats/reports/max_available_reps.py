@@ -50,7 +50,7 @@ def clock_hours(ctx: ReportContext, by_hour: bool) -> pl.Expr:
     """Clock hours of each result row's time span: its period (or the whole range with --totals)
     clipped to the range and to --as-of; with --by-hour, one hour for each local day of it."""
     first = local_midnight(ctx.date_range.start, ctx.tz) if ctx.date_range.start else None  # else the data's first
-    last = min(end_of_day(ctx.date_range.end, ctx.tz), ctx.now) if ctx.date_range.end and ctx.now else ctx.now
+    last = min(end_of_day(ctx.date_range.end, ctx.tz), ctx.until) if ctx.date_range.end and ctx.until else ctx.until
     if ctx.totals:
         opens, closes = (pl.lit(first) if first else pl.col("first_available_at")), pl.lit(last)
     else:
