@@ -80,14 +80,14 @@ then message_id, then customer before reply. A wait with no end in the data (or 
 maximum age)."""
 
 BUSINESS_HOURS = """\
---hours business counts working time only, in the working hours of {whose} (the working_hours
-export; reps without their own use the default schedule: the [business_hours] section of
-svcstats.toml, else the export's rows for rep "*"). Each schedule is in its own time zone, so a
-09:00 start is 09:00 local on both sides of a DST change; holidays (the holidays export, for the
-schedule's time zone or for every zone when it names none) count no working time. Time outside
-working hours counts zero: a wait entirely out of hours is 0 business hours and stays in the
-figures. The duration columns keep their names; the title says "business hours". A note on
-stderr says how many reps had no schedule of their own."""
+Business hours: --hours business counts working time only, in the working hours of
+{whose}. Schedules come from the working_hours export; reps without one of their own use the
+default (the [business_hours] section of svcstats.toml, else the export's rows for rep "*").
+Each schedule is in its own time zone, so a 09:00 start is 09:00 local on both sides of a DST
+change; holidays (the holidays export, for the schedule's time zone, or for every zone when it
+names none) count no working time. Time outside working hours counts zero: a wait entirely out
+of hours is 0 business hours and stays in the figures. The duration columns keep their names;
+the title says "business hours". A note on stderr says how many reps had no schedule of their own."""
 
 AVAILABILITY_RULES = """\
 Status intervals (shared by the Scheduling reports): each availability event holds until the
