@@ -81,8 +81,9 @@ maximum age)."""
 
 BUSINESS_HOURS = """\
 Business hours: --hours business counts working time only, in the working hours of
-{whose}. Schedules come from the working_hours export; reps without one of their own use the
-default (the [business_hours] section of svcstats.toml, else the export's rows for rep "*").
+{whose}.
+Schedules come from the working_hours export; reps without one of their own use the default
+(the [business_hours] section of svcstats.toml, else the export's rows for rep "*").
 Each schedule is in its own time zone, so a 09:00 start is 09:00 local on both sides of a DST
 change; holidays (the holidays export, for the schedule's time zone, or for every zone when it
 names none) count no working time. Time outside working hours counts zero: a wait entirely out
