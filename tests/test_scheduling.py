@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from tests.conftest import rows, run_report, write_csv
 
@@ -169,6 +170,11 @@ def test_statuses_add_up_and_the_peak_never_exceeds_the_reps(tmp_path_factory: p
         assert per_rep == pytest.approx(dict(covered))
     # no moment has more reps available than there are reps; the mean is at most the peak
     reps = len({rep for rep, *_ in events})
-    for row in rows(run_report(folder, "max-available-reps", frequency=frequency, **window).result):
+    peaks = run_report(folder, "max-available-reps", frequency=frequency, **window).result
+    for row in rows(peaks):
         assert 0 <= row["max_available_reps"] <= reps
         assert row["mean_available_reps"] <= row["max_available_reps"] + 1e-9
+    # the engines agree, and so does the same data in reverse order
+    assert_frame_equal(peaks, run_report(folder, "max-available-reps", frequency=frequency, engine="in-memory", **window).result)
+    write_events(folder, events[::-1])
+    assert_frame_equal(peaks, run_report(folder, "max-available-reps", frequency=frequency, **window).result)
