@@ -83,15 +83,16 @@ def root(
 # -- shared report options ----------------------------------------------------------------
 
 DATA, RANGE, SHAPE, OUTPUT, REPORT = "Data", "Date range", "Rows and groups", "Output", "This report"
+KEEP = "Save and share"
 Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
-Format = Literal["table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx"]
+Format = Literal["table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx", "html", "svg", "png"]
 DATE_FORMATS = ["%Y-%m-%d"]
 
 
 METAVARS = {
     "data": "DIR", "config": "FILE", "output": "FILE", "source_tz": "ZONE", "tz": "ZONE", "last": "N[dwmqy]",
     "date_by": "NAME", "group_by": "COLUMN", "reps": "NAME", "teams": "NAME", "pipelines": "NAME",
-    "sources": "SOURCE", "where": "SQL", "stats": "STAT",
+    "sources": "SOURCE", "where": "SQL", "stats": "STAT", "save": "NAME",
 }  # fmt: skip
 
 
@@ -214,6 +215,7 @@ COMMON_OPTIONS = [
         help="Output format; default table on a terminal, csv when piped or from --output's extension.",
     ),
     _option("output", Path | None, None, "--output", "-o", panel=OUTPUT, help="Write to FILE (atomically) instead of stdout."),
+    _option("chart", bool, False, "--chart", panel=OUTPUT, help="Draw a chart under the table (html, svg and png always have one)."),
     _option("quiet", bool, False, "--quiet", "-q", panel=OUTPUT, help="No notes on stderr (warnings and errors still show)."),
     _option("verbose", bool, False, "--verbose", "-v", panel=OUTPUT, help="Timing and resolved settings on stderr."),
     _option("debug", bool, False, "--debug", panel=OUTPUT, help="Show the full traceback on errors."),
@@ -225,6 +227,10 @@ COMMON_OPTIONS = [
         panel=OUTPUT,
         help="Polars engine; in-memory is for debugging.",
     ),
+]
+SHARE_OPTIONS = [
+    _option("save", str | None, None, "--save", panel=KEEP, help="Run, then save the report and these options as NAME in the config file."),
+    _option("share", bool, False, "--share", panel=KEEP, help="Print the command line that reproduces this result (dates resolved)."),
 ]
 STAT_OPTION = _option(
     "stats",
@@ -259,24 +265,45 @@ def report_option(option: ReportOption) -> inspect.Parameter:
     return _option(option.name, annotation, option.default, option.flag, panel=REPORT, help=option.help)
 
 
+def report_parameters(info: ReportInfo) -> list[inspect.Parameter]:
+    """Every option of `svcstats report NAME`, in --help order."""
+    measured = [*([STAT_OPTION] if info.duration_stats else []), *([HOURS_OPTION] if info.schedule_of else [])]
+    return [*COMMON_OPTIONS, *measured, *map(report_option, info.options), *SHARE_OPTIONS]
+
+
+def option_flag(parameter: inspect.Parameter) -> str:
+    """The long flag of an option parameter, e.g. "--group-by"."""
+    info = parameter.annotation.__metadata__[0]
+    declarations = [info.default, *info.param_decls]  # typer.Option takes the first flag as `default`
+    return next(flag for flag in declarations if isinstance(flag, str) and flag.startswith("--"))
+
+
 def report_command(info: ReportInfo) -> Callable[..., None]:
     """The `svcstats report NAME` command for one report, with the shared options."""
 
-    def command(**options: Any) -> None:
+    def command(ctx: typer.Context, **options: Any) -> None:
+        from typer._click.core import ParameterSource
+
         with reported_errors(options.get("debug", False)):
+            from svcstats.automation import CAPTURE, ReportCall, run_call
             from svcstats.request import ReportRequest
-            from svcstats.runner import run_report
 
             for name in ("date_from", "date_to", "as_of"):
                 if options.get(name) is not None:
                     options[name] = options[name].date()
+            given = {name: value for name, value in options.items() if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE}
+            save, share = options.pop("save"), options.pop("share")
             own = {option.name: options.pop(option.name) for option in info.options}
-            run_report(ReportRequest(report=info.name, options=own, **options))
+            call = ReportCall(info, ReportRequest(report=info.name, options=own, **options), given)
+            if CAPTURE in ctx.meta:  # a saved report, dashboard or export reading its options
+                ctx.meta[CAPTURE].append(call)
+                return
+            run_call(call, save=save, share=share)
 
-    measured = [*([STAT_OPTION] if info.duration_stats else []), *([HOURS_OPTION] if info.schedule_of else [])]
-    parameters = [*COMMON_OPTIONS, *measured, *map(report_option, info.options)]
-    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-    command.__annotations__ = {p.name: p.annotation for p in parameters}
+    parameters = report_parameters(info)
+    context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    command.__signature__ = inspect.Signature([context, *parameters])  # type: ignore[attr-defined]
+    command.__annotations__ = {"ctx": typer.Context, **{p.name: p.annotation for p in parameters}}
     command.__name__ = info.name.replace("-", "_")
     return command
 
@@ -403,3 +430,6 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         code = 130
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+from svcstats import automation  # noqa: E402, F401  (registers run, saved, dashboard and export)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
@@ -68,6 +68,15 @@ class BusinessHours(BaseModel):
         return [w for day in WEEKDAYS for w in parse_day_hours(day, getattr(self, day))]
 
 
+class Dashboard(BaseModel):
+    """A page of reports: saved report names, or inline tables like `{ report = "csat", totals = true }`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    reports: list[str | dict[str, Any]] = []
+
+
 class Config(BaseModel):
     """Everything `svcstats.toml` may set; command-line flags win over it."""
 
@@ -80,6 +89,8 @@ class Config(BaseModel):
     datetime_formats: list[str] = []
     tables: dict[str, TableConfig] = {}
     business_hours: BusinessHours | None = None
+    saved: dict[str, dict[str, Any]] = {}  # NAME -> { report = "...", <option> = value }; see saved.py
+    dashboards: dict[str, Dashboard] = {}
 
     @field_validator("source_tz", "tz")
     @classmethod

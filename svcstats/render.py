@@ -22,8 +22,9 @@ import polars.selectors as cs
 
 from svcstats.errors import OutputError, UsageError
 
-FORMATS = ("table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx")
-BINARY_FORMATS = ("parquet", "xlsx")
+CHART_FORMATS = ("html", "svg", "png")  # written by svcstats.charts
+FORMATS = ("table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx", *CHART_FORMATS)
+BINARY_FORMATS = ("parquet", "xlsx", "png")
 EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -34,6 +35,10 @@ EXTENSIONS = {
     ".parquet": "parquet",
     ".xlsx": "xlsx",
     ".txt": "table",
+    ".html": "html",
+    ".htm": "html",
+    ".svg": "svg",
+    ".png": "png",
 }
 DECIMALS = 4
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%:z"
@@ -55,12 +60,12 @@ def choose_format(requested: str | None, output: Path | None, stdout_is_terminal
     return "table" if stdout_is_terminal else "csv"
 
 
-def render(result: pl.DataFrame, fmt: str, output: Path | None, *, title: str = "", hidden: Sequence[str] = ()) -> None:
+def render(result: pl.DataFrame, fmt: str, output: Path | None, *, title: str = "", hidden: Sequence[str] = (), footer: str = "") -> None:
     """Write `result` in `fmt` to `output` (atomically) or to stdout; `hidden` columns are left
-    out of the table view only."""
+    out of the table view only, which `footer` (a chart) follows."""
     if fmt == "table":
-        text = table_text(result.drop([c for c in hidden if c in result.columns]), title)
-        _emit(lambda handle: handle.write(text.encode()), output)
+        text = table_text(result.drop([c for c in hidden if c in result.columns]), title) + footer
+        emit(lambda handle: handle.write(text.encode()), output)
         return
     if fmt in BINARY_FORMATS:
         check_destination(fmt, output)
@@ -68,7 +73,7 @@ def render(result: pl.DataFrame, fmt: str, output: Path | None, *, title: str = 
     else:
         text = machine_text(result, fmt)
         writer = lambda handle: handle.write(text.encode())  # noqa: E731
-    _emit(writer, output)
+    emit(writer, output)
 
 
 def machine_text(result: pl.DataFrame, fmt: str) -> str:
@@ -171,7 +176,8 @@ def _binary_writer(result: pl.DataFrame, fmt: str) -> Callable[[IO[bytes]], obje
     return lambda handle: result.write_excel(handle, autofit=True)
 
 
-def _emit(write: Callable[[IO[bytes]], object], output: Path | None) -> None:
+def emit(write: Callable[[IO[bytes]], object], output: Path | None) -> None:
+    """Run `write` on stdout's byte stream, or on a file that replaces `output` atomically."""
     if output is None or str(output) == "-":
         stdout = sys.stdout
         stdout.flush()

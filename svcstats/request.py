@@ -44,6 +44,7 @@ class ReportRequest:
     stats: list[str] = field(default_factory=list)
     format: str | None = None
     output: Path | None = None
+    chart: bool = False  # a chart under the terminal table
     engine: str = "streaming"
     hours: str = "calendar"  # or "business": working time only
     quiet: bool = False

@@ -17,15 +17,15 @@ from pathlib import Path
 import polars as pl
 
 from svcstats.catalog import ReportInfo, get_report
-from svcstats.config import check_time_zone, load_config
-from svcstats.daterange import DateRange, resolve_range, today_in
+from svcstats.daterange import DateRange
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Finding
 from svcstats.loaders.dataset import Dataset
 from svcstats.periods import end_of_day
-from svcstats.render import check_destination, choose_format, render
+from svcstats.render import CHART_FORMATS, check_destination, choose_format, render
 from svcstats.reports.base import ReportContext
 from svcstats.request import DEFAULT_STATS, DURATION_STATS, ENGINES, FREQUENCIES, ReportRequest
+from svcstats.resolve import resolve
 
 
 @dataclass
@@ -48,28 +48,18 @@ def collect(frames: Sequence[pl.LazyFrame], engine: str) -> list[pl.DataFrame]:
 def compute(request: ReportRequest) -> Outcome:
     """Compute the report `request` asks for; raises SvcstatsError subclasses on bad input."""
     info = get_report(request.report)
-    config, _ = load_config(request.config)
-    source_tz = request.source_tz or config.source_tz
-    if source_tz is not None:
-        check_time_zone(source_tz)
-    tz = check_time_zone(request.tz or config.tz or source_tz or "UTC")  # an Oslo export reads in Oslo time
-    data_dir = request.data or config.data
-    if data_dir is None:
-        raise UsageError("no data folder given", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
+    resolved = resolve(request)
+    config, source_tz, tz, as_of, date_range, data_dir = (
+        resolved.config,
+        resolved.source_tz,
+        resolved.tz,
+        resolved.as_of,
+        resolved.date_range,
+        resolved.data,
+    )
     frequency = request.frequency or info.default_frequency
     if frequency not in FREQUENCIES:
         raise UsageError(f"unknown frequency {frequency!r}", f"choose one of: {', '.join(FREQUENCIES)}")
-    as_of = request.as_of or today_in(tz)
-    date_range = resolve_range(
-        date_from=request.date_from,
-        date_to=request.date_to,
-        last=request.last,
-        this_week=request.this_week,
-        last_week=request.last_week,
-        this_month=request.this_month,
-        last_month=request.last_month,
-        as_of=as_of,
-    )
     if request.engine not in ENGINES:
         raise UsageError(f"unknown engine {request.engine!r}", f"choose one of: {', '.join(ENGINES)}")
     source_format = request.source_format or config.source_format
@@ -109,6 +99,27 @@ def run_report(request: ReportRequest) -> None:
     """Compute the report, tell stderr what was left out, and render the result."""
     fmt = choose_format(request.format, request.output, sys.stdout.isatty())
     check_destination(fmt, request.output)
+    if request.chart and fmt not in ("table", *CHART_FORMATS):
+        raise UsageError(
+            f"--chart draws under a terminal table, not in {fmt}", "use --format table, or --format html|svg|png for chart files"
+        )
+    outcome = compute_and_tell(request)
+    if fmt in CHART_FORMATS:
+        from svcstats.charts.files import write_chart_file
+
+        write_chart_file(outcome, request, fmt, request.output)
+        return
+    footer = ""
+    if request.chart:
+        from svcstats.charts.terminal import chart_text
+
+        footer = "\n" + chart_text(outcome, request)
+    render(outcome.result, fmt, request.output, title=title(outcome, request), hidden=_hidden(outcome.info, request.stats), footer=footer)
+
+
+def compute_and_tell(request: ReportRequest, label: str = "") -> Outcome:
+    """Compute the report and tell stderr what was left out (fatal under --strict); `label`
+    prefixes --verbose lines when several reports run together."""
     outcome = compute(request)
     warnings = [f for f in outcome.findings if f.severity == "warning"]
     if request.strict and warnings:
@@ -118,11 +129,11 @@ def run_report(request: ReportRequest) -> None:
             print(finding.message(), file=sys.stderr)
     if request.verbose:
         print(
-            f"info: {outcome.info.name}: {outcome.result.height} rows, {outcome.date_range.describe()} "
+            f"info: {label or outcome.info.name}: {outcome.result.height} rows, {outcome.date_range.describe()} "
             f"({outcome.tz}), computed in {outcome.seconds:.2f}s on the {request.engine} engine",
             file=sys.stderr,
         )
-    render(outcome.result, fmt, request.output, title=_title(outcome, request), hidden=_hidden(outcome.info, request.stats))
+    return outcome
 
 
 def _hours(info: ReportInfo, hours: str) -> str:
@@ -151,7 +162,8 @@ def _hidden(info: ReportInfo, requested: Sequence[str]) -> list[str]:
     return [f"{stat}_{info.duration_unit}" for stat in DEFAULT_STATS if stat not in requested]
 
 
-def _title(outcome: Outcome, request: ReportRequest) -> str:
+def title(outcome: Outcome, request: ReportRequest) -> str:
+    """The heading of a result: report, shape, range and time zone."""
     shape = "totals" if request.totals or outcome.info.range_only else request.frequency or outcome.info.default_frequency
     hours = " · business hours" if request.hours == "business" else ""
     return f"{outcome.info.title} · {shape} · {outcome.date_range.describe()} ({outcome.tz}){hours}"

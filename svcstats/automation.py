@@ -1,0 +1,178 @@
+"""Commands that run reports from the config or for a cron job: run, saved, dashboard, export.
+
+They share one mechanism: a report's options are command-line arguments, parsed by the report's
+own command (so every check and default is the same as for `svcstats report`). Saved options come
+first and explicit ones override them; a date range given explicitly replaces the saved range.
+Imported at the end of cli.py, which it extends; no Polars at import.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from svcstats.catalog import REPORTS, ReportInfo, get_report
+from svcstats.cli import app, option_flag, report_app, report_parameters, reported_errors
+from svcstats.errors import UsageError
+from svcstats.request import ReportRequest
+from svcstats.saved import ReportSpec, option_args
+
+CAPTURE = "svcstats.capture"  # context key: collect the parsed call instead of running it
+DATE_RANGE = ("date_from", "date_to", "last", "this_week", "last_week", "this_month", "last_month")
+NOT_STORED = ("save", "share", "config", "debug")  # options that say how to run, not what to show
+NOT_SHARED = (*NOT_STORED, *DATE_RANGE, "as_of", "data", "tz", "output", "quiet", "verbose")
+PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": ["-h", "--help"]}
+
+
+@dataclass
+class ReportCall:
+    """A parsed `svcstats report NAME ...`: the request, and the options given explicitly."""
+
+    info: ReportInfo
+    request: ReportRequest
+    given: dict[str, Any]  # parameter name -> value, for options written on the command line
+    save: str | None = None
+    share: bool = False
+
+    def stored_options(self) -> dict[str, Any]:
+        """The explicit options keyed by flag name without dashes, as the config stores them."""
+        flags = flag_names(self.info)
+        return {flags[name]: value for name, value in self.given.items() if name not in NOT_STORED}
+
+
+def flag_names(info: ReportInfo) -> dict[str, str]:
+    """Parameter name -> long flag without dashes, for every option of the report."""
+    return {p.name: option_flag(p).removeprefix("--") for p in report_parameters(info)}
+
+
+def parse_call(report: str, args: list[str]) -> ReportCall:
+    """Parse `svcstats report REPORT ARGS...` without running it."""
+    from typer.main import get_command
+
+    info = get_report(report)
+    group = get_command(report_app)
+    command = group.commands[info.name]  # type: ignore[attr-defined]
+    context = command.make_context(f"svcstats report {info.name}", list(args))
+    captured: list[ReportCall] = []
+    context.meta[CAPTURE] = captured
+    with context:
+        command.invoke(context)
+    call = captured[0]
+    call.save, call.share = context.params.get("save"), bool(context.params.get("share"))
+    return call
+
+
+def spec_call(spec: ReportSpec, overrides: list[str]) -> ReportCall:
+    """The call a saved or dashboard report makes, with `overrides` (arguments) winning."""
+    info = get_report(spec.report)
+    keys = {flag: name for name, flag in flag_names(info).items()}
+    unknown = [key for key in spec.options if key not in keys]
+    if unknown:
+        raise UsageError(f"{spec.label}: {info.name} has no option {unknown[0]!r}", f"see svcstats report {info.name} --help")
+    given = set(parse_call(info.name, overrides).given)
+    replaced = given | (set(DATE_RANGE) | {"as_of"} if given & set(DATE_RANGE) else set())
+    kept = {key: value for key, value in spec.options.items() if keys[key] not in replaced}
+    return parse_call(info.name, [*option_args(kept), *overrides])
+
+
+def share_line(call: ReportCall) -> str:
+    """The command line that reproduces `call`'s result: the explicit options, plus the data
+    folder, time zone, range and "today" resolved as this run resolves them."""
+    from svcstats.render import EXTENSIONS
+    from svcstats.resolve import resolve
+
+    resolved = resolve(call.request)
+    args = ["svcstats", "report", call.info.name, "--data", str(resolved.data)]
+    if resolved.config_path is not None:
+        args += ["--config", str(resolved.config_path)]
+    flags = flag_names(call.info)
+    for name, value in call.given.items():
+        if name not in NOT_SHARED:
+            args += option_args({flags[name]: value})
+    if "format" not in call.given and call.request.output is not None and call.request.output.suffix.lower() in EXTENSIONS:
+        args += ["--format", EXTENSIONS[call.request.output.suffix.lower()]]
+    if resolved.date_range.start is not None:
+        args += ["--from", resolved.date_range.start.isoformat()]
+    if resolved.date_range.end is not None:
+        args += ["--to", resolved.date_range.end.isoformat()]
+    args += ["--as-of", resolved.as_of.isoformat(), "--tz", resolved.tz]
+    return shlex.join(args)
+
+
+def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) -> None:
+    """Run a parsed report as `svcstats report` does: --share prints its command line instead,
+    --save stores it in the config file once it ran."""
+    if share or call.share:
+        print(share_line(call))
+        return
+    from svcstats.runner import run_report
+
+    run_report(call.request)
+    name = save or call.save
+    if name:
+        from svcstats.saved import save_spec
+
+        path = save_spec(ReportSpec(call.info.name, call.stored_options(), name), call.request.config)
+        if not call.request.quiet:
+            print(f"note: saved as {name} in {path} (run it with: svcstats run {name})", file=sys.stderr)
+
+
+def load_settings(config: Path | None) -> Any:
+    """The config in force, for the commands that read saved reports and dashboards."""
+    from svcstats.config import load_config
+
+    return load_config(config)[0]
+
+
+def with_config(args: list[str], config: Path | None) -> list[str]:
+    """Pass --config on to every report the command runs."""
+    return [*args, "--config", str(config)] if config is not None else args
+
+
+ConfigOption = Annotated[Path | None, typer.Option("--config", metavar="FILE", help="Config file (default ./svcstats.toml).")]
+
+
+@app.command("run", context_settings=PASS_THROUGH)
+def run(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A saved report's name (svcstats saved lists them).")],
+    config: ConfigOption = None,
+) -> None:
+    """Run a saved report; any report option given after its name overrides the saved one.
+
+    Example: svcstats run weekly-close --last-week --format csv
+    """
+    with reported_errors("--debug" in ctx.args):
+        from svcstats.saved import saved_spec
+
+        spec = saved_spec(load_settings(config), name)
+        run_call(spec_call(spec, with_config(list(ctx.args), config)))
+
+
+@app.command("saved")
+def saved(config: ConfigOption = None) -> None:
+    """List the saved reports and their options.
+
+    Example: svcstats saved
+    """
+    with reported_errors(debug=False):
+        from svcstats.saved import saved_spec
+
+        settings = load_settings(config)
+        if not settings.saved:
+            print("no saved reports yet (save one with: svcstats report NAME ... --save MY-REPORT)", file=sys.stderr)
+            return
+        width = max(map(len, settings.saved))
+        for name in settings.saved:
+            spec = saved_spec(settings, name)
+            print(f"{name:<{width}}  {shlex.join([spec.report, *option_args(spec.options)])}")
+
+
+def known_reports() -> list[str]:
+    """Every report in the catalogue, in catalogue order."""
+    return list(REPORTS)

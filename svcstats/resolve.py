@@ -1,0 +1,50 @@
+"""Settings a report run resolves before touching data: time zone, "today", the date range, the
+data folder. Polars-free, so that `--share` can print a command line without loading anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from svcstats.config import Config, check_time_zone, load_config
+from svcstats.daterange import DateRange, resolve_range, today_in
+from svcstats.errors import UsageError
+from svcstats.request import ReportRequest
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a request means once the config, the environment and the clock are applied."""
+
+    config: Config
+    config_path: Path | None
+    source_tz: str | None
+    tz: str
+    as_of: date
+    date_range: DateRange
+    data: Path
+
+
+def resolve(request: ReportRequest) -> Resolved:
+    """Apply the config file and the clock to `request`; raises UsageError on bad settings."""
+    config, config_path = load_config(request.config)
+    source_tz = request.source_tz or config.source_tz
+    if source_tz is not None:
+        check_time_zone(source_tz)
+    tz = check_time_zone(request.tz or config.tz or source_tz or "UTC")  # an Oslo export reads in Oslo time
+    data_dir = request.data or config.data
+    if data_dir is None:
+        raise UsageError("no data folder given", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
+    as_of = request.as_of or today_in(tz)
+    date_range = resolve_range(
+        date_from=request.date_from,
+        date_to=request.date_to,
+        last=request.last,
+        this_week=request.this_week,
+        last_week=request.last_week,
+        this_month=request.this_month,
+        last_month=request.last_month,
+        as_of=as_of,
+    )
+    return Resolved(config, config_path, source_tz, tz, as_of, date_range, Path(data_dir))

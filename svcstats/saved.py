@@ -1,0 +1,130 @@
+"""Saved reports and dashboards in the config file.
+
+A saved report is a table under `[saved]` holding the report's name and the options as they are
+written on the command line, without the dashes:
+
+    [saved.weekly-close]
+    report = "ticket-time-to-close"
+    frequency = "weekly"
+    group-by = ["team"]
+
+A dashboard lists saved report names or inline tables of the same shape. Saving rewrites the
+file with tomlkit, so the rest of the file and its comments stay as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from svcstats.config import CONFIG_NAME, Config, find_config_file, load_config
+from svcstats.errors import UsageError
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """A report and the options it runs with, as stored in the config (flag names without dashes)."""
+
+    report: str
+    options: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None  # the saved name, if it has one
+
+    @property
+    def label(self) -> str:
+        """The name files and headings use: the saved name, else the report's."""
+        return self.name or self.report
+
+
+def spec_from_table(table: dict[str, Any], name: str | None, where: str) -> ReportSpec:
+    """A ReportSpec from a config table; `where` names the table in error messages."""
+    options = dict(table)
+    report = options.pop("report", None)
+    if not isinstance(report, str):
+        raise UsageError(f"{where} has no report", 'add report = "NAME" (see svcstats reports)')
+    return ReportSpec(report, options, name)
+
+
+def option_args(options: dict[str, Any]) -> list[str]:
+    """Command-line arguments for stored options: true flags bare, lists repeated, dates ISO."""
+    args: list[str] = []
+    for key, value in options.items():
+        flag = f"--{key}"
+        if value is True:
+            args.append(flag)
+        elif value is False or value is None:
+            continue
+        elif isinstance(value, list):
+            for item in value:
+                args += [flag, _text(item)]
+        else:
+            args += [flag, _text(value)]
+    return args
+
+
+def _text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def saved_spec(config: Config, name: str) -> ReportSpec:
+    """The saved report `name`; a usage error listing the saved names when there is none."""
+    if name not in config.saved:
+        known = ", ".join(sorted(config.saved)) or "none yet"
+        raise UsageError(f"no saved report {name!r} (saved: {known})", "save one with svcstats report NAME ... --save NAME")
+    return spec_from_table(config.saved[name], name, f"[saved.{name}]")
+
+
+def dashboard_specs(config: Config, name: str) -> tuple[str, list[ReportSpec]]:
+    """The title and the reports of dashboard `name`, saved names resolved."""
+    if name not in config.dashboards:
+        known = ", ".join(sorted(config.dashboards)) or "none yet"
+        raise UsageError(f"no dashboard {name!r} (dashboards: {known})", f"add a [dashboards.{name}] table to the config file")
+    board = config.dashboards[name]
+    if not board.reports:
+        raise UsageError(f"dashboard {name!r} lists no reports", f"add reports = [...] under [dashboards.{name}]")
+    specs = [
+        saved_spec(config, entry) if isinstance(entry, str) else spec_from_table(entry, None, f"[dashboards.{name}] entry {n + 1}")
+        for n, entry in enumerate(board.reports)
+    ]
+    return board.title or name, specs
+
+
+def save_spec(spec: ReportSpec, explicit_config: Path | None) -> Path:
+    """Store `spec` under [saved.NAME] in the config file in force (./svcstats.toml when there is
+    none), keeping everything else in the file; returns the file's path."""
+    import tomlkit
+
+    from svcstats.render import atomic_file
+
+    assert spec.name is not None
+    if not NAME_PATTERN.match(spec.name):
+        raise UsageError(f"--save {spec.name!r} is not a usable name", "use letters, digits, - and _ (e.g. weekly-close)")
+    path = find_config_file(explicit_config) or Path.cwd() / CONFIG_NAME
+    if path.exists():
+        load_config(path)  # refuse to rewrite a file that is not valid as it stands
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    else:
+        document = tomlkit.document()
+    saved = document.get("saved")
+    if saved is None:
+        saved = tomlkit.table(is_super_table=True)
+        document["saved"] = saved
+    entry = tomlkit.table()
+    entry["report"] = spec.report
+    for key, value in spec.options.items():
+        entry[key] = [_toml_value(v) for v in value] if isinstance(value, list) else _toml_value(value)
+    saved[spec.name] = entry
+    text = tomlkit.dumps(document)
+    Config.model_validate(tomlkit.parse(text).unwrap())
+    with atomic_file(path) as handle:
+        handle.write(text.encode())
+    return path
+
+
+def _toml_value(value: Any) -> Any:
+    """Values TOML can hold: paths become text."""
+    return str(value) if isinstance(value, Path) else value
