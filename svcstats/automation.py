@@ -176,3 +176,90 @@ def saved(config: ConfigOption = None) -> None:
 def known_reports() -> list[str]:
     """Every report in the catalogue, in catalogue order."""
     return list(REPORTS)
+
+
+def report_specs(config: Any, dashboard: str | None, reports: str | None, every: bool) -> tuple[str, list[ReportSpec]]:
+    """The reports a dashboard, a comma-separated list (saved names or report names) or --all names."""
+    from svcstats.saved import dashboard_specs, saved_spec
+
+    chosen = [flag for flag, given in (("--dashboard", dashboard), ("--reports", reports), ("--all", every)) if given]
+    if len(chosen) != 1:
+        raise UsageError(
+            "say which reports to export" if not chosen else f"{' and '.join(chosen)} both choose reports",
+            "give one of --dashboard NAME, --reports a,b,c or --all",
+        )
+    if dashboard:
+        return dashboard_specs(config, dashboard)
+    if every:
+        return "all reports", [ReportSpec(name) for name in REPORTS]
+    names = [name.strip() for name in (reports or "").split(",") if name.strip()]
+    return "reports", [saved_spec(config, name) if name in config.saved else ReportSpec(get_report(name).name) for name in names]
+
+
+@app.command("export", context_settings=PASS_THROUGH)
+def export_command(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder to write (replaced as a whole when the export completes).")],
+    dashboard: Annotated[str | None, typer.Option("--dashboard", metavar="NAME", help="Export the reports of this dashboard.")] = None,
+    reports: Annotated[str | None, typer.Option("--reports", metavar="A,B,C", help="Export these saved reports or reports.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Export every report in the catalogue.")] = False,
+    file_format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="File format: csv, tsv, json, ndjson, markdown, parquet, xlsx, html, svg, png."
+        ),
+    ] = "csv",
+    config: ConfigOption = None,
+) -> None:
+    """Write one file per report and a manifest.json (options, period, rows, sha256) into a
+    folder, all at once. Any report option after these (--last-week, --as-of DATE, --data DIR,
+    --tz ZONE, ...) applies to every report and overrides saved ones.
+
+    Example: svcstats export --out reports/2026-W47 --dashboard weekly --last-week --as-of 2026-11-23
+    """
+    with reported_errors("--debug" in ctx.args):
+        from svcstats.export import FILE_FORMATS, export
+        from svcstats.progress import tracked
+
+        if file_format not in FILE_FORMATS:
+            raise UsageError(f"cannot export as {file_format!r}", f"choose one of: {', '.join(FILE_FORMATS)}")
+        _, specs = report_specs(load_settings(config), dashboard, reports, every)
+        overrides = with_config(list(ctx.args), config)
+        calls = [(spec.label, spec_call(spec, overrides)) for spec in specs]
+        items = [
+            (label, report_writer(label, call, file_format), {"report": call.info.name, "options": call.stored_options()})
+            for label, call in calls
+        ]
+        result = export(items, out, file_format, progress=lambda items: tracked(items, "exporting", len(items)))
+        failed = result.manifest["failed"]
+        if failed:
+            print(
+                f"svcstats: error: {len(failed)} of {len(items)} reports failed ({', '.join(failed)}); see {out / 'manifest.json'}",
+                file=sys.stderr,
+            )
+            raise typer.Exit(max(result.failure_codes))
+        if "-q" not in ctx.args and "--quiet" not in ctx.args:
+            print(f"note: wrote {len(items)} reports and manifest.json to {out}", file=sys.stderr)
+
+
+def report_writer(label: str, call: ReportCall, fmt: str) -> Any:
+    """A function writing `call`'s result as `fmt` to a path and returning its manifest details."""
+
+    def write(path: Path) -> dict[str, Any]:
+        from dataclasses import replace
+
+        from svcstats.render import CHART_FORMATS, render
+        from svcstats.runner import compute_and_tell
+
+        request = replace(call.request, format=fmt, output=path, chart=False)
+        outcome = compute_and_tell(request, label)
+        if fmt in CHART_FORMATS:
+            from svcstats.charts.files import write_chart_file
+
+            write_chart_file(outcome, request, fmt, path)
+        else:
+            render(outcome.result, fmt, path)
+        period = {"from": outcome.date_range.start, "to": outcome.date_range.end, "as_of": request.as_of, "tz": outcome.tz}
+        return {"period": period, "command": share_line(call), "rows": outcome.result.height}
+
+    return write

@@ -97,7 +97,8 @@ def compute(request: ReportRequest) -> Outcome:
 
 def run_report(request: ReportRequest) -> None:
     """Compute the report, tell stderr what was left out, and render the result."""
-    fmt = choose_format(request.format, request.output, sys.stdout.isatty())
+    chart_table = request.chart and request.format is None and request.output is None  # --chart asks for the table
+    fmt = choose_format("table" if chart_table else request.format, request.output, sys.stdout.isatty())
     check_destination(fmt, request.output)
     if request.chart and fmt not in ("table", *CHART_FORMATS):
         raise UsageError(

@@ -1,0 +1,102 @@
+"""What a chart shows: one value column of the result, as columns over time (one series per
+group) or as bars per group for totals. Shared by the terminal and file charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from svcstats.render import PERCENT_SUFFIX, column_label
+from svcstats.request import ReportRequest
+from svcstats.runner import Outcome
+
+MAX_SERIES = 8  # more groups than this: the largest are drawn, the note says how many were left out
+NOT_LABELS = {"scale", "subject", "owner", "ranking"}  # text columns that describe rows rather than group them
+# Reports whose shape the general rule does not fit: (value column, label columns, ranking kept).
+SPECIAL = {
+    "ticket-reply-count": ("replies_sent", ("ticket_id",), "replies_sent"),
+    "message-volume-by-hour": ("messages_received", ("weekday", "hour"), None),
+}
+
+
+@dataclass
+class ChartData:
+    """Categories along one axis, one list of values (aligned with them) per series."""
+
+    title: str
+    value: str  # the charted column
+    value_label: str  # e.g. "Median time (hours)"
+    over_time: bool  # columns over periods; else bars per group
+    categories: list[str]
+    series: dict[str, list[float | None]]
+    note: str = ""  # what was left out of the picture, if anything
+
+    @property
+    def maximum(self) -> float:
+        """The largest value drawn (0 when there is none): the top of an axis that starts at zero."""
+        return max((v for values in self.series.values() for v in values if v is not None), default=0.0)
+
+
+def value_column(outcome: Outcome, request: ReportRequest) -> str:
+    """The column a chart draws: the first --stat (else the median) of a duration report, else
+    the first percentage, else the first count."""
+    result, info = outcome.result, outcome.info
+    if info.name in SPECIAL:
+        return SPECIAL[info.name][0]
+    if info.duration_stats:
+        stat = request.stats[0] if request.stats else "median"
+        for column in result.columns:
+            if column.startswith(f"{stat}_") and column.endswith(f"_{info.duration_unit}"):
+                return column
+    for column in result.columns:
+        if column.endswith(PERCENT_SUFFIX):
+            return column
+    numeric = [c for c, dtype in result.schema.items() if dtype.is_numeric() and c not in ("rank", "stage_order", "hour")]
+    return numeric[0]
+
+
+def unit_of(column: str) -> str:
+    """The unit a value column is in, for axis labels."""
+    if column.endswith("_hours"):
+        return "hours"
+    if column.endswith("_minutes"):
+        return "minutes"
+    if column.endswith(PERCENT_SUFFIX):
+        return "%"
+    return column.replace("_", " ")
+
+
+def chart_data(outcome: Outcome, request: ReportRequest, title: str) -> ChartData:
+    """The chart of `outcome`'s result as `request` shaped it."""
+    result, info = outcome.result, outcome.info
+    value = value_column(outcome, request)
+    if info.name in SPECIAL and SPECIAL[info.name][2] is not None:
+        result = result.filter(pl.col("ranking") == SPECIAL[info.name][2])
+    if info.name in SPECIAL:
+        labels = [c for c in SPECIAL[info.name][1] if c in result.columns]
+    else:
+        labels = [c for c, dtype in result.schema.items() if dtype in (pl.String, pl.Categorical, pl.Enum) and c not in NOT_LABELS]
+    over_time = "period_start" in result.columns
+    unit = unit_of(value)
+    name = column_label(value)
+    value_label = f"{name} ({unit})" if unit != value.replace("_", " ") else name
+    label = pl.concat_str([pl.col(c).cast(pl.String).fill_null("–") for c in labels], separator=" · ") if labels else pl.lit(name)
+    frame = result.select(label.alias("label"), *(["period_start"] if over_time else []), pl.col(value).cast(pl.Float64).alias("value"))
+    note = ""
+    if over_time:
+        ranked = frame.group_by("label").agg(pl.col("value").sum().alias("total")).sort(["total", "label"], descending=[True, False])
+        keep = ranked["label"].head(MAX_SERIES).to_list()
+        if ranked.height > MAX_SERIES:
+            note = f"the {MAX_SERIES} largest of {ranked.height} groups shown"
+        periods = frame["period_start"].unique().sort()
+        categories = [str(p) for p in periods]
+        series = {}
+        for key in sorted(keep):
+            part = frame.filter(pl.col("label") == key)
+            by_period = dict(zip(part["period_start"].cast(pl.String).to_list(), part["value"].to_list(), strict=True))
+            series[key] = [by_period.get(c) for c in categories]
+    else:
+        categories = frame["label"].to_list()
+        series = {name: frame["value"].to_list()}
+    return ChartData(title, value, value_label, over_time, categories, series, note)

@@ -1,0 +1,154 @@
+"""Chart files: svg and png of the chart alone, and self-contained html pages (charts inlined as
+SVG, tables, no scripts, no external URLs, no fonts fetched).
+
+matplotlib draws the charts with its bundled DejaVu fonts; SVG text is written as paths, so the
+page looks the same everywhere without any font. It is imported only when a chart file is asked for.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from svcstats.charts.data import ChartData, chart_data
+from svcstats.charts.terminal import format_value
+from svcstats.render import _cell_formatter, column_label, emit
+from svcstats.request import ReportRequest
+from svcstats.runner import Outcome, title
+
+COLOURS = ("#2f6db5", "#e0803a", "#3a9a5b", "#c8463d", "#8a63b8", "#8c6d4f", "#d46fb0", "#7f7f7f")
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1100px; color: #1f2933; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin-top: 2.5rem; }
+.range { color: #52606d; margin-top: 0; } .note { color: #52606d; font-size: .9rem; }
+svg { max-width: 100%; height: auto; }
+table { border-collapse: collapse; font-size: .9rem; margin-top: .8rem; }
+th, td { padding: .25rem .7rem; border-bottom: 1px solid #d9e2ec; text-align: left; }
+th { background: #f0f4f8; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+"""
+
+
+@dataclass
+class Section:
+    """One report on a page: its heading, its chart and its table."""
+
+    heading: str
+    outcome: Outcome
+    request: ReportRequest
+    label: str = ""
+
+
+def figure(data: ChartData, salt: str = "svcstats"):
+    """The chart as a matplotlib Figure: grouped columns over time, or horizontal bars."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 4.6 if data.over_time else max(2.2, 0.32 * len(data.categories) + 1.2)), dpi=100, layout="constrained")
+    ax = fig.subplots()
+    positions = list(range(len(data.categories)))
+    if data.over_time:
+        width = 0.8 / max(len(data.series), 1)
+        for n, (name, values) in enumerate(data.series.items()):
+            offsets = [p - 0.4 + width * (n + 0.5) for p in positions]
+            ax.bar(offsets, [0 if v is None else v for v in values], width, label=name, color=COLOURS[n % len(COLOURS)])
+        every = max(1, len(positions) // 12)
+        ax.set_xticks(positions[::every], data.categories[::every], rotation=30, ha="right")
+        ax.set_ylabel(data.value_label)
+        ax.set_ylim(bottom=0, top=(data.maximum or 1) * (1.2 if len(data.series) > 1 else 1.05))  # room for the legend
+        if len(data.series) > 1:
+            ax.legend(frameon=False, fontsize="small", ncols=min(4, len(data.series)))
+        ax.grid(axis="y", color="#d9e2ec")
+    else:
+        values = [0 if v is None else v for v in next(iter(data.series.values()))]
+        ax.barh(positions, values, color=COLOURS[0])
+        ax.set_yticks(positions, data.categories)
+        ax.invert_yaxis()
+        ax.set_xlabel(data.value_label)
+        ax.set_xlim(left=0, right=(data.maximum or 1) * 1.12)
+        for position, value in zip(positions, values, strict=True):
+            ax.annotate(
+                format_value(value, data.value), (value, position), xytext=(3, 0), textcoords="offset points", va="center", fontsize="small"
+            )
+        ax.grid(axis="x", color="#d9e2ec")
+    ax.set_axisbelow(True)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(data.title + (f"\n({data.note})" if data.note else ""), fontsize="medium", loc="left")
+    fig.svcstats_salt = salt  # type: ignore[attr-defined]
+    return fig
+
+
+def svg_text(data: ChartData, salt: str = "svcstats") -> str:
+    """The chart as an SVG document; ids are salted so that several charts can share a page."""
+    import matplotlib
+
+    fig = figure(data, salt)
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "path"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def png_bytes(data: ChartData) -> bytes:
+    """The chart as a PNG image."""
+    buffer = io.BytesIO()
+    figure(data).savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def inline_svg(document: str) -> str:
+    """An SVG document without its XML declaration and doctype, to embed in HTML."""
+    return re.sub(r"^.*?(?=<svg)", "", document, count=1, flags=re.DOTALL)
+
+
+def table_html(outcome: Outcome, request: ReportRequest) -> str:
+    """The result as an HTML table with the terminal table's formatting."""
+    result = outcome.result
+    formatters = [_cell_formatter(name, dtype) for name, dtype in result.schema.items()]
+    numeric = [dtype.is_numeric() for dtype in result.dtypes]
+    head = "".join(
+        f"<th{' class=n' if n else ''}>{html.escape(column_label(c))}</th>" for c, n in zip(result.columns, numeric, strict=True)
+    )
+    body = "\n".join(
+        "<tr>"
+        + "".join(f"<td{' class=n' if n else ''}>{html.escape(f(v))}</td>" for f, v, n in zip(formatters, row, numeric, strict=True))
+        + "</tr>"
+        for row in result.iter_rows()
+    )
+    empty = "" if result.height else "<p class=note>No records in this range.</p>"
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>{empty}"
+
+
+def page_html(heading: str, subtitle: str, sections: Sequence[Section]) -> str:
+    """A self-contained page: a heading, the data range, then a chart and a table per report."""
+    parts = []
+    for n, section in enumerate(sections):
+        data = chart_data(section.outcome, section.request, title(section.outcome, section.request))
+        chart = inline_svg(svg_text(data, salt=f"svcstats-{n}"))
+        notes = f"<p class=note>{html.escape(data.note)}</p>" if data.note else ""
+        table = table_html(section.outcome, section.request)
+        parts.append(f"<section>\n<h2>{html.escape(section.heading)}</h2>\n{chart}\n{notes}{table}\n</section>")
+    body = "\n".join(parts)
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(heading)}</title>\n'
+        f"<style>{STYLE}</style>\n</head>\n<body>\n<h1>{html.escape(heading)}</h1>\n<p class=range>{html.escape(subtitle)}</p>\n"
+        f"{body}\n</body>\n</html>\n"
+    )
+
+
+def write_chart_file(outcome: Outcome, request: ReportRequest, fmt: str, output: Path | None) -> None:
+    """Write one report as an html page (chart and table), or its chart alone as svg or png."""
+    heading = title(outcome, request)
+    if fmt == "html":
+        subtitle = f"Data: {outcome.date_range.describe()} ({outcome.tz})"
+        content = page_html(outcome.info.title, subtitle, [Section(heading, outcome, request)]).encode()
+    elif fmt == "svg":
+        content = svg_text(chart_data(outcome, request, heading)).encode()
+    else:
+        content = png_bytes(chart_data(outcome, request, heading))
+    emit(lambda handle: handle.write(content), output)

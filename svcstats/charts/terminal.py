@@ -1,0 +1,101 @@
+"""Charts as plain text for an 80-column terminal: bars per group for totals, a column chart
+over time per group. Axes start at zero and carry the unit; all series share one scale."""
+
+from __future__ import annotations
+
+from svcstats.charts.data import ChartData, chart_data
+from svcstats.render import humanize_hours
+from svcstats.request import ReportRequest
+from svcstats.runner import Outcome, title
+
+WIDTH = 80
+HEIGHT = 6  # rows of a column chart
+EIGHTHS_UP = " ▁▂▃▄▅▆▇█"
+EIGHTHS_RIGHT = " ▏▎▍▌▋▊▉█"
+LABEL_WIDTH = 22
+
+
+def chart_text(outcome: Outcome, request: ReportRequest) -> str:
+    """The chart drawn under a terminal table by --chart."""
+    data = chart_data(outcome, request, title(outcome, request))
+    lines = bar_lines(data) if not data.over_time else column_lines(data)
+    header = f"Chart: {data.value_label}" + (f" ({data.note})" if data.note else "")
+    return "\n".join([header, "", *lines]) + "\n"
+
+
+def format_value(value: float | None, column: str) -> str:
+    """A value as the table shows it: durations humanised, percentages with %."""
+    if value is None:
+        return "–"
+    if column.endswith("_hours"):
+        return humanize_hours(value)
+    if column.endswith("_minutes"):
+        return humanize_hours(value / 60)
+    if column.endswith("_pct"):
+        return f"{value:.1f}%"
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def bar_lines(data: ChartData) -> list[str]:
+    """One horizontal bar per category, longest = the maximum, with a zero-based scale line."""
+    values = next(iter(data.series.values()))
+    labels = [_fit(c, LABEL_WIDTH) for c in data.categories]
+    label_width = max(map(len, labels), default=0)
+    texts = [format_value(v, data.value) for v in values]
+    value_width = max(map(len, texts), default=1)
+    bar_width = WIDTH - label_width - value_width - 3
+    top = data.maximum
+    lines = []
+    for label, value, text in zip(labels, values, texts, strict=True):
+        bar = _bar(0 if value is None else value / top * bar_width if top else 0, bar_width)
+        lines.append(f"{label:<{label_width}} {bar} {text:>{value_width}}".rstrip())
+    scale_end = format_value(top, data.value)
+    rule = "0" + "─" * max(bar_width - len(scale_end) - 1, 1) + scale_end
+    lines.append(f"{'':<{label_width}} {rule}")
+    return lines
+
+
+def _bar(eighths_of_width: float, width: int) -> str:
+    eighths = round(eighths_of_width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (EIGHTHS_RIGHT[part] if part else "")).ljust(width)
+
+
+def column_lines(data: ChartData) -> list[str]:
+    """A small column chart per series, over the same periods and on the same scale."""
+    top = data.maximum
+    axis_labels = [format_value(top, data.value), "0"]
+    axis_width = max(map(len, axis_labels))
+    room = WIDTH - axis_width - 2
+    categories, series = data.categories, data.series
+    lines = []
+    if len(categories) > room:
+        lines.append(f"(the last {room} of {len(categories)} periods)")
+        categories = categories[-room:]
+        series = {name: values[-room:] for name, values in series.items()}
+    step = max(1, min(3, room // max(len(categories), 1)))
+    for name, values in series.items():
+        lines.append(name)
+        heights = [0.0 if v is None or not top else v / top * HEIGHT * 8 for v in values]
+        for row in range(HEIGHT - 1, -1, -1):
+            label = axis_labels[0] if row == HEIGHT - 1 else ""
+            cells = "".join(_cell(h - row * 8) * (step - 1 if step > 1 else 1) + (" " if step > 1 else "") for h in heights)
+            lines.append(f"{label:>{axis_width}} ┤{cells}".rstrip())
+        lines.append(f"{'0':>{axis_width}} └{'─' * (len(categories) * step)}")
+        first, last = categories[0], categories[-1]
+        gap = len(categories) * step - len(first) - len(last)
+        lines.append(" " * (axis_width + 2) + (first + " " * gap + last if gap > 0 else first))
+        lines.append("")
+    return lines[:-1]
+
+
+def _cell(eighths: float) -> str:
+    if eighths >= 8:
+        return "█"
+    if eighths <= 0:
+        return " "
+    return EIGHTHS_UP[max(1, round(eighths))]
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,145 @@
+"""`svcstats export`: one file per report and a manifest.json, placed all at once.
+
+Files are written into a temporary folder beside the target, which is renamed into place only
+when every report has been dealt with: a run that stops midway (disk full, interrupted, a bug)
+leaves no folder behind. A report that cannot be computed (a usage or data error) is recorded as
+failed in the manifest, the others are still written, and the command exits non-zero.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from svcstats import __version__
+from svcstats.errors import DataError, OutputError, UsageError
+
+FILE_FORMATS = ("csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx", "html", "svg", "png")
+SUFFIXES = {"markdown": ".md"}
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote: the manifest's content and the failed reports' exit codes."""
+
+    manifest: dict[str, Any]
+    failure_codes: list[int] = field(default_factory=list)
+
+
+def file_name(label: str, fmt: str, taken: set[str]) -> str:
+    """`label.ext`, numbered when two reports of the set share a label."""
+    suffix = SUFFIXES.get(fmt, f".{fmt}")
+    name, n = f"{label}{suffix}", 2
+    while name in taken:
+        name, n = f"{label}-{n}{suffix}", n + 1
+    taken.add(name)
+    return name
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file, in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_target(out: Path) -> None:
+    """Refuse targets that cannot take an export, before any work."""
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"cannot export to {out}: folder {parent} does not exist", "create it first")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot export to {out}: it is a file", "give a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise OutputError(f"cannot export to {out}: it holds files that are not an svcstats export", "give a new or empty folder")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"cannot export to {out}: folder {parent} is not writable")
+
+
+def export(
+    items: Sequence[tuple[str, Callable[[Path], dict[str, Any]], dict[str, Any]]],
+    out: Path,
+    fmt: str,
+    progress: Callable[[Sequence[Any]], Any] = lambda items: items,
+) -> ExportResult:
+    """Write each item (label, write(path) -> details, description) into a fresh folder that
+    replaces `out` when all are done. `write` raises UsageError or DataError for a report that
+    cannot be computed; that report is recorded as failed."""
+    check_target(out)
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot export to {out}: {exc.strerror or exc}") from None
+    try:
+        entries, codes, taken = [], [], set()
+        for label, write, description in progress(items):
+            name = file_name(label, fmt, taken)
+            entry: dict[str, Any] = {"name": label, **description}
+            try:
+                details = write(staging / name)
+            except (UsageError, DataError) as exc:
+                entry.update(status="failed", exit_code=int(exc.exit_code), error=exc.one_line())
+                codes.append(int(exc.exit_code))
+            else:
+                entry.update(status="ok", file=name, **details, sha256=sha256(staging / name))
+            entries.append(entry)
+        manifest = {
+            "svcstats_version": __version__,
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "format": fmt,
+            "reports": entries,
+            "failed": [entry["name"] for entry in entries if entry["status"] == "failed"],
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, default=_json_value) + "\n", encoding="utf-8")
+        os.chmod(staging, 0o777 & ~_umask())
+        _place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return ExportResult(manifest, codes)
+
+
+def _place(staging: Path, out: Path) -> None:
+    """Rename the finished folder into place; an earlier export there is replaced."""
+    if not out.exists():
+        try:
+            os.replace(staging, out)
+        except OSError as exc:
+            raise OutputError(f"cannot export to {out}: {exc.strerror or exc}") from None
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=staging.parent))
+    try:
+        os.replace(out, old / "previous")
+        os.replace(staging, out)
+    except OSError as exc:
+        if not out.exists() and (old / "previous").exists():
+            os.replace(old / "previous", out)  # put the earlier export back
+        raise OutputError(f"cannot export to {out}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")

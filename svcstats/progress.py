@@ -1,0 +1,22 @@
+"""A progress bar on stderr for long work, shown only when stderr is a terminal."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def tracked(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+    """Yield `items`, drawing a Rich progress bar on stderr when it is a terminal (nothing otherwise)."""
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        yield from bar.track(items, description=description, total=total)
