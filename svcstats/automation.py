@@ -263,3 +263,53 @@ def report_writer(label: str, call: ReportCall, fmt: str) -> Any:
         return {"period": period, "command": share_line(call), "rows": outcome.result.height}
 
     return write
+
+
+@app.command("dashboard", context_settings=PASS_THROUGH)
+def dashboard_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A dashboard from the config file ([dashboards.NAME]).")],
+    file_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table (terminal: tables and charts) or html (one page).")
+    ] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Render a dashboard's reports one after another: tables and charts in the terminal, or one
+    self-contained html page. Report options after these (--last 12w, --as-of DATE, ...) apply to
+    every report.
+
+    Example: svcstats dashboard weekly --format html --output weekly.html --last 12w
+    """
+    with reported_errors("--debug" in ctx.args):
+        from svcstats.progress import tracked
+        from svcstats.render import check_writable, emit
+        from svcstats.runner import compute_and_tell, title
+
+        if file_format not in ("table", "html"):
+            raise UsageError(f"a dashboard is a table or an html page, not {file_format!r}", "use --format table or --format html")
+        if output is not None:
+            check_writable(output)
+        heading, specs = report_specs(load_settings(config), name, None, False)
+        overrides = with_config(list(ctx.args), config)
+        calls = [(spec.label, spec_call(spec, overrides)) for spec in specs]
+        results = [(label, call, compute_and_tell(call.request, label)) for label, call in tracked(calls, "computing", len(calls))]
+        if file_format == "html":
+            from svcstats.charts.files import Section, page_html
+
+            ranges = dict.fromkeys(f"{outcome.date_range.describe()} ({outcome.tz})" for _, _, outcome in results)
+            as_of = dict.fromkeys(str(call.request.as_of) for _, call, _ in results if call.request.as_of)
+            subtitle = "Data: " + "; ".join(ranges) + (f" · as of {', '.join(as_of)}" if as_of else "")
+            sections = [Section(f"{label}: {title(outcome, call.request)}", outcome, call.request) for label, call, outcome in results]
+            text = page_html(heading, subtitle, sections)
+        else:
+            from svcstats.charts.terminal import chart_text
+            from svcstats.render import table_text
+
+            parts = [heading, "=" * len(heading), ""]
+            for label, call, outcome in results:
+                parts += [f"{label}: " + table_text(outcome.result, title(outcome, call.request)), chart_text(outcome, call.request), ""]
+            text = "\n".join(parts)
+        emit(lambda handle: handle.write(text.encode()), output)
