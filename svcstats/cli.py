@@ -325,11 +325,19 @@ for _info in REPORTS.values():
 
 
 @app.command("reports")
-def list_reports() -> None:
+def list_reports(
+    questions: Annotated[bool, typer.Option("--questions", help="List everyday questions and the report that answers each.")] = False,
+) -> None:
     """List the reports by collection.
 
-    Example: svcstats reports
+    Example: svcstats reports --questions
     """
+    if questions:
+        from svcstats.questions import questions as everyday
+
+        for question, answer in everyday():
+            print(f"{question}\n  svcstats report {answer}")
+        return
     for collection, reports in by_collection().items():
         print(collection)
         width = max(len(r.name) for r in reports)

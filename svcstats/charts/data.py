@@ -31,6 +31,7 @@ class ChartData:
     categories: list[str]
     series: dict[str, list[float | None]]
     note: str = ""  # what was left out of the picture, if anything
+    grouped: bool = True  # one series per group (else a single series, named after the value)
 
     @property
     def maximum(self) -> float:
@@ -99,4 +100,4 @@ def chart_data(outcome: Outcome, request: ReportRequest, title: str) -> ChartDat
     else:
         categories = frame["label"].to_list()
         series = {name: frame["value"].to_list()}
-    return ChartData(title, value, value_label, over_time, categories, series, note)
+    return ChartData(title, value, value_label, over_time, categories, series, note, grouped=bool(labels))

@@ -61,7 +61,7 @@ def figure(data: ChartData, salt: str = "svcstats"):
         ax.set_xticks(positions[::every], data.categories[::every], rotation=30, ha="right")
         ax.set_ylabel(data.value_label)
         ax.set_ylim(bottom=0, top=(data.maximum or 1) * (1.2 if len(data.series) > 1 else 1.05))  # room for the legend
-        if len(data.series) > 1:
+        if data.grouped:
             ax.legend(frameon=False, fontsize="small", ncols=min(4, len(data.series)))
         ax.grid(axis="y", color="#d9e2ec")
     else:

@@ -75,7 +75,8 @@ def column_lines(data: ChartData) -> list[str]:
         series = {name: values[-room:] for name, values in series.items()}
     step = max(1, min(3, room // max(len(categories), 1)))
     for name, values in series.items():
-        lines.append(name)
+        if data.grouped:
+            lines.append(name)
         heights = [0.0 if v is None or not top else v / top * HEIGHT * 8 for v in values]
         for row in range(HEIGHT - 1, -1, -1):
             label = axis_labels[0] if row == HEIGHT - 1 else ""

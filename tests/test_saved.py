@@ -1,0 +1,168 @@
+"""Saved reports, overriding them, sharing the command that reproduces a result, everyday questions."""
+
+from __future__ import annotations
+
+import shlex
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from svcstats.daterange import today_in
+from svcstats.questions import QUESTIONS, questions
+from tests.conftest import write_csv
+
+HEADER = ["ticket_id", "created_at", "closed_at", "owner", "team"]
+TICKETS = [
+    ["1", "2026-03-02T09:00:00Z", "2026-03-02T21:00:00Z", "Ann", "Tier 1"],  # week 03-02, March
+    ["2", "2026-03-03T10:00:00Z", "2026-03-05T10:00:00Z", "Bob", "Tier 2"],  # week 03-02, March
+    ["3", "2026-03-04T10:00:00Z", None, "Ann", "Tier 1"],  # week 03-02, open
+    ["4", "2026-03-17T10:00:00Z", "2026-03-18T10:00:00Z", None, None],  # week 03-16
+    ["5", "2026-04-01T10:00:00Z", "2026-04-01T12:00:00Z", "Bob", "Tier 2"],  # week 03-30, April
+]
+CONFIG = """\
+# Team settings: keep this comment
+tz = "UTC"   # reports in UTC
+
+[tables.tickets]
+# where the export lives
+path = "tickets.csv"
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_csv(tmp_path / "data" / "tickets.csv", HEADER, TICKETS)
+    (tmp_path / "svcstats.toml").write_text(CONFIG, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SVCSTATS_CONFIG", raising=False)
+    monkeypatch.delenv("SVCSTATS_DATA", raising=False)
+    return tmp_path
+
+
+def test_saving_keeps_the_file_and_its_comments(cli, workspace: Path) -> None:
+    result = cli("report", "support-volume", "--data", "data", "--totals", "-g", "team", "--from", "2026-03-01", "--save", "by-team")
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines() == ["team,tickets,closed_tickets,open_tickets", "Tier 1,2,1,1", "Tier 2,2,2,0", "Unassigned,1,1,0"]
+    assert "saved as by-team" in result.stderr
+    text = (workspace / "svcstats.toml").read_text()
+    assert text.startswith(CONFIG)  # every line and comment of the file as it was, in place
+    stored = tomllib.loads(text)
+    assert stored["tables"] == {"tickets": {"path": "tickets.csv"}}
+    assert stored["saved"]["by-team"] == {
+        "report": "support-volume",
+        "data": "data",
+        "totals": True,
+        "group-by": ["team"],
+        "from": date(2026, 3, 1),
+    }
+    # saving again under another name keeps the first one
+    assert cli("report", "csat", "--data", "data", "--save", "sat", "--help").code == 0  # --help saves nothing
+    assert cli("report", "ticket-time-to-close", "--data", "data", "-q", "--save", "close").code == 0
+    stored = tomllib.loads((workspace / "svcstats.toml").read_text())
+    assert sorted(stored["saved"]) == ["by-team", "close"]
+    listing = cli("saved").stdout.splitlines()
+    assert listing == [
+        "by-team  support-volume --data data --from 2026-03-01 --totals --group-by team",  # in --help order
+        "close    ticket-time-to-close --data data --quiet",
+    ]
+
+
+def test_save_creates_the_config_file_when_there_is_none(cli, workspace: Path) -> None:
+    (workspace / "svcstats.toml").unlink()
+    assert cli("report", "support-volume", "--data", "data", "--totals", "--save", "all", "-q").code == 0
+    assert tomllib.loads((workspace / "svcstats.toml").read_text()) == {
+        "saved": {"all": {"report": "support-volume", "data": "data", "totals": True, "quiet": True}}
+    }
+
+
+def test_run_repeats_the_saved_report_and_explicit_options_override(cli, workspace: Path) -> None:
+    direct = cli("report", "support-volume", "--data", "data", "--totals", "-g", "team", "--from", "2026-03-01", "--to", "2026-03-31")
+    cli(
+        "report",
+        "support-volume",
+        "--data",
+        "data",
+        "--totals",
+        "-g",
+        "team",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--save",
+        "march",
+    )
+    again = cli("run", "march")
+    assert again.code == 0 and again.stdout == direct.stdout
+    # March: Tier 1 has tickets 1 and 3, Tier 2 ticket 2, Unassigned ticket 4; ticket 5 is April's
+    assert again.stdout.splitlines()[1:] == ["Tier 1,2,1,1", "Tier 2,1,1,0", "Unassigned,1,1,0"]
+    # a scalar option overrides, a list option replaces the saved list
+    by_rep = cli("run", "march", "-g", "owner")
+    assert by_rep.stdout.splitlines() == ["owner,tickets,closed_tickets,open_tickets", "Ann,2,1,1", "Bob,1,1,0", "Unassigned,1,1,0"]
+    # a date range replaces the saved range (--from/--to and --last-month would conflict otherwise)
+    april = cli("run", "march", "--last-month", "--as-of", "2026-05-03")
+    assert april.code == 0, april.stderr
+    assert april.stdout.splitlines()[1:] == ["Tier 2,1,1,0"]
+    assert cli("run", "march", "--format", "json").stdout.startswith("[{")
+
+
+def test_run_errors_are_one_line(cli, workspace: Path) -> None:
+    missing = cli("run", "nothing")
+    assert missing.code == 2
+    assert (
+        missing.stderr
+        == "svcstats: error: no saved report 'nothing' (saved: none yet) (save one with svcstats report NAME ... --save NAME)\n"
+    )
+    (workspace / "svcstats.toml").write_text(CONFIG + '\n[saved.odd]\nreport = "support-volume"\ncolour = "red"\n')
+    odd = cli("run", "odd")
+    assert odd.code == 2
+    assert "odd: support-volume has no option 'colour'" in odd.stderr
+    bad_name = cli("report", "support-volume", "--data", "data", "--save", "no spaces")
+    assert bad_name.code == 2 and "not a usable name" in bad_name.stderr
+
+
+def test_share_prints_a_command_that_reproduces_the_result(cli, workspace: Path) -> None:
+    args = ["report", "ticket-time-to-close", "--data", "data", "--last", "6w", "-g", "team", "--format", "csv"]
+    original = cli(*args)
+    shared = cli(*args, "--share")
+    assert shared.code == 0 and shared.stderr == ""
+    line = shared.stdout.strip()
+    today = today_in("UTC")
+    assert "--last" not in line
+    assert f"--as-of {today}" in line and "--from " in line and f"--to {today}" in line and "--tz UTC" in line
+    assert f"--config {workspace / 'svcstats.toml'}" in line
+    words = shlex.split(line)
+    assert words[:3] == ["svcstats", "report", "ticket-time-to-close"]
+    again = cli(*words[1:])
+    assert again.code == 0 and again.stdout == original.stdout and again.stderr == original.stderr
+
+
+def test_share_reproduces_a_relative_range_pinned_in_the_past(cli, workspace: Path) -> None:
+    args = ["report", "support-volume", "--data", "data", "--last-month", "--as-of", "2026-04-10", "--totals", "-g", "owner"]
+    shared = cli(*args, "--share").stdout.strip()
+    assert "--from 2026-03-01 --to 2026-03-31 --as-of 2026-04-10" in shared
+    words = shlex.split(shared)
+    assert (
+        cli(*words[1:]).stdout == cli(*args).stdout == "owner,tickets,closed_tickets,open_tickets\nAnn,2,1,1\nBob,1,1,0\nUnassigned,1,1,0\n"
+    )
+
+
+def test_saved_report_can_be_shared(cli, workspace: Path) -> None:
+    cli("report", "support-volume", "--data", "data", "--last-week", "--as-of", "2026-03-09", "--save", "week", "-q")
+    line = cli("run", "week", "--share").stdout.strip()
+    assert "--from 2026-03-02 --to 2026-03-08 --as-of 2026-03-09" in line
+    assert cli(*shlex.split(line)[1:]).stdout == cli("run", "week").stdout
+
+
+def test_every_question_names_a_report_and_runs(cli) -> None:
+    listing = cli("reports", "--questions").stdout
+    assert "How long do customers wait for a first reply?\n  svcstats report ticket-time-to-first-response" in listing
+    assert "Which reps reply most?\n  svcstats report owner-reply-count --totals" in listing
+    shown = questions()
+    assert len(shown) >= 15 and all(q in QUESTIONS for q in shown)
+    root = Path(__file__).resolve().parent.parent
+    for _, answer in shown:
+        result = cli("report", *shlex.split(answer), "--data", root / "examples" / "data", "-q", "--format", "csv", "--as-of", "2026-10-31")
+        assert result.code == 0, (answer, result.stderr)
