@@ -12,7 +12,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import polars as pl
 
@@ -49,14 +48,7 @@ def compute(request: ReportRequest) -> Outcome:
     """Compute the report `request` asks for; raises SvcstatsError subclasses on bad input."""
     info = get_report(request.report)
     resolved = resolve(request)
-    config, source_tz, tz, as_of, date_range, data_dir = (
-        resolved.config,
-        resolved.source_tz,
-        resolved.tz,
-        resolved.as_of,
-        resolved.date_range,
-        resolved.data,
-    )
+    config, tz, as_of, date_range, data_dir = resolved.config, resolved.tz, resolved.as_of, resolved.date_range, resolved.data
     frequency = request.frequency or info.default_frequency
     if frequency not in FREQUENCIES:
         raise UsageError(f"unknown frequency {frequency!r}", f"choose one of: {', '.join(FREQUENCIES)}")
@@ -64,7 +56,7 @@ def compute(request: ReportRequest) -> Outcome:
         raise UsageError(f"unknown engine {request.engine!r}", f"choose one of: {', '.join(ENGINES)}")
     source_format = request.source_format or config.source_format
     now = end_of_day(request.as_of, tz) if request.as_of else datetime.now(UTC)
-    dataset = Dataset(Path(data_dir), config, source_format=source_format, source_tz=source_tz, engine=request.engine)
+    dataset = Dataset(data_dir, config, source_format=source_format, source_tz=resolved.source_tz, engine=request.engine)
     ctx = ReportContext(
         info=info,
         dataset=dataset,
