@@ -145,7 +145,7 @@ def run(
 ) -> None:
     """Run a saved report; any report option given after its name overrides the saved one.
 
-    Example: svcstats run weekly-close --last-week --format csv
+    Example: svcstats run close-by-team --config examples/svcstats.toml --last-month --format csv
     """
     with reported_errors("--debug" in ctx.args):
         from svcstats.saved import saved_spec
@@ -158,7 +158,7 @@ def run(
 def saved(config: ConfigOption = None) -> None:
     """List the saved reports and their options.
 
-    Example: svcstats saved
+    Example: svcstats saved --config examples/svcstats.toml
     """
     with reported_errors(debug=False):
         from svcstats.saved import saved_spec
@@ -215,7 +215,7 @@ def export_command(
     folder, all at once. Any report option after these (--last-week, --as-of DATE, --data DIR,
     --tz ZONE, ...) applies to every report and overrides saved ones.
 
-    Example: svcstats export --out reports/2026-W47 --dashboard weekly --last-week --as-of 2026-11-23
+    Example: svcstats export --config examples/svcstats.toml --dashboard weekly --last-week --out reports/2026-W47
     """
     with reported_errors("--debug" in ctx.args):
         from svcstats.export import FILE_FORMATS, export
@@ -281,7 +281,7 @@ def dashboard_command(
     self-contained html page. Report options after these (--last 12w, --as-of DATE, ...) apply to
     every report.
 
-    Example: svcstats dashboard weekly --format html --output weekly.html --last 12w
+    Example: svcstats dashboard weekly --config examples/svcstats.toml --last 12w --format html --output weekly.html
     """
     with reported_errors("--debug" in ctx.args):
         from svcstats.progress import tracked

@@ -55,10 +55,12 @@ def sha256(path: Path) -> str:
 
 
 def check_target(out: Path) -> None:
-    """Refuse targets that cannot take an export, before any work."""
+    """Create the parent folders, and refuse targets that cannot take an export, before any work."""
     parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError(f"cannot export to {out}: folder {parent} does not exist", "create it first")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)  # reports/2026-W47 in a fresh checkout
+    except OSError as exc:
+        raise OutputError(f"cannot export to {out}: cannot create {parent}: {exc.strerror or exc}") from None
     if out.exists() and not out.is_dir():
         raise OutputError(f"cannot export to {out}: it is a file", "give a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():

@@ -106,7 +106,7 @@ def run_report(request: ReportRequest) -> None:
     if request.chart:
         from svcstats.charts.terminal import chart_text
 
-        footer = "\n" + chart_text(outcome, request)
+        footer = chart_text(outcome, request)
     render(outcome.result, fmt, request.output, title=title(outcome, request), hidden=_hidden(outcome.info, request.stats), footer=footer)
 
 
