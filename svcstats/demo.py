@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from svcstats.progress import tracked, working
+
 __all__ = ["generate", "write_hubspot_ticket_export"]
 
 MINUTE = 60
@@ -1120,7 +1122,9 @@ def generate(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = {}
-    for name, frame in _build_tables(tickets, seed, start, months).items():
+    with working(f"generating {tickets:,} tickets"):
+        tables = _build_tables(tickets, seed, start, months)
+    for name, frame in tracked(tables.items(), "writing tables", len(tables)):
         _write_table(frame, out / f"{name}.{file_format}", file_format)
         written[name] = frame.height
     return written

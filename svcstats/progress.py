@@ -1,9 +1,10 @@
-"""A progress bar on stderr for long work, shown only when stderr is a terminal."""
+"""Progress on stderr for long work (a bar, or a spinner), shown only when stderr is a terminal."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -20,3 +21,15 @@ def tracked(items: Iterable[T], description: str, total: int | None = None) -> I
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         yield from bar.track(items, description=description, total=total)
+
+
+@contextmanager
+def working(description: str) -> Iterator[None]:
+    """Show a spinner with `description` on stderr while the block runs, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(description):
+        yield

@@ -21,6 +21,7 @@ from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Finding
 from svcstats.loaders.dataset import Dataset
 from svcstats.periods import end_of_day
+from svcstats.progress import working
 from svcstats.render import CHART_FORMATS, check_destination, choose_format, render
 from svcstats.reports.base import ReportContext
 from svcstats.request import DEFAULT_STATS, DURATION_STATS, ENGINES, FREQUENCIES, ReportRequest
@@ -96,7 +97,9 @@ def run_report(request: ReportRequest) -> None:
         raise UsageError(
             f"--chart draws under a terminal table, not in {fmt}", "use --format table, or --format html|svg|png for chart files"
         )
-    outcome = compute_and_tell(request)
+    with working(f"computing {request.report}"):
+        outcome = compute(request)
+    outcome = tell(outcome, request)
     if fmt in CHART_FORMATS:
         from svcstats.charts.files import write_chart_file
 
@@ -113,7 +116,11 @@ def run_report(request: ReportRequest) -> None:
 def compute_and_tell(request: ReportRequest, label: str = "") -> Outcome:
     """Compute the report and tell stderr what was left out (fatal under --strict); `label`
     prefixes --verbose lines when several reports run together."""
-    outcome = compute(request)
+    return tell(compute(request), request, label)
+
+
+def tell(outcome: Outcome, request: ReportRequest, label: str = "") -> Outcome:
+    """Print the findings (and with --verbose, the timing) of a computed report on stderr."""
     warnings = [f for f in outcome.findings if f.severity == "warning"]
     if request.strict and warnings:
         raise DataError(warnings[0].strict_message(), "fix the data, or run without --strict to leave such rows out")
