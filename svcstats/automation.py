@@ -106,13 +106,13 @@ def share_line(call: ReportCall) -> str:
 
 def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) -> None:
     """Run a parsed report as `svcstats report` does: --share prints its command line instead,
-    --save stores it in the config file once it ran."""
+    --save stores it in the config file once it ran (or once --share resolved it)."""
     if share or call.share:
-        print(share_line(call))
-        return
-    from svcstats.runner import run_report
+        print(share_line(call))  # resolving the settings checked them: --save may store them
+    else:
+        from svcstats.runner import run_report
 
-    run_report(call.request)
+        run_report(call.request)
     name = save or call.save
     if name:
         from svcstats.saved import save_spec

@@ -91,6 +91,8 @@ def export(
             entry: dict[str, Any] = {"name": label, **description}
             try:
                 details = write(staging / name)
+            except OutputError as exc:  # name the folder the user asked for, not the temporary one
+                raise OutputError(exc.message.replace(str(staging), str(out)), exc.hint) from None
             except (UsageError, DataError) as exc:
                 entry.update(status="failed", exit_code=int(exc.exit_code), error=exc.one_line())
                 codes.append(int(exc.exit_code))

@@ -82,6 +82,18 @@ def test_one_series_per_group_largest_first_when_there_are_many(tmp_path: Path) 
     assert "T10\n10 ┤█" in text and "T01" not in text
 
 
+def test_nothing_to_chart_is_said_not_drawn(cli, data: Path, tmp_path: Path) -> None:
+    empty = cli(
+        "report", "support-volume", "--data", data, "--from", "2030-01-01", "--to", "2030-01-02", "--totals", "-g", "team", "--chart"
+    )
+    assert empty.code == 0 and empty.stdout.endswith("Chart: Tickets\n\n(nothing to chart: no records in this range)\n")
+    zeros = cli("report", "support-volume", "--data", data, "--from", "2030-01-01", "--to", "2030-01-02", "--chart")
+    assert zeros.stdout.endswith("(nothing to chart: every value is 0 or empty)\n")  # one empty week, 0 tickets
+    out = tmp_path / "empty.svg"
+    assert cli("report", "support-volume", "--data", data, "--from", "2030-01-01", "--to", "2030-01-02", "--totals", "-o", out).code == 0
+    ET.fromstring(out.read_text())
+
+
 def test_chart_needs_a_table_or_a_chart_file(cli, data: Path) -> None:
     result = cli("report", "support-volume", "--data", data, "--chart", "--format", "csv")
     assert result.code == 2

@@ -18,7 +18,12 @@ LABEL_WIDTH = 22
 def chart_text(outcome: Outcome, request: ReportRequest) -> str:
     """The chart drawn under a terminal table by --chart."""
     data = chart_data(outcome, request, title(outcome, request))
-    lines = bar_lines(data) if not data.over_time else column_lines(data)
+    if not data.categories:
+        lines = ["(nothing to chart: no records in this range)"]
+    elif not data.maximum:
+        lines = ["(nothing to chart: every value is 0 or empty)"]
+    else:
+        lines = bar_lines(data) if not data.over_time else column_lines(data)
     header = f"Chart: {data.value_label}" + (f" ({data.note})" if data.note else "")
     return "\n".join([header, "", *lines]) + "\n"
 
