@@ -20,7 +20,7 @@ from svcstats.catalog import REPORTS, ReportInfo, get_report
 from svcstats.cli import app, option_flag, report_app, report_parameters, reported_errors
 from svcstats.errors import UsageError
 from svcstats.request import ReportRequest
-from svcstats.saved import ReportSpec, option_args
+from svcstats.specs import ReportSpec, option_args
 
 CAPTURE = "svcstats.capture"  # context key: collect the parsed call instead of running it
 DATE_RANGE = ("date_from", "date_to", "last", "this_week", "last_week", "this_month", "last_month")
