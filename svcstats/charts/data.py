@@ -80,7 +80,7 @@ def chart_data(outcome: Outcome, request: ReportRequest, title: str) -> ChartDat
         labels = [c for c, dtype in result.schema.items() if dtype in (pl.String, pl.Categorical, pl.Enum) and c not in NOT_LABELS]
     over_time = "period_start" in result.columns
     unit = unit_of(value)
-    name = column_label(value)
+    name = column_label(value.removesuffix(PERCENT_SUFFIX))
     value_label = f"{name} ({unit})" if unit != value.replace("_", " ") else name
     label = pl.concat_str([pl.col(c).cast(pl.String).fill_null("–") for c in labels], separator=" · ") if labels else pl.lit(name)
     frame = result.select(label.alias("label"), *(["period_start"] if over_time else []), pl.col(value).cast(pl.Float64).alias("value"))

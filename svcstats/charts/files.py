@@ -60,9 +60,9 @@ def figure(data: ChartData, salt: str = "svcstats"):
         every = max(1, len(positions) // 12)
         ax.set_xticks(positions[::every], data.categories[::every], rotation=30, ha="right")
         ax.set_ylabel(data.value_label)
-        ax.set_ylim(bottom=0, top=(data.maximum or 1) * (1.2 if len(data.series) > 1 else 1.05))  # room for the legend
+        ax.set_ylim(bottom=0)
         if data.grouped:
-            ax.legend(frameon=False, fontsize="small", ncols=min(4, len(data.series)))
+            ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the plot, never over a bar
         ax.grid(axis="y", color="#d9e2ec")
     else:
         values = [0 if v is None else v for v in next(iter(data.series.values()))]
