@@ -173,11 +173,6 @@ def saved(config: ConfigOption = None) -> None:
             print(f"{name:<{width}}  {shlex.join([spec.report, *option_args(spec.options)])}")
 
 
-def known_reports() -> list[str]:
-    """Every report in the catalogue, in catalogue order."""
-    return list(REPORTS)
-
-
 def report_specs(config: Any, dashboard: str | None, reports: str | None, every: bool) -> tuple[str, list[ReportSpec]]:
     """The reports a dashboard, a comma-separated list (saved names or report names) or --all names."""
     from svcstats.saved import dashboard_specs, saved_spec

@@ -176,3 +176,14 @@ def test_html_renders_in_a_real_browser(cli, data: Path, tmp_path: Path) -> None
     dark = sum(count for count, rgb in colours if sum(rgb) < 200)
     assert bar > 5000, "the bars of the inline SVG chart are not on screen"
     assert dark > 2000, "no text on screen"
+
+
+def test_long_bar_lists_keep_the_largest_in_their_order(tmp_path: Path) -> None:
+    # 45 reps; rep Rnn has nn tickets: the 40 largest are R06..R45, listed in the table's (name) order
+    rows = [[f"{n}-{k}", "2026-03-02T09:00:00Z", None, f"R{n:02d}", None] for n in range(1, 46) for k in range(n)]
+    write_csv(tmp_path / "tickets.csv", HEADER, rows)
+    outcome = run_report(tmp_path, "support-volume", totals=True, group_by=["rep"])
+    data = chart_data(outcome, ReportRequest(report="support-volume", totals=True, group_by=["rep"]), "t")
+    assert data.categories == [f"R{n:02d}" for n in range(6, 46)]
+    assert data.series == {"Tickets": [float(n) for n in range(6, 46)]}
+    assert data.note == "the 40 largest of 45 shown"

@@ -12,6 +12,7 @@ from svcstats.request import ReportRequest
 from svcstats.runner import Outcome
 
 MAX_SERIES = 8  # more groups than this: the largest are drawn, the note says how many were left out
+MAX_BARS = 40  # the same for bars
 NOT_LABELS = {"scale", "subject", "owner", "ranking"}  # text columns that describe rows rather than group them
 # Reports whose shape the general rule does not fit: (value column, label columns, ranking kept).
 SPECIAL = {
@@ -98,6 +99,9 @@ def chart_data(outcome: Outcome, request: ReportRequest, title: str) -> ChartDat
             by_period = dict(zip(part["period_start"].cast(pl.String).to_list(), part["value"].to_list(), strict=True))
             series[key] = [by_period.get(c) for c in categories]
     else:
+        if frame.height > MAX_BARS:
+            note = f"the {MAX_BARS} largest of {frame.height} shown"
+            frame = frame.with_row_index("order").top_k(MAX_BARS, by=["value", "order"], reverse=[False, True]).sort("order")
         categories = frame["label"].to_list()
         series = {name: frame["value"].to_list()}
     return ChartData(title, value, value_label, over_time, categories, series, note, grouped=bool(labels))

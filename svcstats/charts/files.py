@@ -13,12 +13,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from svcstats.charts.data import ChartData, chart_data
 from svcstats.charts.terminal import format_value
 from svcstats.render import _cell_formatter, column_label, emit
 from svcstats.request import ReportRequest
 from svcstats.runner import Outcome, title
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COLOURS = ("#2f6db5", "#e0803a", "#3a9a5b", "#c8463d", "#8a63b8", "#8c6d4f", "#d46fb0", "#7f7f7f")
 STYLE = """
@@ -42,7 +46,7 @@ class Section:
     label: str = ""
 
 
-def figure(data: ChartData, salt: str = "svcstats"):
+def figure(data: ChartData) -> Figure:
     """The chart as a matplotlib Figure: grouped columns over time, or horizontal bars."""
     import matplotlib
 
@@ -79,7 +83,6 @@ def figure(data: ChartData, salt: str = "svcstats"):
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(data.title + (f"\n({data.note})" if data.note else ""), fontsize="medium", loc="left")
-    fig.svcstats_salt = salt  # type: ignore[attr-defined]
     return fig
 
 
@@ -87,7 +90,7 @@ def svg_text(data: ChartData, salt: str = "svcstats") -> str:
     """The chart as an SVG document; ids are salted so that several charts can share a page."""
     import matplotlib
 
-    fig = figure(data, salt)
+    fig = figure(data)
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "path"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
