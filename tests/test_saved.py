@@ -166,3 +166,20 @@ def test_every_question_names_a_report_and_runs(cli) -> None:
     for _, answer in shown:
         result = cli("report", *shlex.split(answer), "--data", root / "examples" / "data", "-q", "--format", "csv", "--as-of", "2026-10-31")
         assert result.code == 0, (answer, result.stderr)
+
+
+def test_a_report_that_fails_is_not_saved(cli, workspace: Path) -> None:
+    result = cli("report", "csat", "--data", "data", "--save", "sat")  # no csat table in the folder
+    assert result.code == 3
+    assert "saved" not in tomllib.loads((workspace / "svcstats.toml").read_text())
+
+
+def test_share_of_a_file_output_keeps_its_format(cli, workspace: Path) -> None:
+    line = cli("report", "support-volume", "--data", "data", "--totals", "--output", "v.json", "--as-of", "2026-04-01", "--share").stdout
+    config = workspace / "svcstats.toml"
+    assert (
+        line.strip() == f"svcstats report support-volume --data data --config {config} --totals --format json --as-of 2026-04-01 --tz UTC"
+    )
+    assert not (workspace / "v.json").exists()  # --share prints the command, it does not run the report
+    words = shlex.split(line)
+    assert cli(*words[1:]).stdout == '[{"tickets":5,"closed_tickets":4,"open_tickets":1}]\n'
