@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+import numpy as np
 import polars as pl
 
 from svcstats.config import check_time_zone
@@ -53,9 +54,9 @@ class WorkingTime:
             [_edges(schedule, number, holidays) for number, schedule in enumerate(blocks)]
             or [pl.DataFrame(schema={"key": pl.Int64, "base": pl.Int64, "slope": pl.Int64})]
         ).sort("key")
-        self._keys = edges["key"]
-        self._base = edges["base"]
-        self._slope = edges["slope"]
+        self._keys = edges["key"].to_numpy()
+        self._base = edges["base"].to_numpy()
+        self._slope = edges["slope"].to_numpy()
 
     @property
     def has_default(self) -> bool:
@@ -72,10 +73,16 @@ class WorkingTime:
         """Business microseconds from 1970-01-01 to `instant` (UTC-aware) in `rep`'s schedule."""
         utc = instant.dt.convert_time_zone("UTC").dt.epoch("us").clip(0, SPAN_US - 1)
         key = self.schedule_number(rep) * SPAN_US + utc
-        at = pl.lit(self._keys).search_sorted(key, side="right").cast(pl.Int64) - 1
-        # each schedule's block opens with a closed edge at its own start, so `at` never reaches
-        # into the previous schedule's block
-        return pl.when(key.is_not_null()).then(pl.lit(self._base).gather(at) + pl.lit(self._slope).gather(at) * key)
+        return pl.when(key.is_not_null()).then(key.map_batches(self._business_at, return_dtype=pl.Int64, is_elementwise=True))
+
+    def _business_at(self, keys: pl.Series) -> pl.Series:
+        """Business microseconds at each key: one binary search over the edges, a batch at a time.
+        (NumPy's search: Polars' search_sorted against a literal runs twice as slowly on the
+        streaming engine.) Each schedule's block opens with a closed edge at its own start, so the
+        search never lands in the previous schedule's block."""
+        values = keys.fill_null(0).to_numpy()
+        at = np.searchsorted(self._keys, values, side="right") - 1
+        return pl.Series(keys.name, self._base[at] + self._slope[at] * values, dtype=pl.Int64)
 
     def between(self, start: pl.Expr, end: pl.Expr, rep: pl.Expr) -> pl.Expr:
         """Business microseconds from `start` to `end` in `rep`'s schedule (negative when end < start)."""
