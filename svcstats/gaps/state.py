@@ -77,9 +77,7 @@ class GapState:
         """Dismiss (key, topic, question) items at `at`; returns how many were not dismissed before."""
         with self.transaction() as db:
             before = db.total_changes
-            db.executemany(
-                "INSERT OR IGNORE INTO dismissals VALUES (?, ?, ?, ?)", [(k, t, q, at.isoformat()) for k, t, q in items]
-            )
+            db.executemany("INSERT OR IGNORE INTO dismissals VALUES (?, ?, ?, ?)", [(k, t, q, at.isoformat()) for k, t, q in items])
             return db.total_changes - before
 
     def undismiss(self, keys: Iterable[str]) -> int:
@@ -143,4 +141,6 @@ class GapState:
             raise DataError(f"{self.path} was written by a newer svcstats (state version {version})", "upgrade svcstats")
 
     def _bad_file(self, exc: sqlite3.Error) -> DataError:
-        return DataError(f"{self.path} is not a readable knowledge-gaps state file: {exc}", "point --state at another file, or move this one away")
+        return DataError(
+            f"{self.path} is not a readable knowledge-gaps state file: {exc}", "point --state at another file, or move this one away"
+        )
