@@ -18,6 +18,7 @@ C10  chat      03-28 21:00  yes   yes     no       no                   helpful 
 C11  chat      03-11 08:00  no    -       -        -                    -            -    -             on a deployed channel, not handled
 """
 
+# ruff: noqa: E501  (the fixture table reads best one conversation per line)
 from __future__ import annotations
 
 from datetime import date
