@@ -127,10 +127,15 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
 def test_an_error_inside_a_write_leaves_the_previous_state(tmp_path: Path) -> None:
     state = GapState(tmp_path / "state.sqlite")
     state.dismiss([("Q1", "Refunds", "q")], datetime(2026, 3, 1, tzinfo=UTC))
-    with pytest.raises(RuntimeError), state.transaction() as db:
-        db.execute("DELETE FROM dismissals")
-        db.execute("INSERT INTO dismissals VALUES ('Q2', 'x', 'y', '2026-03-02T00:00:00+00:00')")
-        raise RuntimeError("interrupted")
+
+    def interrupted_write() -> None:
+        with state.transaction() as db:
+            db.execute("DELETE FROM dismissals")
+            db.execute("INSERT INTO dismissals VALUES ('Q2', 'x', 'y', '2026-03-02T00:00:00+00:00')")
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        interrupted_write()
     assert list(GapState(tmp_path / "state.sqlite").dismissals()) == ["Q1"]
 
 
