@@ -1012,6 +1012,7 @@ conversations not closed by --as-of: in the denominator, not in the times.""",
         ),
         module="svcstats.reports.agent_handoff_outcomes",
         duration_stats=True,
+        schedule_of="the rep the conversation was handed to",
     ),
 )
 REPORTS.update({info.name: info for info in AGENT_REPORTS})

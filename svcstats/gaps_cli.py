@@ -34,8 +34,8 @@ State = Annotated[
 ]
 FormatOption = Annotated[Format | None, typer.Option("--format", "-f", help="Output format; default table on a terminal, csv when piped.")]
 Output = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")]
-Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")]
-Topic = Annotated[str, typer.Argument(help="Topic name as listed (case-insensitive; a unique part of it will do).")]
+Debug = Annotated[bool, typer.Option("--debug", metavar="", help="Show the full traceback on errors.")]
+Topic = Annotated[str, typer.Argument(metavar="TOPIC", help="Topic name as listed (case-insensitive; a unique part of it will do).")]
 Questions = Annotated[list[str], typer.Option("--question", metavar="ID", help="Only this question (its question_id); repeatable.")]
 
 
@@ -96,7 +96,7 @@ def list_topics(
     source_tz: SourceTz = None,
     state: State = None,
     include_dismissed: Annotated[
-        bool, typer.Option("--include-dismissed", help="Also list topics whose questions are all dismissed.")
+        bool, typer.Option("--include-dismissed", metavar="", help="Also list topics whose questions are all dismissed.")
     ] = False,
     fmt: FormatOption = None,
     output: Output = None,

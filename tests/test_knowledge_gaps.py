@@ -201,3 +201,15 @@ def test_list_groups_questions_without_a_topic_column(cli, tmp_path: Path) -> No
     topics = listing(cli, tmp_path)
     assert [(t["conversations"], t["questions"]) for t in topics] == [(3, 3), (1, 1)]
     assert topics[1]["topic"] == "slack integration setup"
+
+
+def test_help_is_instant_without_polars() -> None:
+    code = (
+        "import sys; from svcstats.cli import main\n"
+        "for args in (['knowledge-gaps', '--help'], ['knowledge-gaps', 'list', '--help']):\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        "print('polars' in sys.modules, 'sklearn' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "False False"
+    assert "Example: svcstats knowledge-gaps list" in result.stdout

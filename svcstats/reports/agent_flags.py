@@ -122,7 +122,7 @@ def conversation_flags(ctx: ReportContext) -> pl.LazyFrame:
         .then(pl.lit("pending"))
         .alias("outcome"),
         pl.when(resolved)
-        .then((pl.coalesce("ended_at", "last_activity_at") - col("started_at")).dt.total_microseconds() * MINUTES_PER_MICROSECOND)
+        .then(ctx.duration("started_at", pl.coalesce("ended_at", "last_activity_at"), per_us=MINUTES_PER_MICROSECOND))
         .alias("resolution_minutes"),
     )
     flags = flags.join(_deployed_channels(ctx), on="channel", how="left").with_columns(col("deployed").fill_null(False))

@@ -6,7 +6,6 @@ import polars as pl
 
 from svcstats.reports.agent_flags import conversation_flags
 from svcstats.reports.base import ReportContext, duration_stats
-from svcstats.reports.tickets import hours_between
 
 COUNTS = ["handoffs", "converted", "to_ticket", "open_handoffs", "closed_handoffs"]
 
@@ -21,8 +20,8 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     to_ticket = pl.col("ticket_id").is_not_null()
     summary = ctx.aggregate(
         handoffs.with_columns(
-            pl.when(closed).then(hours_between("started_at", "closed_at")).alias("hours"),
-            pl.when(closed).then(hours_between("handoff_at", "closed_at")).alias("after_handoff_hours"),
+            pl.when(closed).then(ctx.duration("started_at", "closed_at", rep="assigned_rep")).alias("hours"),
+            pl.when(closed).then(ctx.duration("handoff_at", "closed_at", rep="assigned_rep")).alias("after_handoff_hours"),
         ),
         pl.len().alias("handoffs"),
         ((closed & taken_up) | to_ticket).sum().alias("converted"),
