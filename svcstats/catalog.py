@@ -717,7 +717,7 @@ at --as-of.
 
 
 AGENT_RULES = """\
-Customer agent rules (shared by every Customer agent report; svcstats about agent-resolution-rate):
+Customer agent rules (shared by every Customer agent report):
 per conversation of agent_conversations, once:
   involved        the agent took part (agent_involved; when empty: it replied or handed off)
   handed off      handed_off (when empty: a handoff_at or handoff_reason is given)
@@ -737,6 +737,10 @@ handle rate divides handled by all conversations on the channels the agent works
 with at least one conversation it took part in). Conversations are placed by when they
 started (--date-by started)."""
 
+AGENT_NEEDS = (
+    "channel", "ended_at", "last_activity_at", "agent_involved", "agent_replied", "human_requested", "handed_off",
+    "handoff_at", "handoff_reason", "feedback", "assigned_rep", "closed_at", "ticket_id",
+)  # fmt: skip
 AGENT_GROUPS = {"rep": "assigned_rep", "assigned_rep": "assigned_rep", "channel": "channel", "source": "channel"}
 PENDING_AFTER = ReportOption(
     "pending_after", "--pending-after", None, "Hours of inactivity before an outcome is judged (default 72, or agent.pending_after_hours)."
@@ -762,6 +766,7 @@ def _agent_report(name: str, title: str, summary: str, about: str, columns: tupl
         date_by={"started": "started_at"},
         module=extra.pop("module", "svcstats.reports.agent_outcomes"),  # type: ignore[arg-type]
         group_aliases=AGENT_GROUPS,
+        needs=AGENT_NEEDS,
         options=options,
         example_options=extra.pop("example_options", " --frequency monthly"),  # type: ignore[arg-type]
         **extra,  # type: ignore[arg-type]
@@ -1013,6 +1018,32 @@ conversations not closed by --as-of: in the denominator, not in the times.""",
         module="svcstats.reports.agent_handoff_outcomes",
         duration_stats=True,
         schedule_of="the rep the conversation was handed to",
+    ),
+)
+AGENT_REPORTS += (
+    _agent_report(
+        "agent-conversation-flags",
+        "Customer agent conversations, one by one",
+        "Every conversation with the flags the agent reports count: check each resolution (a billing event) by hand.",
+        """\
+Not a HubSpot chart: the per-conversation flags every Customer agent report counts, one row per
+conversation started in the range (in start order), so that each resolution can be checked
+against the help desk's bill. judged_from is when the outcome becomes final (last activity +
+--pending-after hours); outcome is resolved, unresolved, pending, or empty when the agent did not
+take part. Always one row per conversation: --frequency and --totals do not apply.""",
+        (
+            GROUP_COLUMNS,
+            ("conversation_id, started_at, channel, ticket_id", "the conversation"),
+            ("involved, agent_replied, handed_off, human_requested, human_involved, deflected", "the flags (true/false)"),
+            ("handoff_at, handoff_trigger", "when and why it was handed off"),
+            ("feedback", "helpful, not_helpful or none"),
+            ("judged_from", "when its outcome is final (UTC)"),
+            ("outcome", "resolved, unresolved, pending; empty without the agent"),
+            ("resolution_minutes", "for resolved ones: minutes from start to end"),
+        ),
+        module="svcstats.reports.agent_conversation_flags",
+        range_only=True,
+        example_options=" --from 2026-10-26 --as-of 2026-10-28 --format csv",
     ),
 )
 REPORTS.update({info.name: info for info in AGENT_REPORTS})

@@ -189,3 +189,27 @@ def test_pending_after_from_the_config(data: Path, tmp_path: Path) -> None:
     config = tmp_path / "svcstats.toml"
     config.write_text("[agent]\npending_after_hours = 24\n")
     assert only("agent-resolutions", data, config=config) == {"resolved": 4, "unresolved": 5, "pending": 0}
+
+
+def test_impact_by_channel(data: Path) -> None:
+    # As of 03-10: this week chat C7, email C6 (both pending), whatsapp C8 (not handled);
+    # last week chat C1-C4 (deflected C1-C3 of 4), email C5 (handed off).
+    result = {r["channel"]: r for r in rows(run_report(data, "agent-impact", group_by=["channel"], as_of=date(2026, 3, 10)).result)}
+    assert {c: (r["handled"], r["handled_last_week"], r["pending"], r["resolved_last_week"]) for c, r in result.items()} == {
+        "chat": (1, 4, 1, 2),
+        "email": (1, 1, 1, 0),
+        "whatsapp": (0, 0, 0, 0),
+    }
+    assert (result["chat"]["deflection_pct_last_week"], result["email"]["deflection_pct_last_week"]) == (75.0, 0.0)
+
+
+def test_conversation_flags_one_by_one(data: Path) -> None:
+    result = {r["conversation_id"]: r for r in rows(run_report(data, "agent-conversation-flags", **AS_OF).result)}
+    assert list(result) == [f"C{i}" for i in (1, 2, 3, 4, 5, 6, 7, 8, 11, 9, 10)]  # start order
+    assert {c: r["outcome"] for c, r in result.items()} == {
+        "C1": "resolved", "C2": "resolved", "C3": "unresolved", "C4": "unresolved", "C5": "unresolved", "C6": "unresolved",
+        "C7": "unresolved", "C8": None, "C11": None, "C9": "resolved", "C10": "pending",
+    }  # fmt: skip
+    assert str(result["C10"]["judged_from"]) == "2026-04-01 00:00:01+00:00"  # last activity + 72 h
+    assert (result["C4"]["handoff_trigger"], result["C1"]["handoff_trigger"]) == ("customer_request", None)
+    assert (result["C9"]["feedback"], result["C9"]["resolution_minutes"]) == ("helpful", 30.0)  # "thumbs up"

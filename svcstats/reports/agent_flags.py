@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from svcstats.catalog import AGENT_NEEDS
 from svcstats.errors import UsageError
 from svcstats.reports.base import ReportContext
 
@@ -31,21 +32,7 @@ FEEDBACK_WORDS = {
     **dict.fromkeys(("not_helpful", "unhelpful", "negative", "thumbs_down", "thumbsdown", "no", "bad", "down"), "not_helpful"),
     **dict.fromkeys(("none", "no_feedback", "n/a", ""), "none"),
 }
-NEEDS = (
-    "channel",
-    "ended_at",
-    "last_activity_at",
-    "agent_involved",
-    "agent_replied",
-    "human_requested",
-    "handed_off",
-    "handoff_at",
-    "handoff_reason",
-    "feedback",
-    "assigned_rep",
-    "closed_at",
-    "ticket_id",
-)
+NEEDS = AGENT_NEEDS  # the optional columns the flags read
 MINUTES_PER_MICROSECOND = 1 / 6e7
 HANDOFF_REASONS = ("customer_request", "cannot_answer", "custom_trigger", "agent_paused")
 REASON_WORDS = {
@@ -98,7 +85,7 @@ def conversation_flags(ctx: ReportContext) -> pl.LazyFrame:
         feedback.fill_null("none").alias("feedback"),
         feedback.is_null().alias("feedback_unknown"),
         col("channel").fill_null(NO_CHANNEL).alias("channel"),
-        _reason(col("handoff_reason")).alias("handoff_trigger"),
+        pl.when(involved & handed_off_raw).then(_reason(col("handoff_reason"))).alias("handoff_trigger"),
     )
     flags = _with_human_messages(ctx, flags).with_columns(
         (col("handed_off") | col("assigned_rep").is_not_null() | col("human_messaged")).alias("human_involved"),
