@@ -18,7 +18,7 @@ from svcstats.errors import UsageError
 
 DISTANCE_THRESHOLD = 0.825  # tuned on one demo seed, measured on others (README: Knowledge gaps)
 CHAR_WEIGHT = 0.5  # weight of the character n-grams beside the words
-MAX_CLUSTERED = 4000  # distinct questions clustered pairwise; rarer ones join the nearest topic
+MAX_CLUSTERED = 3000  # distinct questions clustered pairwise; rarer ones join the nearest topic
 
 EXTRA_FILLER = frozenset(
     [
@@ -108,6 +108,7 @@ def group_questions(questions: Sequence[str], threshold: float = DISTANCE_THRESH
 def _cluster(frequency: Counter[str], threshold: float) -> dict[str, int]:
     """Cluster number of every distinct normalised question."""
     try:
+        import numpy as np
         from scipy.sparse import hstack
         from sklearn.cluster import AgglomerativeClustering
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -123,8 +124,9 @@ def _cluster(frequency: Counter[str], threshold: float) -> dict[str, int]:
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
     head = ranked[:MAX_CLUSTERED]
     vectors = normalize(hstack([words.fit_transform(head), chars.fit_transform(head) * CHAR_WEIGHT]).tocsr())
-    clustering = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold)
-    labels = clustering.fit_predict(vectors.toarray())
+    distances = np.clip(1.0 - (vectors @ vectors.T).toarray(), 0.0, None)  # cosine distance of unit vectors
+    clustering = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold)
+    labels = clustering.fit_predict(distances)
     cluster_of = {key: int(label) for key, label in zip(head, labels, strict=True)}
     tail = ranked[MAX_CLUSTERED:]
     if tail:  # too many distinct questions to compare pairwise: join the nearest topic, else one's own
