@@ -167,17 +167,22 @@ def test_impact_this_week_beside_last_week(data: Path) -> None:
 
 
 def test_a_human_message_on_the_ticket_is_human_involvement(data: Path) -> None:
-    # A rep wrote on C1's ticket T1 after it started: C1 is no longer deflected nor resolved.
-    write_csv(data / "messages.csv", ["ticket_id", "sent_at", "sender_type"], [["T1", "2026-03-02T10:07:00Z", "agent"]])
+    # A rep wrote on C1's ticket T1 on 03-20, after it started: C1 is no longer deflected nor resolved.
+    write_csv(data / "messages.csv", ["ticket_id", "sent_at", "sender_type"], [["T1", "2026-03-20T09:00:00Z", "agent"]])
     assert only("agent-resolutions", data) == {"resolved": 2, "unresolved": 6, "pending": 1}
     assert only("agent-deflections", data) == {"deflected": 4, "judged": 8, "pending": 1}
+    # As of 03-10 the message was not written yet: C1 is resolved (C6, C7 and the later C9, C10 are pending).
+    assert only("agent-resolutions", data, as_of=date(2026, 3, 10)) == {"resolved": 2, "unresolved": 3, "pending": 4}
 
 
 def test_unknown_feedback_is_warned_and_counted_as_none(tmp_path: Path) -> None:
     write_csv(tmp_path / "agent_conversations.csv", HEADER, [[*CONVERSATIONS[0][:11], "meh", *CONVERSATIONS[0][12:]]])
     outcome = run_report(tmp_path, "agent-feedback-trend", **TOTALS)
     assert rows(outcome.result)[0]["no_feedback"] == 1
-    assert [f.what for f in outcome.findings] == ["feedback value not recognised (counted as no feedback)"]
+    assert [f.message() for f in outcome.findings] == [
+        "warning: agent-feedback-trend: 1 conversation counted as no feedback: "
+        "feedback not recognised (helpful, not helpful or none expected) (e.g. 'meh')"
+    ]
 
 
 def test_pending_after_must_be_hours(data: Path) -> None:

@@ -21,6 +21,7 @@ import polars as pl
 
 from svcstats.catalog import AGENT_NEEDS
 from svcstats.errors import UsageError
+from svcstats.findings import Check, Finding
 from svcstats.reports.base import ReportContext
 
 TABLE = "agent_conversations"
@@ -72,10 +73,11 @@ def conversation_flags(ctx: ReportContext) -> pl.LazyFrame:
     grouped = {ctx.source_column(key) for key in ctx.group_keys}  # loaded (and labelled) as group keys
     records = ctx.records([c for c in NEEDS if c not in grouped])
     col = pl.col
-    handed_off_raw = col("handed_off").fill_null(col("handoff_at").is_not_null() | col("handoff_reason").is_not_null())
-    involved = col("agent_involved").fill_null(col("agent_replied").fill_null(False) | handed_off_raw)
+    handed_off_raw = _handed_off()
+    involved = _involved(handed_off_raw)
     feedback = normalised_feedback(col("feedback"))
     flags = records.with_columns(
+        col("feedback").cast(pl.String).alias("feedback_given"),
         involved.alias("involved"),
         (involved & col("agent_replied").fill_null(False)).alias("agent_replied"),
         (involved & handed_off_raw).alias("handed_off"),
@@ -114,10 +116,32 @@ def conversation_flags(ctx: ReportContext) -> pl.LazyFrame:
     )
     flags = flags.join(_deployed_channels(ctx), on="channel", how="left").with_columns(col("deployed").fill_null(False))
     flags = ctx.reuse(flags)
-    ctx.exclude(
-        ctx.place(flags.filter(col("feedback_unknown") & col("involved"))), "feedback value not recognised (counted as no feedback)"
-    )
+    ctx.checks.append(_unknown_feedback_check(ctx, flags))
     return flags
+
+
+def _handed_off() -> pl.Expr:
+    """handed_off as exported; when empty, whether a handoff time or reason is given."""
+    return pl.col("handed_off").fill_null(pl.col("handoff_at").is_not_null() | pl.col("handoff_reason").is_not_null())
+
+
+def _involved(handed_off: pl.Expr) -> pl.Expr:
+    """agent_involved as exported; when empty, whether the agent replied or handed off."""
+    return pl.col("agent_involved").fill_null(pl.col("agent_replied").fill_null(False) | handed_off)
+
+
+def _unknown_feedback_check(ctx: ReportContext, flags: pl.LazyFrame) -> Check:
+    """A warning counting the placed conversations whose feedback word is not recognised."""
+    unknown = ctx.place(flags.filter(pl.col("feedback_unknown") & pl.col("involved")))
+    frame = unknown.select(pl.len().alias("rows"), pl.col("feedback_given").first().alias("example"))
+    name = ctx.info.name
+
+    def read(result: pl.DataFrame) -> list[Finding]:
+        rows, example = result.row(0)
+        what = "feedback not recognised (helpful, not helpful or none expected)"
+        return [Finding(name, what, rows, "warning", repr(example), unit="conversation", verb="counted as no feedback")] if rows else []
+
+    return Check(frame, read)
 
 
 def _reason(column: pl.Expr) -> pl.Expr:
@@ -133,7 +157,7 @@ def _with_human_messages(ctx: ReportContext, flags: pl.LazyFrame) -> pl.LazyFram
         return flags.with_columns(pl.lit(False).alias("human_messaged"))
     last_human = (
         ctx.dataset.load("messages")
-        .filter(pl.col("sender_type") == "agent")
+        .filter((pl.col("sender_type") == "agent") & (pl.col("sent_at") <= ctx.now))  # nothing after --as-of
         .group_by("ticket_id")
         .agg(pl.col("sent_at").max().alias("last_human_message_at"))
     )
