@@ -716,6 +716,339 @@ at --as-of.
 }
 
 
+AGENT_RULES = """\
+Customer agent rules (shared by every Customer agent report):
+per conversation of agent_conversations, once:
+  involved        the agent took part (agent_involved; when empty: it replied or handed off)
+  handed off      handed_off (when empty: a handoff_at or handoff_reason is given)
+  human involved  a handoff, an assigned_rep, or a human agent's message on the conversation's
+                  ticket (messages table) at or after its start
+  human requested human_requested (when empty: handoff_reason customer_request)
+  feedback        helpful / not_helpful / none (unknown words: none, with a warning)
+  judged          the last activity (latest of started, last activity, ended, handoff, closed)
+                  is at least --pending-after hours (default 72; config agent.pending_after_hours)
+                  before the end of --as-of; until then the conversation is pending, not a failure
+  resolved        judged, the agent replied, no human requested or involved, feedback not negative
+  deflected       judged, no human involved (every resolution is a deflection)
+  handoff         judged and handed off
+Rates are ratios of sums per row (never averages of rates): resolution, deflection and handoff
+rates divide by judged conversations, and pending shows how many are not judged yet. The
+handle rate divides handled by all conversations on the channels the agent works on (those
+with at least one conversation it took part in). Conversations are placed by when they
+started (--date-by started)."""
+
+AGENT_NEEDS = (
+    "channel", "ended_at", "last_activity_at", "agent_involved", "agent_replied", "human_requested", "handed_off",
+    "handoff_at", "handoff_reason", "feedback", "assigned_rep", "closed_at", "ticket_id",
+)  # fmt: skip
+AGENT_GROUPS = {"rep": "assigned_rep", "assigned_rep": "assigned_rep", "channel": "channel", "source": "channel"}
+PENDING_AFTER = ReportOption(
+    "pending_after", "--pending-after", None, "Hours of inactivity before an outcome is judged (default 72, or agent.pending_after_hours)."
+)
+RATE_NOTE = ("pending", "involved conversations not judged yet (inactive for less than --pending-after hours); never failures")
+REASON_NOTE = (
+    "customer_request, cannot_answer, custom_trigger, agent_paused, other_reason",
+    "handoffs by trigger (handoff_reason; other_reason for anything else or none)",
+)
+
+
+def _agent_report(name: str, title: str, summary: str, about: str, columns: tuple[tuple[str, str], ...], **extra: object) -> ReportInfo:
+    """A Customer agent report over agent_conversations, placed by start, with --pending-after."""
+    options = (PENDING_AFTER, *extra.pop("options", ()))  # type: ignore[misc]
+    return ReportInfo(
+        name=name,
+        collection="Customer agent",
+        title=title,
+        summary=summary,
+        about=about + "\n\n" + AGENT_RULES,
+        table="agent_conversations",
+        columns=columns,
+        date_by={"started": "started_at"},
+        module=extra.pop("module", "svcstats.reports.agent_outcomes"),  # type: ignore[arg-type]
+        group_aliases=AGENT_GROUPS,
+        needs=AGENT_NEEDS,
+        options=options,
+        example_options=extra.pop("example_options", " --frequency monthly"),  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+AGENT_REPORTS = (
+    _agent_report(
+        "agent-impact",
+        "Customer agent impact this week",
+        "This week's resolved and handled conversations, resolution time, deflection and helpful feedback, beside last week's.",
+        """\
+HubSpot's "Impact this week": for the week holding --as-of (Monday to Sunday, in --tz) and the
+week before it, side by side: resolved conversations, handled (involved) conversations, pending
+ones, the mean resolution time in minutes (resolved conversations: end, else last activity,
+minus start), the deflection rate (deflected / judged) and the share of feedback marked helpful
+(helpful / (helpful + not helpful); conversations without feedback are left out of it). The
+date range options do not apply: the weeks come from --as-of.""",
+        (
+            GROUP_COLUMNS,
+            ("week_start", "Monday of the week holding --as-of"),
+            ("resolved, handled, pending", "this week's counts"),
+            ("mean_resolution_minutes", "mean minutes from start to end of the resolved conversations"),
+            ("deflection_pct", "deflected / judged x 100"),
+            ("helpful_pct", "helpful / (helpful + not helpful) x 100"),
+            ("<measure>_last_week", "the same measure for the week before"),
+        ),
+        module="svcstats.reports.agent_impact",
+        range_only=True,
+        example_options=" --as-of 2026-10-28",
+    ),
+    _agent_report(
+        "agent-conversations-handled",
+        "Conversations handled by the customer agent",
+        "Conversations the agent took part in per period (--by channel: per channel).",
+        """\
+HubSpot's "Conversations handled over time" and, with --by channel (or the report
+agent-conversations-by-channel), "Conversations handled by channel": handled = conversations
+the agent took part in, whether it resolved them or handed them off; resolved, handoffs and
+pending beside it.""",
+        (
+            PERIOD_COLUMN,
+            GROUP_COLUMNS,
+            ("handled", "conversations the agent took part in"),
+            ("resolved", "of those, resolved by the agent"),
+            ("handoffs", "of those, judged and handed off to a human"),
+            RATE_NOTE,
+        ),
+        options=(ReportOption("by", "--by", None, "Split by channel (HubSpot's per-channel chart).", ("channel",)),),
+    ),
+    _agent_report(
+        "agent-conversations-by-channel",
+        "Conversations handled by channel",
+        "Conversations the agent took part in, per channel (over the range unless --frequency is given per period).",
+        """\
+HubSpot's "Conversations handled by channel": agent-conversations-handled split by channel
+(the same as agent-conversations-handled --by channel).""",
+        (
+            PERIOD_COLUMN,
+            ("channel", "the conversation's channel ((none) when empty)"),
+            ("handled", "conversations the agent took part in"),
+            ("resolved", "of those, resolved by the agent"),
+            ("handoffs", "of those, judged and handed off to a human"),
+            RATE_NOTE,
+        ),
+        default_group_by=("channel",),
+        example_options=" --totals",
+    ),
+    _agent_report(
+        "agent-feedback-trend",
+        "Trend of visitor feedback",
+        "Visitor feedback on the agent per period: helpful, not helpful, none.",
+        """\
+HubSpot's "Trend of visitor feedback": per period, the conversations the agent took part in by
+their feedback: helpful, not_helpful, no_feedback, and helpful_pct = helpful / (helpful + not
+helpful) (rated); conversations without feedback are not in the rate. Feedback words are
+normalised: helpful/positive/thumbs up/yes; not helpful/unhelpful/negative/thumbs down/no;
+none or empty. One feedback per conversation (the export's last).""",
+        (
+            PERIOD_COLUMN,
+            GROUP_COLUMNS,
+            ("helpful_pct", "helpful / rated x 100"),
+            ("rated", "helpful + not_helpful"),
+            ("helpful, not_helpful, no_feedback", "conversations by feedback"),
+            RATE_NOTE,
+        ),
+    ),
+    _agent_report(
+        "agent-handling-rate",
+        "Handling rate over time",
+        "Share of conversations on the agent's channels that it took part in.",
+        """\
+HubSpot's "Handling rate over time": handle_pct = handled / conversations, where conversations
+counts every conversation on a channel the agent works on (a channel with at least one
+conversation it took part in) and handled those it took part in. Conversations on other
+channels are left out and counted in a note. A low rate means the agent is under-used.""",
+        (
+            PERIOD_COLUMN,
+            GROUP_COLUMNS,
+            ("handle_pct", "handled / conversations x 100"),
+            ("handled", "conversations the agent took part in"),
+            ("conversations", "all conversations on the agent's channels"),
+            RATE_NOTE,
+        ),
+    ),
+    _agent_report(
+        "agent-resolution-rate",
+        "Resolution rate (over time)",
+        "Share of judged conversations the agent resolved without a human; --totals for the overall rate.",
+        """\
+HubSpot's "Resolution rate" (--totals) and "Resolution rate over time": resolution_pct =
+resolved / judged. A conversation is resolved when the agent replied, no human was requested
+or involved, and the feedback is not negative, judged once it has been inactive for
+--pending-after hours (72). Teams pay per resolution, so the rule is strict: a handoff, an
+assigned rep or a human's message on the ticket, a request for a human, or "not helpful" feedback
+each make the conversation unresolved.""",
+        (
+            PERIOD_COLUMN,
+            GROUP_COLUMNS,
+            ("resolution_pct", "resolved / judged x 100"),
+            ("resolved", "conversations resolved by the agent"),
+            ("judged", "involved conversations whose outcome is final"),
+            RATE_NOTE,
+        ),
+    ),
+    _agent_report(
+        "agent-resolutions",
+        "Resolved conversations",
+        "Conversations resolved by the agent per period, with the unresolved and pending ones.",
+        """\
+HubSpot's "Resolved conversations": resolved per period (--totals: over the range), beside
+unresolved (judged, not resolved) and pending (not judged yet); resolved + unresolved + pending
+= handled.""",
+        (
+            PERIOD_COLUMN,
+            GROUP_COLUMNS,
+            ("resolved", "conversations resolved by the agent"),
+            ("unresolved", "judged conversations not resolved"),
+            RATE_NOTE,
+        ),
+    ),
+    _agent_report(
+        "agent-deflection-rate",
+        "Deflection rate over time",
+        "Share of judged conversations that needed no human.",
+        """\
+HubSpot's "Deflection rate over time": deflection_pct = deflected / judged, where deflected =
+no human was involved (no handoff, no assigned rep, no human message on the ticket). Every
+resolution is a deflection; a deflected conversation the visitor left unhappy (negative
+feedback, or a request for a human that never came) is not a resolution.""",
+        (
+            PERIOD_COLUMN,
+            GROUP_COLUMNS,
+            ("deflection_pct", "deflected / judged x 100"),
+            ("deflected", "judged conversations without a human"),
+            ("judged", "involved conversations whose outcome is final"),
+            RATE_NOTE,
+        ),
+    ),
+    _agent_report(
+        "agent-deflections",
+        "Deflections over time",
+        "Conversations the agent handled without a human, per period.",
+        """\
+HubSpot's "Deflections over time": deflected conversations (judged, no human involved) per
+period, with the judged and pending conversations beside them.""",
+        (
+            PERIOD_COLUMN,
+            GROUP_COLUMNS,
+            ("deflected", "judged conversations without a human"),
+            ("judged", "involved conversations whose outcome is final"),
+            RATE_NOTE,
+        ),
+    ),
+    _agent_report(
+        "agent-in-your-team",
+        "Customer agent in your team",
+        "Resolved conversations per period by each team member and by the agent, with each one's share.",
+        """\
+HubSpot's "Customer agent in your team": per period, the conversations resolved by the agent
+(resolver "Customer agent", the resolved flag) and those closed by each team member: a
+conversation with a human involved, closed (closed_at) by the end of --as-of, credited to its
+assigned_rep ("Unassigned" when none). A conversation handed off and then closed by a human
+counts for the human only. share_pct = the resolver's resolutions / all resolutions of the row's
+period (and groups). Conversations without the agent count for the team too, when a rep closed
+them.""",
+        (
+            PERIOD_COLUMN,
+            GROUP_COLUMNS,
+            ("resolver", "a team member, or Customer agent"),
+            ("resolved", "conversations resolved by the resolver"),
+            ("share_pct", "the resolver's share of the period's resolutions x 100"),
+        ),
+        module="svcstats.reports.agent_team",
+    ),
+    _agent_report(
+        "agent-handoff-rate",
+        "Human handoff rate over time",
+        "Share of judged conversations the agent handed to a human, with the split by trigger.",
+        """\
+HubSpot's "Human handoff rate over time": handoff_pct = handoffs / judged, counting
+conversations (not handoff events), with the handoffs split by trigger: the visitor asked for a
+human, the agent could not answer, a custom (keyword) trigger, the agent was paused, or another
+reason. Handoffs of conversations not judged yet are in pending.""",
+        (
+            PERIOD_COLUMN,
+            GROUP_COLUMNS,
+            ("handoff_pct", "handoffs / judged x 100"),
+            ("handoffs", "judged conversations handed off to a human"),
+            ("judged", "involved conversations whose outcome is final"),
+            RATE_NOTE,
+            REASON_NOTE,
+        ),
+    ),
+    _agent_report(
+        "agent-handoffs",
+        "Human handoffs",
+        "Conversations handed to a human per period, split by trigger.",
+        """\
+HubSpot's "Human handoffs": judged conversations handed off per period, and how many of them
+per trigger (customer_request, cannot_answer, custom_trigger, agent_paused, other_reason).""",
+        (PERIOD_COLUMN, GROUP_COLUMNS, ("handoffs", "judged conversations handed off to a human"), REASON_NOTE, RATE_NOTE),
+    ),
+    _agent_report(
+        "agent-handoff-outcomes",
+        "Customer agent handoff",
+        "Of the handed-off conversations: the share converted, and the time from the agent's assignment to close.",
+        """\
+HubSpot's "Customer agent handoff". Of the conversations the agent handed off (whatever their
+age: a handoff is a fact as soon as it happens), converted = taken up by a human (an assigned
+rep, or a human message on the ticket) and closed by the end of --as-of, or turned into a ticket
+(ticket_id given). conversion_pct = converted / handoffs. The time is from the agent's
+assignment (the conversation's start) to its close (closed_at), for the handed-off
+conversations closed by --as-of: mean, median, p90 hours; hours after the handoff itself
+(closed_at - handoff_at) come beside as mean_after_handoff_hours. open_handoffs are handed-off
+conversations not closed by --as-of: in the denominator, not in the times.""",
+        (
+            PERIOD_COLUMN,
+            GROUP_COLUMNS,
+            ("conversion_pct", "converted / handoffs x 100"),
+            ("handoffs", "conversations handed off"),
+            ("converted", "of those, closed by a human or turned into a ticket"),
+            ("to_ticket", "of those, with a ticket"),
+            ("open_handoffs", "handed off and not closed at --as-of"),
+            ("closed_handoffs", "handed off and closed (n of the times)"),
+            ("mean_hours, median_hours, p90_hours", "hours from the conversation's start to its close"),
+            ("mean_after_handoff_hours", "mean hours from the handoff to the close"),
+        ),
+        module="svcstats.reports.agent_handoff_outcomes",
+        duration_stats=True,
+        schedule_of="the rep the conversation was handed to",
+    ),
+)
+AGENT_REPORTS += (
+    _agent_report(
+        "agent-conversation-flags",
+        "Customer agent conversations, one by one",
+        "Every conversation with the flags the agent reports count: check each resolution (a billing event) by hand.",
+        """\
+Not a HubSpot chart: the per-conversation flags every Customer agent report counts, one row per
+conversation started in the range (in start order), so that each resolution can be checked
+against the help desk's bill. judged_from is when the outcome becomes final (last activity +
+--pending-after hours); outcome is resolved, unresolved, pending, or empty when the agent did not
+take part. Always one row per conversation: --frequency and --totals do not apply.""",
+        (
+            GROUP_COLUMNS,
+            ("conversation_id, started_at, channel, ticket_id", "the conversation"),
+            ("involved, agent_replied, handed_off, human_requested, human_involved, deflected", "the flags (true/false)"),
+            ("handoff_at, handoff_trigger", "when and why it was handed off"),
+            ("feedback", "helpful, not_helpful or none"),
+            ("judged_from", "when its outcome is final (UTC)"),
+            ("outcome", "resolved, unresolved, pending; empty without the agent"),
+            ("resolution_minutes", "for resolved ones: minutes from start to end"),
+        ),
+        module="svcstats.reports.agent_conversation_flags",
+        range_only=True,
+        example_options=" --from 2026-10-26 --as-of 2026-10-28 --format csv",
+    ),
+)
+REPORTS.update({info.name: info for info in AGENT_REPORTS})
+
+
 def get_report(name: str) -> ReportInfo:
     """The report called `name`, or a usage error listing the known ones."""
     try:

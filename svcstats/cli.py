@@ -40,6 +40,16 @@ report_app = typer.Typer(
 app.add_typer(report_app, name="report")
 
 
+def _register_knowledge_gaps() -> None:
+    """The `knowledge-gaps` command group (its module imports Polars only inside commands)."""
+    from svcstats.gaps_cli import gaps_app
+
+    app.add_typer(gaps_app, name="knowledge-gaps")
+
+
+_register_knowledge_gaps()
+
+
 def fail(message: str, code: ExitCode) -> typer.Exit:
     """Print one error line on stderr and return the Exit to raise."""
     print(f"svcstats: error: {message}", file=sys.stderr)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from svcstats.errors import UsageError
 from svcstats.schedule import WEEKDAYS, Window, parse_day_hours
@@ -77,6 +77,15 @@ class Dashboard(BaseModel):
     reports: list[str | dict[str, Any]] = []
 
 
+class AgentConfig(BaseModel):
+    """The customer agent's settings: the outcome rule and the knowledge-gaps state file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pending_after_hours: float = Field(72.0, ge=0)  # inactivity before a conversation's outcome is judged
+    state: Path | None = None  # knowledge-gaps state (SQLite); relative to the config file
+
+
 class Config(BaseModel):
     """Everything `svcstats.toml` may set; command-line flags win over it."""
 
@@ -91,6 +100,7 @@ class Config(BaseModel):
     business_hours: BusinessHours | None = None
     saved: dict[str, dict[str, Any]] = {}  # NAME -> { report = "...", <option> = value }; see saved.py
     dashboards: dict[str, Dashboard] = {}
+    agent: AgentConfig = AgentConfig()
 
     @field_validator("source_tz", "tz")
     @classmethod
@@ -146,6 +156,8 @@ def load_config(explicit: Path | None = None) -> tuple[Config, Path | None]:
         raise UsageError(f"{path}: {_first_problem(exc)}", "see the Configuration section of the README") from None
     if config.data is not None and not config.data.is_absolute():
         config.data = path.parent / config.data
+    if config.agent.state is not None and not config.agent.state.is_absolute():
+        config.agent.state = path.parent / config.agent.state
     return config, path
 
 

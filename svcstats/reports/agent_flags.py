@@ -1,0 +1,215 @@
+"""The customer agent's per-conversation flags, defined once; every agent report reads them.
+
+One row per conversation of `agent_conversations` (after the shared filters) with:
+  involved         the agent took part (agent_involved; else it replied or handed off)
+  agent_replied    the agent gave at least one answer
+  handed_off       the agent passed the conversation to a human (handoff_at, handoff_reason)
+  human_requested  the visitor asked for a human (or the handoff reason says so)
+  human_involved   a human took part: a handoff, an assigned rep, or a human agent's message
+                   on the conversation's ticket after it started
+  feedback         helpful / not_helpful / none
+  judged           inactive for --pending-after hours (default 72) at --as-of: the outcome is final
+  resolved         judged, involved, replied, no human requested or involved, feedback not negative
+  deflected        judged, involved, no human involved
+  pending          involved and not judged yet (never counted as a failure)
+  deployed         the conversation's channel is one the agent works on
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from svcstats.catalog import AGENT_NEEDS
+from svcstats.errors import UsageError
+from svcstats.findings import Check, Finding
+from svcstats.reports.base import ReportContext
+
+TABLE = "agent_conversations"
+DEFAULT_PENDING_AFTER_HOURS = 72.0
+AGENT_RESOLVER = "Customer agent"  # how the agent appears beside team members
+NO_CHANNEL = "(none)"
+FEEDBACK_WORDS = {
+    **dict.fromkeys(("helpful", "positive", "thumbs_up", "thumbsup", "yes", "good", "up"), "helpful"),
+    **dict.fromkeys(("not_helpful", "unhelpful", "negative", "thumbs_down", "thumbsdown", "no", "bad", "down"), "not_helpful"),
+    **dict.fromkeys(("none", "no_feedback", "n/a", ""), "none"),
+}
+NEEDS = AGENT_NEEDS  # the optional columns the flags read
+MINUTES_PER_MICROSECOND = 1 / 6e7
+HANDOFF_REASONS = ("customer_request", "cannot_answer", "custom_trigger", "agent_paused")
+REASON_WORDS = {
+    **dict.fromkeys(("customer_request", "visitor_request", "human_requested", "requested_human", "customer"), "customer_request"),
+    **dict.fromkeys(("cannot_answer", "cant_answer", "can't_answer", "no_answer", "unanswered", "unable_to_answer"), "cannot_answer"),
+    **dict.fromkeys(("custom_trigger", "custom", "keyword", "custom_keyword", "trigger"), "custom_trigger"),
+    **dict.fromkeys(("agent_paused", "paused"), "agent_paused"),
+}
+
+
+def pending_after_hours(ctx: ReportContext) -> float:
+    """Hours of inactivity after which an outcome is judged: --pending-after, else the config's
+    agent.pending_after_hours (72 unless set)."""
+    given = ctx.options.get("pending_after")
+    if given is None:
+        return float(ctx.dataset.config.agent.pending_after_hours)
+    try:
+        hours = float(given)
+    except ValueError:
+        hours = -1.0
+    if not hours >= 0:
+        raise UsageError(f"--pending-after {given!r} is not a number of hours", "give hours of inactivity, e.g. --pending-after 72")
+    return hours
+
+
+def normalised_feedback(column: pl.Expr) -> pl.Expr:
+    """helpful / not_helpful / none from the exported words (missing = none); null for words not
+    recognised."""
+    words = column.cast(pl.String).str.strip_chars().str.to_lowercase().str.replace_all(r"[\s\-]+", "_").fill_null("")
+    return words.replace_strict(FEEDBACK_WORDS, default=None, return_dtype=pl.String)
+
+
+def conversation_flags(ctx: ReportContext) -> pl.LazyFrame:
+    """Every conversation of the (filtered) table with its flags and outcome, computed once and
+    reused by the caller's queries. Unrecognised feedback words are counted in a warning and
+    treated as no feedback."""
+    grouped = {ctx.source_column(key) for key in ctx.group_keys}  # loaded (and labelled) as group keys
+    records = ctx.records([c for c in NEEDS if c not in grouped])
+    col = pl.col
+    handed_off_raw = _handed_off()
+    involved = _involved(handed_off_raw)
+    feedback = normalised_feedback(col("feedback"))
+    flags = records.with_columns(
+        col("feedback").cast(pl.String).alias("feedback_given"),
+        involved.alias("involved"),
+        (involved & col("agent_replied").fill_null(False)).alias("agent_replied"),
+        (involved & handed_off_raw).alias("handed_off"),
+        (
+            involved & col("human_requested").fill_null(col("handoff_reason").str.to_lowercase() == "customer_request").fill_null(False)
+        ).alias("human_requested"),
+        feedback.fill_null("none").alias("feedback"),
+        feedback.is_null().alias("feedback_unknown"),
+        col("channel").fill_null(NO_CHANNEL).alias("channel"),
+        pl.when(involved & handed_off_raw).then(_reason(col("handoff_reason"))).alias("handoff_trigger"),
+    )
+    flags = _with_human_messages(ctx, flags).with_columns(
+        (col("handed_off") | col("assigned_rep").is_not_null() | col("human_messaged")).alias("human_involved"),
+        pl.max_horizontal("started_at", "last_activity_at", "ended_at", "handoff_at", "closed_at").alias("inactive_since"),
+    )
+    assert ctx.now is not None
+    wait = pl.duration(microseconds=round(pending_after_hours(ctx) * 3.6e9))
+    judged = col("involved") & (col("inactive_since") + wait <= ctx.now)
+    deflected = judged & ~col("human_involved")
+    resolved = deflected & col("agent_replied") & ~col("human_requested") & (col("feedback") != "not_helpful")
+    flags = flags.with_columns(
+        judged.alias("judged"),
+        (col("involved") & ~judged).alias("pending"),
+        deflected.alias("deflected"),
+        resolved.alias("resolved"),
+        pl.when(resolved)
+        .then(pl.lit("resolved"))
+        .when(judged)
+        .then(pl.lit("unresolved"))
+        .when(col("involved"))
+        .then(pl.lit("pending"))
+        .alias("outcome"),
+        pl.when(resolved)
+        .then(ctx.duration("started_at", pl.coalesce("ended_at", "last_activity_at"), per_us=MINUTES_PER_MICROSECOND))
+        .alias("resolution_minutes"),
+    )
+    flags = flags.join(_deployed_channels(ctx), on="channel", how="left").with_columns(col("deployed").fill_null(False))
+    flags = ctx.reuse(flags)
+    ctx.checks.append(_unknown_feedback_check(ctx, flags))
+    return flags
+
+
+def _handed_off() -> pl.Expr:
+    """handed_off as exported; when empty, whether a handoff time or reason is given."""
+    return pl.col("handed_off").fill_null(pl.col("handoff_at").is_not_null() | pl.col("handoff_reason").is_not_null())
+
+
+def _involved(handed_off: pl.Expr) -> pl.Expr:
+    """agent_involved as exported; when empty, whether the agent replied or handed off."""
+    return pl.col("agent_involved").fill_null(pl.col("agent_replied").fill_null(False) | handed_off)
+
+
+def _unknown_feedback_check(ctx: ReportContext, flags: pl.LazyFrame) -> Check:
+    """A warning counting the placed conversations whose feedback word is not recognised."""
+    unknown = ctx.place(flags.filter(pl.col("feedback_unknown") & pl.col("involved")))
+    frame = unknown.select(pl.len().alias("rows"), pl.col("feedback_given").first().alias("example"))
+    name = ctx.info.name
+
+    def read(result: pl.DataFrame) -> list[Finding]:
+        rows, example = result.row(0)
+        what = "feedback not recognised (helpful, not helpful or none expected)"
+        return [Finding(name, what, rows, "warning", repr(example), unit="conversation", verb="counted as no feedback")] if rows else []
+
+    return Check(frame, read)
+
+
+def _reason(column: pl.Expr) -> pl.Expr:
+    """The handoff trigger: one of HANDOFF_REASONS, else other_reason."""
+    words = column.cast(pl.String).str.strip_chars().str.to_lowercase().str.replace_all(r"[\s\-]+", "_")
+    return words.replace_strict(REASON_WORDS, default="other_reason", return_dtype=pl.String)
+
+
+def _with_human_messages(ctx: ReportContext, flags: pl.LazyFrame) -> pl.LazyFrame:
+    """`flags` with human_messaged: a human agent wrote on the conversation's ticket at or after
+    its start (from the messages table, when there is one)."""
+    if not ctx.dataset.has("messages"):
+        return flags.with_columns(pl.lit(False).alias("human_messaged"))
+    last_human = (
+        ctx.dataset.load("messages")
+        .filter((pl.col("sender_type") == "agent") & (pl.col("sent_at") <= ctx.now))  # nothing after --as-of
+        .group_by("ticket_id")
+        .agg(pl.col("sent_at").max().alias("last_human_message_at"))
+    )
+    joined = flags.join(last_human, on="ticket_id", how="left", maintain_order="left")
+    messaged = (pl.col("last_human_message_at") >= pl.col("started_at")).fill_null(False)
+    return joined.with_columns(messaged.alias("human_messaged")).drop("last_human_message_at")
+
+
+def _deployed_channels(ctx: ReportContext) -> pl.LazyFrame:
+    """The channels the agent works on: those with at least one conversation it took part in
+    (over the whole table, whatever the filters)."""
+    table = ctx.dataset.load(TABLE, ["channel", "agent_involved", "agent_replied", "handed_off", "handoff_at", "handoff_reason"])
+    handed_off = pl.col("handed_off").fill_null(pl.col("handoff_at").is_not_null() | pl.col("handoff_reason").is_not_null())
+    involved = pl.col("agent_involved").fill_null(pl.col("agent_replied").fill_null(False) | handed_off)
+    return table.filter(involved).select(pl.col("channel").fill_null(NO_CHANNEL)).unique().with_columns(pl.lit(True).alias("deployed"))
+
+
+def counts(ctx: ReportContext, flags: pl.LazyFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:
+    """The shared per-row counts of placed conversations: handled (involved), judged, pending,
+    resolved, unresolved, deflected, handoffs (judged and handed off), feedback by type."""
+    col = pl.col
+    return ctx.aggregate(
+        flags,
+        col("involved").sum().alias("handled"),
+        col("judged").sum().alias("judged"),
+        col("pending").sum().alias("pending"),
+        col("resolved").sum().alias("resolved"),
+        (col("judged") & ~col("resolved")).sum().alias("unresolved"),
+        col("deflected").sum().alias("deflected"),
+        (col("judged") & col("handed_off")).sum().alias("handoffs"),
+        *((col("judged") & col("handed_off") & (col("handoff_trigger") == r)).sum().alias(r) for r in (*HANDOFF_REASONS, "other_reason")),
+        (col("involved") & (col("feedback") == "helpful")).sum().alias("helpful"),
+        (col("involved") & (col("feedback") == "not_helpful")).sum().alias("not_helpful"),
+        (col("involved") & (col("feedback") == "none")).sum().alias("no_feedback"),
+        col("deployed").sum().alias("conversations"),
+        col("resolution_minutes").mean().alias("mean_resolution_minutes"),
+        by=by,
+    )
+
+
+COUNT_COLUMNS = (
+    "handled",
+    "judged",
+    "pending",
+    "resolved",
+    "unresolved",
+    "deflected",
+    "handoffs",
+    *HANDOFF_REASONS,
+    "other_reason",
+    "helpful",
+    "not_helpful",
+    "no_feedback",
+    "conversations",
+)

@@ -1,0 +1,220 @@
+"""Hand-computed checks of the customer agent's flags and every Performance report.
+
+Fixture (UTC; weeks start on Monday 03-02, 03-09, 03-16, 03-23). --as-of 2026-03-31 ends at
+2026-03-31T23:59:59.999999Z, so with the 72-hour rule a conversation is judged when its last
+activity is at or before 2026-03-28T23:59:59.999999Z.
+
+id   channel   started      agent replied humanreq handoff(reason)      feedback     rep  closed        outcome
+C1   chat      03-02 10:00  yes   yes     no       no                   helpful      -    03-02 10:10   resolved (5 min), deflected
+C2   chat      03-02 11:00  yes   yes     no       no                   (empty)      -    -             resolved (20 min), deflected
+C3   chat      03-03 09:00  yes   yes     no       no                   not helpful  -    -             deflected, unresolved (negative)
+C4   chat      03-03 12:00  yes   yes     yes      12:10 customer_req   none         Ann  03-03 15:00   handoff, closed by Ann
+C5   email     03-04 08:00  yes   yes     no       08:20 cannot_answer  helpful      -    -  (ticket T9) handoff to a ticket, open
+C6   email     03-09 09:00  yes   no      no       no                   none         -    -             deflected, unresolved (no reply)
+C7   chat      03-10 10:00  yes   yes     no       no                   helpful      Bob  03-10 11:00   human involved: unresolved, Bob's
+C8   whatsapp  03-10 12:00  no    -       -        -                    -            Bob  03-10 13:00   channel without the agent; Bob's
+C9   chat      03-28 20:00  yes   yes     no       no                   thumbs up    -    -             last activity 03-28 23:59:59: judged, resolved (30 min)
+C10  chat      03-28 21:00  yes   yes     no       no                   helpful      -    -             last activity 03-29 00:00:01: pending
+C11  chat      03-11 08:00  no    -       -        -                    -            -    -             on a deployed channel, not handled
+"""
+
+# ruff: noqa: E501  (the fixture table reads best one conversation per line)
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from svcstats.errors import UsageError
+from tests.conftest import rows, run_report, write_csv
+
+HEADER = [
+    "conversation_id", "channel", "started_at", "ended_at", "last_activity_at", "agent_involved", "agent_replied",
+    "human_requested", "handed_off", "handoff_at", "handoff_reason", "feedback", "assigned_rep", "closed_at", "ticket_id",
+]  # fmt: skip
+CONVERSATIONS = [
+    ["C1", "chat", "2026-03-02T10:00:00Z", "2026-03-02T10:05:00Z", "2026-03-02T10:05:00Z", "true", "true", "false", "false", None, None, "helpful", None, "2026-03-02T10:10:00Z", "T1"],
+    ["C2", "chat", "2026-03-02T11:00:00Z", "2026-03-02T11:20:00Z", "2026-03-02T11:20:00Z", "true", "true", "false", "false", None, None, None, None, None, None],
+    ["C3", "chat", "2026-03-03T09:00:00Z", "2026-03-03T09:30:00Z", "2026-03-03T09:30:00Z", "true", "true", "false", "false", None, None, "not helpful", None, None, None],
+    ["C4", "chat", "2026-03-03T12:00:00Z", "2026-03-03T12:30:00Z", "2026-03-03T12:30:00Z", "true", "true", "true", "true", "2026-03-03T12:10:00Z", "customer_request", "none", "Ann", "2026-03-03T15:00:00Z", None],
+    ["C5", "email", "2026-03-04T08:00:00Z", "2026-03-04T08:40:00Z", "2026-03-04T08:40:00Z", "true", "true", "false", "true", "2026-03-04T08:20:00Z", "cannot_answer", "helpful", None, None, "T9"],
+    ["C6", "email", "2026-03-09T09:00:00Z", "2026-03-09T09:01:00Z", "2026-03-09T09:01:00Z", "true", "false", "false", "false", None, None, "none", None, None, None],
+    ["C7", "chat", "2026-03-10T10:00:00Z", "2026-03-10T10:30:00Z", "2026-03-10T10:30:00Z", "true", "true", "false", "false", None, None, "helpful", "Bob", "2026-03-10T11:00:00Z", None],
+    ["C8", "whatsapp", "2026-03-10T12:00:00Z", "2026-03-10T12:40:00Z", "2026-03-10T12:40:00Z", "false", None, None, None, None, None, None, "Bob", "2026-03-10T13:00:00Z", None],
+    ["C9", "chat", "2026-03-28T20:00:00Z", "2026-03-28T20:30:00Z", "2026-03-28T23:59:59Z", "true", "true", "false", "false", None, None, "thumbs up", None, None, None],
+    ["C10", "chat", "2026-03-28T21:00:00Z", "2026-03-28T21:30:00Z", "2026-03-29T00:00:01Z", "true", "true", "false", "false", None, None, "helpful", None, None, None],
+    ["C11", "chat", "2026-03-11T08:00:00Z", None, "2026-03-11T08:05:00Z", "false", None, None, None, None, None, None, None, None, None],
+]  # fmt: skip
+AS_OF = {"as_of": date(2026, 3, 31)}
+TOTALS = {"totals": True, **AS_OF}
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    write_csv(tmp_path / "agent_conversations.csv", HEADER, CONVERSATIONS)
+    return tmp_path
+
+
+def only(report: str, data: Path, **options: object) -> dict[str, object]:
+    result = rows(run_report(data, report, **{**TOTALS, **options}).result)
+    assert len(result) == 1
+    return result[0]
+
+
+def test_resolution_rate_totals(data: Path) -> None:
+    # judged: C1-C7 and C9 = 8 (C10 is 71:59:58 inactive at the end of 03-31: pending);
+    # resolved: C1, C2 (no feedback counts as not negative), C9 -> 3 / 8 = 37.5 %
+    assert only("agent-resolution-rate", data) == {"resolution_pct": 37.5, "resolved": 3, "judged": 8, "pending": 1}
+
+
+def test_resolutions_counts_add_up_to_handled(data: Path) -> None:
+    # unresolved: C3 (negative), C4 (handoff, human requested), C5 (handoff), C6 (no reply), C7 (rep involved)
+    assert only("agent-resolutions", data) == {"resolved": 3, "unresolved": 5, "pending": 1}
+
+
+def test_seventy_two_hour_edge(data: Path) -> None:
+    # C9's last activity is 72 h + 0.999999 s before the end of 03-31: judged; C10's 71:59:58.999999: pending.
+    # A day earlier (as of 03-30) both are pending; with --pending-after 24 at 03-31 both are judged.
+    assert only("agent-resolutions", data, as_of=date(2026, 3, 30)) == {"resolved": 2, "unresolved": 5, "pending": 2}
+    assert only("agent-resolutions", data, options={"pending_after": "24"}) == {"resolved": 4, "unresolved": 5, "pending": 0}
+
+
+def test_deflection_rate(data: Path) -> None:
+    # deflected (judged, no human): C1, C2, C3 (negative feedback still deflects), C6, C9 = 5 of 8
+    assert only("agent-deflection-rate", data) == {"deflection_pct": 62.5, "deflected": 5, "judged": 8, "pending": 1}
+
+
+def test_handoff_rate_and_reasons(data: Path) -> None:
+    # handoffs: C4 (customer_request), C5 (cannot_answer) = 2 of 8 judged
+    result = only("agent-handoff-rate", data)
+    assert result == {
+        "handoff_pct": 25.0, "handoffs": 2, "judged": 8, "pending": 1,
+        "customer_request": 1, "cannot_answer": 1, "custom_trigger": 0, "agent_paused": 0, "other_reason": 0,
+    }  # fmt: skip
+
+
+def test_handling_rate_leaves_out_channels_without_the_agent(data: Path) -> None:
+    # deployed: chat and email (whatsapp never had the agent: C8 is left out, in a note);
+    # conversations = 10 (all but C8), handled = 9 (C11 not) -> 90 %
+    outcome = run_report(data, "agent-handling-rate", **TOTALS)
+    assert rows(outcome.result) == [{"handle_pct": 90.0, "handled": 9, "conversations": 10, "pending": 1}]
+    assert [(f.rows, f.severity) for f in outcome.findings] == [(1, "note")]
+    assert "channels without the agent" in outcome.findings[0].what
+
+
+def test_feedback_trend(data: Path) -> None:
+    # helpful: C1, C5, C7, C9 (thumbs up), C10 = 5; not helpful: C3; none: C2 (empty), C4, C6 -> 5 / 6
+    result = only("agent-feedback-trend", data)
+    assert result == {
+        "helpful_pct": pytest.approx(500 / 6), "rated": 6, "helpful": 5, "not_helpful": 1, "no_feedback": 3, "pending": 1
+    }  # fmt: skip
+
+
+def test_resolution_rate_weekly(data: Path) -> None:
+    result = run_report(data, "agent-resolution-rate", date_from=date(2026, 3, 2), date_to=date(2026, 3, 29), **AS_OF).result
+    weeks = {str(r.pop("period_start")): r for r in rows(result)}
+    assert weeks == {
+        "2026-03-02": {"resolution_pct": 40.0, "resolved": 2, "judged": 5, "pending": 0},  # C1, C2 of C1-C5
+        "2026-03-09": {"resolution_pct": 0.0, "resolved": 0, "judged": 2, "pending": 0},  # C6, C7
+        "2026-03-16": {"resolution_pct": None, "resolved": 0, "judged": 0, "pending": 0},
+        "2026-03-23": {"resolution_pct": 100.0, "resolved": 1, "judged": 1, "pending": 1},  # C9; C10 pending
+    }
+
+
+def test_conversations_handled_by_channel(data: Path) -> None:
+    result = run_report(data, "agent-conversations-handled", options={"by": "channel"}, **TOTALS).result
+    assert rows(result) == [
+        {"channel": "chat", "handled": 7, "resolved": 3, "handoffs": 1, "pending": 1},  # C1-C4, C7, C9, C10
+        {"channel": "email", "handled": 2, "resolved": 0, "handoffs": 1, "pending": 0},  # C5, C6
+        {"channel": "whatsapp", "handled": 0, "resolved": 0, "handoffs": 0, "pending": 0},  # C8
+    ]
+    same = run_report(data, "agent-conversations-by-channel", **TOTALS).result
+    assert rows(same) == rows(result)
+
+
+def test_agent_in_your_team(data: Path) -> None:
+    # agent: C1, C2, C9; Ann: C4 (handed off, then closed by her: hers only); Bob: C7 and C8 (without
+    # the agent); C5 is open. 6 resolutions -> agent 50 %, Ann 1/6, Bob 2/6
+    result = {r["resolver"]: r for r in rows(run_report(data, "agent-in-your-team", **TOTALS).result)}
+    assert {k: v["resolved"] for k, v in result.items()} == {"Ann": 1, "Bob": 2, "Customer agent": 3}
+    assert result["Customer agent"]["share_pct"] == 50.0
+    assert result["Bob"]["share_pct"] == pytest.approx(200 / 6)
+
+
+def test_handoff_outcomes(data: Path) -> None:
+    # C4: closed by Ann 3 h after the start (2 h 50 min after the handoff); C5: became ticket T9, still open.
+    assert only("agent-handoff-outcomes", data) == {
+        "conversion_pct": 100.0, "handoffs": 2, "converted": 2, "to_ticket": 1, "open_handoffs": 1, "closed_handoffs": 1,
+        "mean_hours": 3.0, "median_hours": 3.0, "p90_hours": 3.0, "mean_after_handoff_hours": pytest.approx(17 / 6),
+    }  # fmt: skip
+
+
+def test_impact_this_week_beside_last_week(data: Path) -> None:
+    # As of Tuesday 03-10: this week = C6, C7 (C11 starts after --as-of), both inactive < 72 h: pending;
+    # last week = C1-C5, all judged: resolved C1, C2 (5 and 20 min -> 12.5), deflected C1-C3 of 5,
+    # helpful C1, C5 of rated C1, C3, C5.
+    result = only("agent-impact", data, as_of=date(2026, 3, 10))
+    assert result == {
+        "week_start": date(2026, 3, 9),
+        "resolved": 0, "resolved_last_week": 2,
+        "handled": 2, "handled_last_week": 5,
+        "pending": 2, "pending_last_week": 0,
+        "mean_resolution_minutes": None, "mean_resolution_minutes_last_week": 12.5,
+        "deflection_pct": None, "deflection_pct_last_week": 60.0,
+        "helpful_pct": 100.0, "helpful_pct_last_week": pytest.approx(200 / 3),
+    }  # fmt: skip
+
+
+def test_a_human_message_on_the_ticket_is_human_involvement(data: Path) -> None:
+    # A rep wrote on C1's ticket T1 on 03-20, after it started: C1 is no longer deflected nor resolved.
+    write_csv(data / "messages.csv", ["ticket_id", "sent_at", "sender_type"], [["T1", "2026-03-20T09:00:00Z", "agent"]])
+    assert only("agent-resolutions", data) == {"resolved": 2, "unresolved": 6, "pending": 1}
+    assert only("agent-deflections", data) == {"deflected": 4, "judged": 8, "pending": 1}
+    # As of 03-10 the message was not written yet: C1 is resolved (C6, C7 and the later C9, C10 are pending).
+    assert only("agent-resolutions", data, as_of=date(2026, 3, 10)) == {"resolved": 2, "unresolved": 3, "pending": 4}
+
+
+def test_unknown_feedback_is_warned_and_counted_as_none(tmp_path: Path) -> None:
+    write_csv(tmp_path / "agent_conversations.csv", HEADER, [[*CONVERSATIONS[0][:11], "meh", *CONVERSATIONS[0][12:]]])
+    outcome = run_report(tmp_path, "agent-feedback-trend", **TOTALS)
+    assert rows(outcome.result)[0]["no_feedback"] == 1
+    assert [f.message() for f in outcome.findings] == [
+        "warning: agent-feedback-trend: 1 conversation counted as no feedback: "
+        "feedback not recognised (helpful, not helpful or none expected) (e.g. 'meh')"
+    ]
+
+
+def test_pending_after_must_be_hours(data: Path) -> None:
+    with pytest.raises(UsageError, match="--pending-after"):
+        run_report(data, "agent-resolutions", options={"pending_after": "soon"}, **TOTALS)
+
+
+def test_pending_after_from_the_config(data: Path, tmp_path: Path) -> None:
+    config = tmp_path / "svcstats.toml"
+    config.write_text("[agent]\npending_after_hours = 24\n")
+    assert only("agent-resolutions", data, config=config) == {"resolved": 4, "unresolved": 5, "pending": 0}
+
+
+def test_impact_by_channel(data: Path) -> None:
+    # As of 03-10: this week chat C7, email C6 (both pending), whatsapp C8 (not handled);
+    # last week chat C1-C4 (deflected C1-C3 of 4), email C5 (handed off).
+    result = {r["channel"]: r for r in rows(run_report(data, "agent-impact", group_by=["channel"], as_of=date(2026, 3, 10)).result)}
+    assert {c: (r["handled"], r["handled_last_week"], r["pending"], r["resolved_last_week"]) for c, r in result.items()} == {
+        "chat": (1, 4, 1, 2),
+        "email": (1, 1, 1, 0),
+        "whatsapp": (0, 0, 0, 0),
+    }
+    assert (result["chat"]["deflection_pct_last_week"], result["email"]["deflection_pct_last_week"]) == (75.0, 0.0)
+
+
+def test_conversation_flags_one_by_one(data: Path) -> None:
+    result = {r["conversation_id"]: r for r in rows(run_report(data, "agent-conversation-flags", **AS_OF).result)}
+    assert list(result) == [f"C{i}" for i in (1, 2, 3, 4, 5, 6, 7, 8, 11, 9, 10)]  # start order
+    assert {c: r["outcome"] for c, r in result.items()} == {
+        "C1": "resolved", "C2": "resolved", "C3": "unresolved", "C4": "unresolved", "C5": "unresolved", "C6": "unresolved",
+        "C7": "unresolved", "C8": None, "C11": None, "C9": "resolved", "C10": "pending",
+    }  # fmt: skip
+    assert str(result["C10"]["judged_from"]) == "2026-04-01 00:00:01+00:00"  # last activity + 72 h
+    assert (result["C4"]["handoff_trigger"], result["C1"]["handoff_trigger"]) == ("customer_request", None)
+    assert (result["C9"]["feedback"], result["C9"]["resolution_minutes"]) == ("helpful", 30.0)  # "thumbs up"
