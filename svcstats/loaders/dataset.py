@@ -167,7 +167,7 @@ class Dataset:
             names = ", ".join(f"{table}{s}" for s in (".csv", ".parquet", ".ndjson", ".xlsx"))
             raise DataError(
                 f"table {table!r} not found in {self.root}",
-                f"add {names} or a {table}/ folder of such files, or set tables.{table}.path in svcstats.toml",
+                f"add {names} or a folder {table}/ of such files, or set tables.{table}.path in svcstats.toml",
             )
         return raw
 
