@@ -157,7 +157,7 @@ COMMON_OPTIONS = [
         "--as-of",
         formats=DATE_FORMATS,
         panel=RANGE,
-        help="Take this date as today (reproducible cron runs).",
+        help="Take this date as today (reproducible cron runs); without a range, the range ends there.",
     ),
     _option(
         "date_by",

@@ -47,4 +47,7 @@ def resolve(request: ReportRequest) -> Resolved:
         last_month=request.last_month,
         as_of=as_of,
     )
+    if request.as_of is not None and date_range.end is None:
+        # --as-of pins today: what happened after it had not happened yet
+        date_range = DateRange(date_range.start, request.as_of)
     return Resolved(config, config_path, source_tz, tz, as_of, date_range, Path(data_dir))

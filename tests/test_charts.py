@@ -135,7 +135,7 @@ def test_html_is_self_contained(cli, data: Path, tmp_path: Path) -> None:
     assert not EXTERNAL.search(page)
     assert "<script" not in page.lower() and "<link" not in page.lower() and "@font-face" not in page
     assert page.count("<svg") == 1 and "<?xml" not in page
-    assert "<h1>Time to close</h1>" in page and "Data: all dates (UTC)" in page
+    assert "<h1>Time to close</h1>" in page and "Data: the first date to 2026-03-20 (UTC)" in page
     assert "<td>Tier 2</td><td class=n>1</td><td class=n>2d 0h</td>" in page  # ticket 2: 48 hours
 
 

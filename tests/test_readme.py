@@ -15,7 +15,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def examples() -> list[tuple[str, list[str]]]:
     """(command, shown output lines) for every example that shows output; "..." lines elide."""
     found = []
-    for block in re.findall(r"```\n(.*?)```", README, flags=re.DOTALL):
+    for block in re.findall(r"^ *```\w*\n(.*?)^ *```$", README, flags=re.DOTALL | re.MULTILINE):
         lines = block.splitlines()
         commands = [i for i, line in enumerate(lines) if line.strip().startswith("$ svcstats ")]
         for n, start in enumerate(commands):
@@ -29,7 +29,7 @@ def examples() -> list[tuple[str, list[str]]]:
 def test_readme_example(command: str, shown: list[str], cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     args = shlex.split(command)[1:]
-    table = args[0] == "report" and "--format" not in args  # the README shows what a terminal shows
+    table = args[0] == "report" and "--format" not in args and "--share" not in args  # the README shows what a terminal shows
     result = cli(*args, *(["--format", "table"] if table else []))
     assert result.code == 0, result.stderr
     produced = {line.strip() for line in (result.stdout + result.stderr).splitlines()}

@@ -171,8 +171,9 @@ def test_a_human_message_on_the_ticket_is_human_involvement(data: Path) -> None:
     write_csv(data / "messages.csv", ["ticket_id", "sent_at", "sender_type"], [["T1", "2026-03-20T09:00:00Z", "agent"]])
     assert only("agent-resolutions", data) == {"resolved": 2, "unresolved": 6, "pending": 1}
     assert only("agent-deflections", data) == {"deflected": 4, "judged": 8, "pending": 1}
-    # As of 03-10 the message was not written yet: C1 is resolved (C6, C7 and the later C9, C10 are pending).
-    assert only("agent-resolutions", data, as_of=date(2026, 3, 10)) == {"resolved": 2, "unresolved": 3, "pending": 4}
+    # As of 03-10 the message was not written yet: C1 is resolved; C6, C7 are pending, and C9, C10
+    # (started after 03-10) had not happened yet: --as-of ends the range
+    assert only("agent-resolutions", data, as_of=date(2026, 3, 10)) == {"resolved": 2, "unresolved": 3, "pending": 2}
 
 
 def test_unknown_feedback_is_warned_and_counted_as_none(tmp_path: Path) -> None:

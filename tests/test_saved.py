@@ -177,9 +177,8 @@ def test_a_report_that_fails_is_not_saved(cli, workspace: Path) -> None:
 def test_share_of_a_file_output_keeps_its_format(cli, workspace: Path) -> None:
     line = cli("report", "support-volume", "--data", "data", "--totals", "--output", "v.json", "--as-of", "2026-04-01", "--share").stdout
     config = workspace / "svcstats.toml"
-    assert (
-        line.strip() == f"svcstats report support-volume --data data --config {config} --totals --format json --as-of 2026-04-01 --tz UTC"
-    )
+    expected = f"svcstats report support-volume --data data --config {config} --totals --format json"
+    assert line.strip() == f"{expected} --to 2026-04-01 --as-of 2026-04-01 --tz UTC"
     assert not (workspace / "v.json").exists()  # --share prints the command, it does not run the report
     words = shlex.split(line)
     assert cli(*words[1:]).stdout == '[{"tickets":5,"closed_tickets":4,"open_tickets":1}]\n'
