@@ -55,7 +55,9 @@ def attributed_waits(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
         hours=ctx.duration("started_at", "ended_at", responder),
         open_hours=pl.when(pl.col("ended_at").is_null()).then(ctx.duration("started_at", pl.lit(ctx.now), responder)),
     )
-    ctx.note_schedules(found, responder)
+    # the reps who replied, from a plain scan: the waits themselves would be paired a second time
+    repliers = ctx.dataset.load("messages", ["sender"]).filter(pl.col("sender_type") == "agent")
+    ctx.note_schedules(repliers, "sender")
     if ctx.options.get("attribute") == "owner":
         owners = ctx.dataset.load("tickets", ["owner"]).select("ticket_id", "owner")
         return found.join(owners, on="ticket_id", how="left").with_columns(rep=pl.col("owner")).drop("owner")
