@@ -97,7 +97,9 @@ starts is carried in from the rep's last earlier event; an interval with no end 
 at --as-of (the end of that day; now without --as-of). A status of "Available" (any case) is
 available; every other status is away. Several events of a rep at the same instant: the first
 by status name is kept and the others counted in a warning; an ended_at past the rep's next
-event is cut there (a note); an ended_at before started_at is left out (a warning)."""
+event is cut there (a note); an ended_at before started_at is left out (a warning). --rep, --team
+and --where select intervals once they are built from all events, so leaving out a status never
+stretches the one before it."""
 AVAILABILITY_GROUPS = {"rep": "rep", "team": "team"}
 
 WAIT_OPTIONS = (

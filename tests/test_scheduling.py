@@ -82,6 +82,27 @@ def test_rep_availability_daily_detail_and_intervals(data: Path) -> None:
     assert [r["hours"] for r in intervals if r["rep"] == "Bob"] == pytest.approx([2.0, 19.0, 15.0])
 
 
+def test_filters_select_intervals_without_stretching_others(data: Path, tmp_path: Path) -> None:
+    # --where on the status keeps Ann's away intervals as they were (29 h), not stretched over her
+    # available time; --team selects reps' intervals
+    away = rows(run_report(data, "rep-availability", totals=True, where="status = 'Away'", **RANGE).result)
+    assert {r["rep"]: r["hours"] for r in away} == pytest.approx({"Ann": 29.0, "Bob": 15.0, "Cy": 30.0})
+    team = rows(run_report(data, "rep-availability", totals=True, teams=["T2"], **RANGE).result)
+    assert {(r["rep"], r["status"]): r["hours"] for r in team} == pytest.approx({("Bob", "Available"): 21.0, ("Bob", "Away"): 15.0})
+    # an export without the optional columns (ended_at, team, detail)
+    bare = tmp_path / "bare"
+    write_csv(bare / "availability.csv", ["rep", "status", "started_at"], [e[:3] for e in EVENTS if e[3] is None])
+    result = rows(run_report(bare, "rep-availability", totals=True, options={"detail": True}, **RANGE).result)
+    assert {(r["rep"], r["status"]) for r in result} == {
+        ("Ann", "Available"),
+        ("Ann", "Away"),
+        ("Bob", "Available"),
+        ("Bob", "Away"),
+        ("Cy", "Available"),
+        ("Cy", "Away"),
+    }
+
+
 def test_availability_in_working_hours_per_rep_and_overall(data: Path) -> None:
     per_rep = rows(run_report(data, "availability-in-working-hours", totals=True, group_by=["rep"], **RANGE).result)
     assert [r["rep"] for r in per_rep] == ["Ann", "Bob", "Cy"]

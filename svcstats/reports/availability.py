@@ -27,9 +27,11 @@ def is_available() -> pl.Expr:
 
 def status_intervals(ctx: ReportContext) -> pl.LazyFrame:
     """One row per status interval, clipped to the range and to --as-of: rep, status, detail,
-    started_at, ended_at, carried_in (began before the range), open (no end by --as-of), the group
-    columns, and hours."""
-    events = ctx.records(["ended_at", "detail"])
+    started_at, ended_at, carried_in (began before the range), open (no end by --as-of), the
+    exported columns, the group columns, and hours; --rep/--team/--where select intervals."""
+    # filters (--rep, --team, --where) apply to the intervals, not to the events: leaving out an
+    # event would stretch the one before it
+    events = ctx.dataset.load("availability", dict.fromkeys(["ended_at", "detail", *ctx.dataset.columns("availability")]))
     now = pl.lit(ctx.now)
     ordered = events.filter(pl.col("rep").is_not_null() & (pl.col("started_at") <= now)).sort(
         ["rep", "started_at", "status", "detail"], nulls_last=True, maintain_order=True
@@ -54,7 +56,8 @@ def status_intervals(ctx: ReportContext) -> pl.LazyFrame:
         started_at=pl.max_horizontal("started_at", pl.lit(start)) if start else pl.col("started_at"),
         ended_at=end,
     )
-    return intervals.filter(pl.col("ended_at") > pl.col("started_at")).drop("twin", "next_at").with_columns(hours=hours())
+    intervals = intervals.filter(pl.col("ended_at") > pl.col("started_at")).drop("twin", "next_at").with_columns(hours=hours())
+    return ctx.refine(intervals, computed=["started_at", "ended_at", "hours", "open", "carried_in"])
 
 
 def hours() -> pl.Expr:
