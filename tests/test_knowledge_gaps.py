@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -148,6 +149,7 @@ def test_a_killed_writer_leaves_the_previous_state(tmp_path: Path) -> None:
         from pathlib import Path
         from svcstats.gaps.state import GapState
         with GapState(Path({str(path)!r})).transaction() as db:
+            db.execute("PRAGMA cache_size = 1")  # spill changed pages to the file: a hot journal after the kill
             db.execute("DELETE FROM dismissals")
             db.executemany("INSERT INTO dismissals VALUES (?, 't', 'q', '2026-03-02T00:00:00+00:00')", [(f"K{{i}}",) for i in range(5000)])
             print("written", flush=True)
@@ -157,12 +159,30 @@ def test_a_killed_writer_leaves_the_previous_state(tmp_path: Path) -> None:
     with subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE, text=True) as process:
         try:
             assert process.stdout is not None and process.stdout.readline().strip() == "written"
+            assert Path(f"{path}-journal").stat().st_size > 0  # the changes reached the file
             os.kill(process.pid, signal.SIGKILL)  # mid-transaction: 5,000 rows written, not committed
         finally:
             process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    assert Path(f"{path}-journal").exists()  # a hot journal: the next open must roll it back
     assert list(GapState(path).dismissals()) == ["Q1"]
     assert GapState(path).dismiss([("Q2", "Refunds", "q")], datetime(2026, 3, 2, tzinfo=UTC)) == 1  # writable again
+
+
+def test_a_locked_state_file_is_an_output_error_to_retry(cli, data: Path, tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "state.sqlite"
+    GapState(path).dismiss([("Q1", "Refunds", "q")], datetime(2026, 3, 1, tzinfo=UTC))
+    monkeypatch.setattr("svcstats.gaps.state.BUSY_SECONDS", 0.05)
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")  # another process writing: neither reads nor writes get through
+        for command in (("list",), ("dismiss", "Login")):
+            result = cli("knowledge-gaps", *command, "--data", data, "--state", path)
+            assert result.code == 4, result.stderr
+            assert "is busy" in result.stderr and "retry" in result.stderr
+            assert len(result.stderr.strip().splitlines()) == 1
+    finally:
+        holder.close()
 
 
 def test_a_file_that_is_not_a_state_file_is_a_data_error(cli, data: Path, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from svcstats.errors import DataError, OutputError
 
 SCHEMA_VERSION = 1
+BUSY_SECONDS = 10.0  # how long to wait for another process's write before giving up
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS dismissals (
     question_key TEXT PRIMARY KEY,
@@ -101,10 +102,10 @@ class GapState:
         """One write transaction: all of it is stored, or (on any error or kill) none of it."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_SECONDS)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"cannot open the knowledge-gaps state file {self.path}: {exc}", "check --state or agent.state") from None
-        with closing(db):
+        with closing(db), self._busy_is_an_output_error():
             try:
                 db.execute("BEGIN IMMEDIATE")
                 self._check_schema(db)
@@ -119,11 +120,26 @@ class GapState:
         if not self.path.exists():
             return []
         try:
-            with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+            # read-write, not mode=ro: after a killed write only a writable connection can roll the
+            # hot journal back; mode=rw never creates the file
+            db = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=BUSY_SECONDS)
+            with closing(db), self._busy_is_an_output_error():
                 self._check_version(db)
                 return db.execute(query).fetchall()
         except sqlite3.Error as exc:
             raise self._bad_file(exc) from None
+
+    @contextmanager
+    def _busy_is_an_output_error(self) -> Iterator[None]:
+        """Another process holding the file's lock past the timeout: an OutputError to retry."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise OutputError(
+                f"the knowledge-gaps state file {self.path} is busy (another svcstats is writing it)", "retry in a moment"
+            ) from None
 
     def _check_schema(self, db: sqlite3.Connection) -> None:
         try:
