@@ -724,7 +724,8 @@ per conversation of agent_conversations, once:
   involved        the agent took part (agent_involved; when empty: it replied or handed off)
   handed off      handed_off (when empty: a handoff_at or handoff_reason is given)
   human involved  a handoff, an assigned_rep, or a human agent's message on the conversation's
-                  ticket (messages table) at or after its start
+                  ticket (messages table) sent at or after its start and before it is judged
+                  (and by --as-of): a message after the outcome is final does not undo it
   human requested human_requested (when empty: handoff_reason customer_request)
   feedback        helpful / not_helpful / none (unknown words: none, with a warning)
   judged          the last activity (latest of started, last activity, ended, handoff, closed)
@@ -732,7 +733,7 @@ per conversation of agent_conversations, once:
                   before the end of --as-of; until then the conversation is pending, not a failure
   resolved        judged, the agent replied, no human requested or involved, feedback not negative
   deflected       judged, no human involved (every resolution is a deflection)
-  handoff         judged and handed off
+  handoff         judged and handed off (agent-handoff-outcomes alone counts a handoff at once)
 Rates are ratios of sums per row (never averages of rates): resolution, deflection and handoff
 rates divide by judged conversations, and pending shows how many are not judged yet. The
 handle rate divides handled by all conversations on the channels the agent works on (those
@@ -972,7 +973,9 @@ them.""",
 HubSpot's "Human handoff rate over time": handoff_pct = handoffs / judged, counting
 conversations (not handoff events), with the handoffs split by trigger: the visitor asked for a
 human, the agent could not answer, a custom (keyword) trigger, the agent was paused, or another
-reason. Handoffs of conversations not judged yet are in pending.""",
+reason. A handoff is counted only once its conversation is judged (inactive for --pending-after
+hours), as the rate's denominator is; handoffs of conversations not judged yet are in pending.
+agent-handoff-outcomes counts every handoff at once, so its recent periods can show more.""",
         (
             PERIOD_COLUMN,
             GROUP_COLUMNS,
@@ -989,7 +992,10 @@ reason. Handoffs of conversations not judged yet are in pending.""",
         "Conversations handed to a human per period, split by trigger.",
         """\
 HubSpot's "Human handoffs": judged conversations handed off per period, and how many of them
-per trigger (customer_request, cannot_answer, custom_trigger, agent_paused, other_reason).""",
+per trigger (customer_request, cannot_answer, custom_trigger, agent_paused, other_reason). A
+handoff is counted only once its conversation is judged (inactive for --pending-after hours);
+until then it is in pending. agent-handoff-outcomes counts every handoff at once, so its recent
+periods can show more.""",
         (PERIOD_COLUMN, GROUP_COLUMNS, ("handoffs", "judged conversations handed off to a human"), REASON_NOTE, RATE_NOTE),
     ),
     _agent_report(
@@ -998,7 +1004,8 @@ per trigger (customer_request, cannot_answer, custom_trigger, agent_paused, othe
         "Of the handed-off conversations: the share converted, and the time from the agent's assignment to close.",
         """\
 HubSpot's "Customer agent handoff". Of the conversations the agent handed off (whatever their
-age: a handoff is a fact as soon as it happens), converted = taken up by a human (an assigned
+age: a handoff is a fact as soon as it happens, so this report counts it at once, unlike
+agent-handoffs and agent-handoff-rate, which wait until the conversation is judged), converted = taken up by a human (an assigned
 rep, or a human message on the ticket) and closed by the end of --as-of, or turned into a ticket
 (ticket_id given). conversion_pct = converted / handoffs. The time is from the agent's
 assignment (the conversation's start) to its close (closed_at), for the handed-off

@@ -166,14 +166,51 @@ def test_impact_this_week_beside_last_week(data: Path) -> None:
     }  # fmt: skip
 
 
+def with_ticket_for_c9(data: Path) -> None:
+    """C9 with ticket T10 (it has none in the fixture)."""
+    write_csv(data / "agent_conversations.csv", HEADER, [[*c[:14], "T10"] if c[0] == "C9" else c for c in CONVERSATIONS])
+
+
 def test_a_human_message_on_the_ticket_is_human_involvement(data: Path) -> None:
-    # A rep wrote on C1's ticket T1 on 03-20, after it started: C1 is no longer deflected nor resolved.
-    write_csv(data / "messages.csv", ["ticket_id", "sent_at", "sender_type"], [["T1", "2026-03-20T09:00:00Z", "agent"]])
-    assert only("agent-resolutions", data) == {"resolved": 2, "unresolved": 6, "pending": 1}
-    assert only("agent-deflections", data) == {"deflected": 4, "judged": 8, "pending": 1}
+    # A rep wrote on C9's ticket T10 on 03-29, after it started and before it is judged (last activity
+    # 03-28 23:59:59 + 72 h = 03-31 23:59:59): C9 is no longer deflected nor resolved. The rep's message
+    # on C1's ticket T1 on 03-20 comes after C1 was judged (03-02 10:05 + 72 h = 03-05 10:05): ignored.
+    with_ticket_for_c9(data)
+    messages = [["T1", "2026-03-20T09:00:00Z", "agent"], ["T10", "2026-03-29T10:00:00Z", "agent"]]
+    write_csv(data / "messages.csv", ["ticket_id", "sent_at", "sender_type"], messages)
+    assert only("agent-resolutions", data) == {"resolved": 2, "unresolved": 6, "pending": 1}  # C1, C2
+    assert only("agent-deflections", data) == {"deflected": 4, "judged": 8, "pending": 1}  # C1, C2, C3, C6
     # As of 03-10 the message was not written yet: C1 is resolved; C6, C7 are pending, and C9, C10
     # (started after 03-10) had not happened yet: --as-of ends the range
     assert only("agent-resolutions", data, as_of=date(2026, 3, 10)) == {"resolved": 2, "unresolved": 3, "pending": 2}
+
+
+def test_a_human_message_after_the_judgement_changes_nothing(data: Path) -> None:
+    # C9 is judged at 03-31 23:59:59 (03-28 23:59:59 + 72 h); a message half a second later (still before
+    # the end of --as-of 03-31) comes after its outcome is final, and C1's on 03-20 after C1's (03-05 10:05):
+    # C1, C2, C9 stay resolved. Half a second before the judgement the message counts: C9 unresolved.
+    with_ticket_for_c9(data)
+    header = ["ticket_id", "sent_at", "sender_type"]
+    write_csv(data / "messages.csv", header, [["T1", "2026-03-20T09:00:00Z", "agent"], ["T10", "2026-03-31T23:59:59.5Z", "agent"]])
+    assert only("agent-resolutions", data) == {"resolved": 3, "unresolved": 5, "pending": 1}
+    write_csv(data / "messages.csv", header, [["T10", "2026-03-31T23:59:58.5Z", "agent"]])
+    assert only("agent-resolutions", data) == {"resolved": 2, "unresolved": 6, "pending": 1}
+
+
+def test_a_loader_warning_is_reported_once(data: Path) -> None:
+    # one row with an unreadable start time: one warning, not one per load of the table
+    write_csv(data / "agent_conversations.csv", HEADER, [*CONVERSATIONS, ["C12", "chat", "soon", *[None] * 12]])
+    for report in ("agent-resolutions", "agent-impact", "agent-in-your-team"):
+        outcome = run_report(data, report, **TOTALS)
+        assert [(f.rows, f.severity) for f in outcome.findings] == [(1, "warning")], report
+
+
+def test_a_customer_request_handoff_reason_means_a_human_was_requested(data: Path) -> None:
+    # C4 with human_requested empty and the reason written as HubSpot shows it: still human requested
+    conversations = [[*c[:7], None, *c[8:10], "Customer request", *c[11:]] if c[0] == "C4" else c for c in CONVERSATIONS]
+    write_csv(data / "agent_conversations.csv", HEADER, conversations)
+    c4 = next(r for r in rows(run_report(data, "agent-conversation-flags", **AS_OF).result) if r["conversation_id"] == "C4")
+    assert (c4["human_requested"], c4["handoff_trigger"]) == (True, "customer_request")
 
 
 def test_unknown_feedback_is_warned_and_counted_as_none(tmp_path: Path) -> None:

@@ -71,30 +71,30 @@ def conversation_flags(ctx: ReportContext) -> pl.LazyFrame:
     reused by the caller's queries. Unrecognised feedback words are counted in a warning and
     treated as no feedback."""
     grouped = {ctx.source_column(key) for key in ctx.group_keys}  # loaded (and labelled) as group keys
-    records = ctx.records([c for c in NEEDS if c not in grouped])
+    records, table = ctx.records_and_table([c for c in NEEDS if c not in grouped])
     col = pl.col
     handed_off_raw = _handed_off()
     involved = _involved(handed_off_raw)
     feedback = normalised_feedback(col("feedback"))
+    assert ctx.now is not None
+    wait = pl.duration(microseconds=round(pending_after_hours(ctx) * 3.6e9))
     flags = records.with_columns(
         col("feedback").cast(pl.String).alias("feedback_given"),
         involved.alias("involved"),
         (involved & col("agent_replied").fill_null(False)).alias("agent_replied"),
         (involved & handed_off_raw).alias("handed_off"),
-        (
-            involved & col("human_requested").fill_null(col("handoff_reason").str.to_lowercase() == "customer_request").fill_null(False)
-        ).alias("human_requested"),
+        (involved & col("human_requested").fill_null(_reason(col("handoff_reason")) == "customer_request").fill_null(False)).alias(
+            "human_requested"
+        ),
         feedback.fill_null("none").alias("feedback"),
         feedback.is_null().alias("feedback_unknown"),
         col("channel").fill_null(NO_CHANNEL).alias("channel"),
         pl.when(involved & handed_off_raw).then(_reason(col("handoff_reason"))).alias("handoff_trigger"),
-    )
-    flags = _with_human_messages(ctx, flags).with_columns(
-        (col("handed_off") | col("assigned_rep").is_not_null() | col("human_messaged")).alias("human_involved"),
         pl.max_horizontal("started_at", "last_activity_at", "ended_at", "handoff_at", "closed_at").alias("inactive_since"),
     )
-    assert ctx.now is not None
-    wait = pl.duration(microseconds=round(pending_after_hours(ctx) * 3.6e9))
+    flags = _with_human_messages(ctx, flags, wait).with_columns(
+        (col("handed_off") | col("assigned_rep").is_not_null() | col("human_messaged")).alias("human_involved"),
+    )
     judged = col("involved") & (col("inactive_since") + wait <= ctx.now)
     deflected = judged & ~col("human_involved")
     resolved = deflected & col("agent_replied") & ~col("human_requested") & (col("feedback") != "not_helpful")
@@ -114,7 +114,7 @@ def conversation_flags(ctx: ReportContext) -> pl.LazyFrame:
         .then(ctx.duration("started_at", pl.coalesce("ended_at", "last_activity_at"), per_us=MINUTES_PER_MICROSECOND))
         .alias("resolution_minutes"),
     )
-    flags = flags.join(_deployed_channels(ctx), on="channel", how="left").with_columns(col("deployed").fill_null(False))
+    flags = flags.join(_deployed_channels(table), on="channel", how="left").with_columns(col("deployed").fill_null(False))
     flags = ctx.reuse(flags)
     ctx.checks.append(_unknown_feedback_check(ctx, flags))
     return flags
@@ -150,29 +150,41 @@ def _reason(column: pl.Expr) -> pl.Expr:
     return words.replace_strict(REASON_WORDS, default="other_reason", return_dtype=pl.String)
 
 
-def _with_human_messages(ctx: ReportContext, flags: pl.LazyFrame) -> pl.LazyFrame:
+def _with_human_messages(ctx: ReportContext, flags: pl.LazyFrame, wait: pl.Expr) -> pl.LazyFrame:
     """`flags` with human_messaged: a human agent wrote on the conversation's ticket at or after
-    its start (from the messages table, when there is one)."""
+    its start, up to --as-of and before the conversation is judged (inactive_since + `wait`): a
+    message after the outcome is final does not undo it. From the messages table, when there is one."""
     if not ctx.dataset.has("messages"):
         return flags.with_columns(pl.lit(False).alias("human_messaged"))
-    last_human = (
-        ctx.dataset.load("messages")
-        .filter((pl.col("sender_type") == "agent") & (pl.col("sent_at") <= ctx.now))  # nothing after --as-of
-        .group_by("ticket_id")
-        .agg(pl.col("sent_at").max().alias("last_human_message_at"))
+    col = pl.col
+    human = (
+        ctx.dataset.load("messages").filter((col("sender_type") == "agent") & (col("sent_at") <= ctx.now)).select("ticket_id", "sent_at")
     )
-    joined = flags.join(last_human, on="ticket_id", how="left", maintain_order="left")
-    messaged = (pl.col("last_human_message_at") >= pl.col("started_at")).fill_null(False)
-    return joined.with_columns(messaged.alias("human_messaged")).drop("last_human_message_at")
+    window = ["ticket_id", "started_at", "judged_at"]
+    flags = flags.with_columns((col("inactive_since") + wait).alias("judged_at"))
+    messaged = (
+        flags.select(window)
+        .filter(col("ticket_id").is_not_null())
+        .unique()
+        .join(human, on="ticket_id")
+        .filter((col("sent_at") >= col("started_at")) & (col("sent_at") < col("judged_at")))
+        .select(window)
+        .unique()
+        .with_columns(pl.lit(True).alias("human_messaged"))
+    )
+    joined = flags.join(messaged, on=window, how="left", nulls_equal=False, maintain_order="left")
+    return joined.with_columns(col("human_messaged").fill_null(False)).drop("judged_at")
 
 
-def _deployed_channels(ctx: ReportContext) -> pl.LazyFrame:
+def _deployed_channels(table: pl.LazyFrame) -> pl.LazyFrame:
     """The channels the agent works on: those with at least one conversation it took part in
-    (over the whole table, whatever the filters)."""
-    table = ctx.dataset.load(TABLE, ["channel", "agent_involved", "agent_replied", "handed_off", "handoff_at", "handoff_reason"])
-    handed_off = pl.col("handed_off").fill_null(pl.col("handoff_at").is_not_null() | pl.col("handoff_reason").is_not_null())
-    involved = pl.col("agent_involved").fill_null(pl.col("agent_replied").fill_null(False) | handed_off)
-    return table.filter(involved).select(pl.col("channel").fill_null(NO_CHANNEL)).unique().with_columns(pl.lit(True).alias("deployed"))
+    (over the whole `table`, whatever the filters)."""
+    return (
+        table.filter(_involved(_handed_off()))
+        .select(pl.col("channel").fill_null(NO_CHANNEL))
+        .unique()
+        .with_columns(pl.lit(True).alias("deployed"))
+    )
 
 
 def counts(ctx: ReportContext, flags: pl.LazyFrame, by: tuple[str, ...] = ()) -> pl.LazyFrame:

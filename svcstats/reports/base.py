@@ -133,13 +133,19 @@ class ReportContext:
         """The report's table with `columns`, filtered by --rep/--team/--pipeline/--source and
         --where, with one string column per group key (nulls labelled). Columns the user names
         that the table lacks are taken from the ticket of each record (by ticket_id) when possible."""
+        return self.records_and_table(columns)[0]
+
+    def records_and_table(self, columns: Iterable[str] = ()) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+        """`records(columns)`, and the same load of the table before the selections, --where and
+        group labels (for facts about the whole table): one load, so its problems are counted once."""
         columns = list(columns)
         table = self.info.table
         own = self.dataset.columns(table)
         plan = self._plan(own, computed={*columns, self.date_column})
         date_column = [self.date_column] if self.date_column in TABLES[table].columns or self.date_column in own else []
         wanted = [*columns, *date_column, *(n for n in plan.named if n not in plan.borrowed), *(["ticket_id"] if plan.borrowed else [])]
-        return self._apply(self.dataset.load(table, dict.fromkeys(wanted)), plan)
+        loaded = self.dataset.load(table, dict.fromkeys(wanted))
+        return self._apply(loaded, plan), loaded
 
     def refine(self, frame: pl.LazyFrame, computed: Iterable[str] = ()) -> pl.LazyFrame:
         """Apply the selections, --where and group labels to `frame`, a frame the report derived
