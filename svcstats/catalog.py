@@ -746,7 +746,10 @@ AGENT_NEEDS = (
 )  # fmt: skip
 AGENT_GROUPS = {"rep": "assigned_rep", "assigned_rep": "assigned_rep", "channel": "channel", "source": "channel"}
 PENDING_AFTER = ReportOption(
-    "pending_after", "--pending-after", None, "Hours of inactivity before an outcome is judged (default 72, or agent.pending_after_hours)."
+    "pending_after",
+    "--pending-after",
+    None,
+    "Hours of inactivity before an outcome is judged, 0 to 8760 (default 72, or agent.pending_after_hours).",
 )
 RATE_NOTE = ("pending", "involved conversations not judged yet (inactive for less than --pending-after hours); never failures")
 REASON_NOTE = (

@@ -16,6 +16,7 @@ from svcstats.schema import TABLES
 
 CONFIG_ENV = "SVCSTATS_CONFIG"
 CONFIG_NAME = "svcstats.toml"
+MAX_PENDING_AFTER_HOURS = 8760.0  # a year: longer waits are surely a typo (and overflow durations)
 SourceFormat = Literal["auto", "generic", "hubspot"]
 
 
@@ -82,7 +83,8 @@ class AgentConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pending_after_hours: float = Field(72.0, ge=0)  # inactivity before a conversation's outcome is judged
+    # inactivity before a conversation's outcome is judged; finite, at most a year
+    pending_after_hours: float = Field(72.0, ge=0, le=MAX_PENDING_AFTER_HOURS, allow_inf_nan=False)
     state: Path | None = None  # knowledge-gaps state (SQLite); relative to the config file
 
 

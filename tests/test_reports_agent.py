@@ -228,6 +228,26 @@ def test_pending_after_must_be_hours(data: Path) -> None:
         run_report(data, "agent-resolutions", options={"pending_after": "soon"}, **TOTALS)
 
 
+@pytest.mark.parametrize("hours", ["inf", "nan", "1e300", "1e12", "8761", "-1"])
+def test_pending_after_must_be_finite_and_at_most_a_year(data: Path, hours: str) -> None:
+    with pytest.raises(UsageError, match="--pending-after") as error:
+        run_report(data, "agent-resolutions", options={"pending_after": hours}, **TOTALS)
+    assert "8760" in error.value.one_line()
+
+
+def test_pending_after_of_a_year_is_accepted(data: Path) -> None:
+    # 8,760 hours at 03-31: nothing is inactive that long, every handled conversation is pending
+    assert only("agent-resolutions", data, options={"pending_after": "8760"}) == {"resolved": 0, "unresolved": 0, "pending": 9}
+
+
+@pytest.mark.parametrize("hours", ["inf", "nan", "1e12"])
+def test_pending_after_in_the_config_must_be_finite_and_bounded(data: Path, tmp_path: Path, hours: str) -> None:
+    config = tmp_path / "svcstats.toml"
+    config.write_text(f"[agent]\npending_after_hours = {hours}\n")
+    with pytest.raises(UsageError, match=r"agent\.pending_after_hours"):
+        run_report(data, "agent-resolutions", config=config, **TOTALS)
+
+
 def test_pending_after_from_the_config(data: Path, tmp_path: Path) -> None:
     config = tmp_path / "svcstats.toml"
     config.write_text("[agent]\npending_after_hours = 24\n")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import polars as pl
 
 from svcstats.catalog import AGENT_NEEDS
+from svcstats.config import MAX_PENDING_AFTER_HOURS
 from svcstats.errors import UsageError
 from svcstats.findings import Check, Finding
 from svcstats.reports.base import ReportContext
@@ -54,8 +55,11 @@ def pending_after_hours(ctx: ReportContext) -> float:
         hours = float(given)
     except ValueError:
         hours = -1.0
-    if not hours >= 0:
-        raise UsageError(f"--pending-after {given!r} is not a number of hours", "give hours of inactivity, e.g. --pending-after 72")
+    if not 0 <= hours <= MAX_PENDING_AFTER_HOURS:  # also false for nan
+        raise UsageError(
+            f"--pending-after {given!r} is not a number of hours from 0 to {MAX_PENDING_AFTER_HOURS:.0f}",
+            "give hours of inactivity, e.g. --pending-after 72",
+        )
     return hours
 
 
