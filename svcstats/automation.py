@@ -96,9 +96,9 @@ def share_line(call: ReportCall) -> str:
             args += option_args({flags[name]: value})
     if "format" not in call.given and call.request.output is not None and call.request.output.suffix.lower() in EXTENSIONS:
         args += ["--format", EXTENSIONS[call.request.output.suffix.lower()]]
-    if resolved.date_range.start is not None:
+    if resolved.date_range.start is not None and not call.info.own_range:
         args += ["--from", resolved.date_range.start.isoformat()]
-    if resolved.date_range.end is not None:
+    if resolved.date_range.end is not None and not call.info.own_range:
         args += ["--to", resolved.date_range.end.isoformat()]
     args += ["--as-of", resolved.as_of.isoformat(), "--tz", resolved.tz]
     return shlex.join(args)

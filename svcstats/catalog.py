@@ -58,6 +58,7 @@ class ReportInfo:
     range_only: bool = False  # a total over the range by nature: --frequency does not apply
     default_frequency: str = "weekly"  # --frequency when none is given
     schedule_of: str = ""  # whose working hours --hours business counts ("the ticket owner's"); "" = no --hours
+    own_range: str = ""  # the dates the report always covers ("the week of --as-of"): no range options then
 
     def business_hours(self) -> str:
         """The rule --hours business follows for this report, as `svcstats about` shows it."""
@@ -789,19 +790,23 @@ HubSpot's "Impact this week": for the week holding --as-of (Monday to Sunday, in
 week before it, side by side: resolved conversations, handled (involved) conversations, pending
 ones, the mean resolution time in minutes (resolved conversations: end, else last activity,
 minus start), the deflection rate (deflected / judged) and the share of feedback marked helpful
-(helpful / (helpful + not helpful); conversations without feedback are left out of it). The
-date range options do not apply: the weeks come from --as-of.""",
+(helpful / (helpful + not helpful); conversations without feedback are left out of it). Each
+rate carries its numerator and denominator. The date range options do not apply (giving one is
+an error): the weeks come from --as-of.""",
         (
             GROUP_COLUMNS,
             ("week_start", "Monday of the week holding --as-of"),
             ("resolved, handled, pending", "this week's counts"),
             ("mean_resolution_minutes", "mean minutes from start to end of the resolved conversations"),
             ("deflection_pct", "deflected / judged x 100"),
-            ("helpful_pct", "helpful / (helpful + not helpful) x 100"),
+            ("deflected, judged", "judged conversations without a human; involved conversations whose outcome is final"),
+            ("helpful_pct", "helpful / rated x 100"),
+            ("helpful, rated", "conversations with helpful feedback; with helpful or not helpful feedback"),
             ("<measure>_last_week", "the same measure for the week before"),
         ),
         module="svcstats.reports.agent_impact",
         range_only=True,
+        own_range="the week of --as-of and the week before",
         example_options=" --as-of 2026-10-28",
     ),
     _agent_report(
@@ -963,8 +968,9 @@ them.""",
             PERIOD_COLUMN,
             GROUP_COLUMNS,
             ("resolver", "a team member, or Customer agent"),
+            ("share_pct", "resolved / all_resolved x 100: the resolver's share of the row's resolutions"),
             ("resolved", "conversations resolved by the resolver"),
-            ("share_pct", "the resolver's share of the period's resolutions x 100"),
+            ("all_resolved", "conversations resolved by anyone in the row's period (and groups)"),
         ),
         module="svcstats.reports.agent_team",
     ),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from svcstats.catalog import get_report
 from svcstats.config import Config, check_time_zone, load_config
 from svcstats.daterange import DateRange, resolve_range, today_in
 from svcstats.errors import UsageError
@@ -37,6 +38,7 @@ def resolve(request: ReportRequest) -> Resolved:
     if data_dir is None:
         raise UsageError("no data folder given", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
     as_of = request.as_of or today_in(tz)
+    check_own_range(request)
     date_range = resolve_range(
         date_from=request.date_from,
         date_to=request.date_to,
@@ -51,3 +53,18 @@ def resolve(request: ReportRequest) -> Resolved:
         # --as-of pins today: what happened after it had not happened yet
         date_range = DateRange(date_range.start, request.as_of)
     return Resolved(config, config_path, source_tz, tz, as_of, date_range, Path(data_dir))
+
+
+RANGE_FLAGS = {
+    "date_from": "--from", "date_to": "--to", "last": "--last", "this_week": "--this-week",
+    "last_week": "--last-week", "this_month": "--this-month", "last_month": "--last-month",
+}  # fmt: skip
+
+
+def check_own_range(request: ReportRequest) -> None:
+    """A report that always covers its own dates (agent-impact: the week of --as-of) takes no
+    date range option: giving one is a usage error, not silently ignored."""
+    info = get_report(request.report)
+    given = [flag for name, flag in RANGE_FLAGS.items() if getattr(request, name)]
+    if info.own_range and given:
+        raise UsageError(f"{info.name} takes no {given[0]}: it always covers {info.own_range}", "drop it; pick the week with --as-of")

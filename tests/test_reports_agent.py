@@ -138,8 +138,10 @@ def test_agent_in_your_team(data: Path) -> None:
     # the agent); C5 is open. 6 resolutions -> agent 50 %, Ann 1/6, Bob 2/6
     result = {r["resolver"]: r for r in rows(run_report(data, "agent-in-your-team", **TOTALS).result)}
     assert {k: v["resolved"] for k, v in result.items()} == {"Ann": 1, "Bob": 2, "Customer agent": 3}
+    assert {v["all_resolved"] for v in result.values()} == {6}
     assert result["Customer agent"]["share_pct"] == 50.0
     assert result["Bob"]["share_pct"] == pytest.approx(200 / 6)
+    assert list(result["Ann"]) == ["resolver", "share_pct", "resolved", "all_resolved"]
 
 
 def test_handoff_outcomes(data: Path) -> None:
@@ -162,8 +164,29 @@ def test_impact_this_week_beside_last_week(data: Path) -> None:
         "pending": 2, "pending_last_week": 0,
         "mean_resolution_minutes": None, "mean_resolution_minutes_last_week": 12.5,
         "deflection_pct": None, "deflection_pct_last_week": 60.0,
+        "deflected": 0, "deflected_last_week": 3,  # C1-C3
+        "judged": 0, "judged_last_week": 5,  # C1-C5
         "helpful_pct": 100.0, "helpful_pct_last_week": pytest.approx(200 / 3),
+        "helpful": 1, "helpful_last_week": 2,  # C7; C1, C5
+        "rated": 1, "rated_last_week": 3,  # C7; C1, C3, C5
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("option", "flag"),
+    [({"date_from": date(2026, 3, 1)}, "--from"), ({"last": "4w"}, "--last"), ({"last_week": True}, "--last-week")],
+)
+def test_impact_refuses_a_date_range(data: Path, option: dict[str, object], flag: str) -> None:
+    with pytest.raises(UsageError, match=f"agent-impact takes no {flag}: it always covers the week of --as-of"):
+        run_report(data, "agent-impact", as_of=date(2026, 3, 10), **option)
+
+
+def test_impact_date_range_is_a_one_line_usage_error_and_share_gives_none(cli, data: Path) -> None:
+    result = cli("report", "agent-impact", "--data", data, "--as-of", "2026-03-10", "--from", "2026-03-01")
+    assert result.code == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    shared = cli("report", "agent-impact", "--data", data, "--as-of", "2026-03-10", "--share")
+    assert shared.code == 0, shared.stderr
+    assert "--from" not in shared.stdout and "--to" not in shared.stdout and "--as-of 2026-03-10" in shared.stdout
 
 
 def with_ticket_for_c9(data: Path) -> None:

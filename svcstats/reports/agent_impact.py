@@ -10,8 +10,11 @@ from svcstats.periods import end_of_day, local_midnight
 from svcstats.reports.agent_flags import conversation_flags, counts
 from svcstats.reports.base import ReportContext
 
-MEASURES = ("resolved", "handled", "pending", "mean_resolution_minutes", "deflection_pct", "helpful_pct")
-COUNTS = ("resolved", "handled", "pending")
+MEASURES = (
+    "resolved", "handled", "pending", "mean_resolution_minutes",
+    "deflection_pct", "deflected", "judged", "helpful_pct", "helpful", "rated",
+)  # fmt: skip
+COUNTS = ("resolved", "handled", "pending", "deflected", "judged", "helpful", "rated")
 
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
@@ -32,10 +35,8 @@ def _week(ctx: ReportContext, flags: pl.LazyFrame, monday: date) -> pl.LazyFrame
     started = pl.col("started_at")
     end = min(local_midnight(monday + timedelta(days=7), ctx.tz), end_of_day(ctx.as_of, ctx.tz))  # nothing after --as-of
     week = flags.filter((started >= local_midnight(monday, ctx.tz)) & (started < end))
-    summary = counts(ctx, week)
+    summary = counts(ctx, week).with_columns((pl.col("helpful") + pl.col("not_helpful")).alias("rated"))
     return summary.with_columns(
         ctx.rate("deflected", "judged").alias("deflection_pct"),
-        pl.when(pl.col("helpful") + pl.col("not_helpful") > 0)
-        .then(pl.col("helpful") * 100.0 / (pl.col("helpful") + pl.col("not_helpful")))
-        .alias("helpful_pct"),
+        ctx.rate("helpful", "rated").alias("helpful_pct"),
     ).select(*ctx.group_keys, *MEASURES)

@@ -24,4 +24,5 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     per_resolver = ctx.aggregate(resolutions, pl.len().alias("resolved"), by=["resolver"])
     result = ctx.assemble([per_resolver], counts=["resolved"], by=["resolver"])
     total = pl.col("resolved").sum().over(ctx.keys) if ctx.keys else pl.col("resolved").sum()
-    return result.with_columns(pl.when(total > 0).then(pl.col("resolved") * 100.0 / total).alias("share_pct"))
+    result = result.with_columns(total.alias("all_resolved"))
+    return result.select(*ctx.keys, "resolver", ctx.rate("resolved", "all_resolved").alias("share_pct"), "resolved", "all_resolved")
