@@ -223,6 +223,37 @@ def test_list_groups_questions_without_a_topic_column(cli, tmp_path: Path) -> No
     assert topics[1]["topic"] == "slack integration setup"
 
 
+def test_rows_with_an_empty_topic_are_grouped_offline(cli, data: Path) -> None:
+    # Q7, Q8 (topic empty) are paraphrases: one topic, named after the shorter text (each asked once);
+    # Q9 (topic missing) is unrelated: its own topic. None lands in "(no topic)".
+    extra = [
+        ["Q7", "2026-03-07T08:00:00Z", "forgot password", "C7", None, ""],
+        ["Q8", "2026-03-08T08:00:00Z", "reset my password", "C8", None, "  "],
+        ["Q9", "2026-03-09T08:00:00Z", "slack integration setup", "C9", None, None],
+    ]
+    write_csv(data / "knowledge_gaps.csv", HEADER, [*QUESTIONS, *extra])
+    topics = {t["topic"]: (t["conversations"], t["questions"]) for t in listing(cli, data)}
+    assert topics == {"Exports": (2, 2), "Refunds": (2, 3), "Login": (1, 1), "forgot password": (2, 2), "slack integration setup": (1, 1)}
+
+
+def test_grouping_normalises_each_distinct_question_once(data: Path, monkeypatch) -> None:
+    from svcstats.config import Config
+    from svcstats.gaps import topics
+    from svcstats.gaps.listing import load_questions
+    from svcstats.loaders.dataset import Dataset
+
+    texts = ["forgot password", "reset my password", "slack integration setup"]
+    rows = [[f"Q{i}", "2026-03-02T10:00:00Z", texts[i % 3], f"C{i}", None] for i in range(300)]
+    write_csv(data / "knowledge_gaps.csv", HEADER[:5], rows)
+    seen: list[str] = []
+    normalise = topics.normalise
+    monkeypatch.setattr(topics, "normalise", lambda q: seen.append(q) or normalise(q))
+    questions, _ = load_questions(Dataset(data, Config()))
+    assert sorted(seen) == sorted(texts)  # 3 calls for 300 rows
+    counts = questions.group_by("topic").len().sort("topic").rows()
+    assert counts == [("forgot password", 200), ("slack integration setup", 100)]
+
+
 def test_help_is_instant_without_polars() -> None:
     code = (
         "import sys; from svcstats.cli import main\n"

@@ -31,12 +31,22 @@ def load_questions(dataset: Dataset, engine: str = "streaming") -> tuple[pl.Data
     checks = dataset.checks
     questions, *results = pl.collect_all([frame, *(c.frame for c in checks)], engine=engine)  # type: ignore[arg-type]
     findings = [f for check, result in zip(checks, results, strict=True) for f in check.read(result)]
-    if "topic" in dataset.columns(TABLE):
-        topic = pl.col("topic").str.strip_chars().replace("", None).fill_null(NO_TOPIC)
-        questions = questions.with_columns(topic.alias("topic"))
-    else:
-        questions = questions.with_columns(pl.Series("topic", group_questions(questions["question"].to_list()), dtype=pl.String))
-    return questions.sort("asked_at", "question_key"), findings
+    given = pl.col("topic").str.strip_chars().replace("", None) if "topic" in dataset.columns(TABLE) else pl.lit(None, pl.String)
+    questions = questions.with_columns(given.alias("topic"))
+    return with_grouped_topics(questions).sort("asked_at", "question_key"), findings
+
+
+def with_grouped_topics(questions: pl.DataFrame) -> pl.DataFrame:
+    """`questions` with the offline grouping's topic where the export gives none (all rows
+    without a topic column); each distinct question text is grouped once and joined back.
+    Questions without text stay in NO_TOPIC."""
+    untopiced = questions.filter(pl.col("topic").is_null() & (pl.col("question").fill_null("") != ""))
+    distinct = untopiced.group_by("question").len().sort("question")
+    grouped = distinct.select(
+        "question", pl.Series("grouped_topic", group_questions(distinct["question"].to_list(), times=distinct["len"].to_list()), pl.String)
+    )
+    joined = questions.join(grouped, on="question", how="left", maintain_order="left")
+    return joined.with_columns(pl.coalesce("topic", "grouped_topic", pl.lit(NO_TOPIC)).alias("topic")).drop("grouped_topic")
 
 
 def with_state(questions: pl.DataFrame, state: GapState) -> pl.DataFrame:

@@ -91,16 +91,22 @@ def _stem(word: str) -> str:
     return word
 
 
-def group_questions(questions: Sequence[str], threshold: float = DISTANCE_THRESHOLD) -> list[str]:
+def group_questions(questions: Sequence[str], threshold: float = DISTANCE_THRESHOLD, times: Sequence[int] | None = None) -> list[str]:
     """The topic name of each question: questions close in meaning share one, named after the
-    group's most frequent question (ties: the shortest, then alphabetical)."""
+    group's most frequent question (ties: the shortest, then alphabetical). `times` says how often
+    each question was asked (default once each): pass distinct questions with their counts, so
+    that each text is normalised once."""
     if not questions:
         return []
+    weights = [1] * len(questions) if times is None else list(times)
     keys = [normalise(q) or q.strip().lower() for q in questions]
-    cluster_of = _cluster(Counter(keys), threshold)
+    frequency: Counter[str] = Counter()
+    for key, weight in zip(keys, weights, strict=True):
+        frequency[key] += weight
+    cluster_of = _cluster(frequency, threshold)
     members: dict[int, Counter[str]] = {}
-    for question, key in zip(questions, keys, strict=True):
-        members.setdefault(cluster_of[key], Counter())[question.strip()] += 1
+    for question, key, weight in zip(questions, keys, weights, strict=True):
+        members.setdefault(cluster_of[key], Counter())[question.strip()] += weight
     names = {cluster: min(counts, key=lambda q: (-counts[q], len(q), q)) for cluster, counts in members.items()}
     return [names[cluster_of[key]] for key in keys]
 
