@@ -1072,9 +1072,20 @@ def get_report(name: str) -> ReportInfo:
     try:
         return REPORTS[name]
     except KeyError:
-        close = [known for known in REPORTS if name in known or known in name]
+        raise unknown_report(name) from None
+
+
+COMMANDS_NOT_REPORTS = {"knowledge-gaps": "svcstats knowledge-gaps list"}  # names users try as reports
+
+
+def unknown_report(name: str) -> UsageError:
+    """The usage error for a report name that does not exist, with the likeliest fix."""
+    close = [known for known in REPORTS if name in known or known in name]
+    if name in COMMANDS_NOT_REPORTS:
+        hint = f"{name} is a command of its own, not a report: run '{COMMANDS_NOT_REPORTS[name]}'"
+    else:
         hint = f"did you mean {close[0]}?" if close else "run 'svcstats reports' for the list"
-        raise UsageError(f"unknown report {name!r}", hint) from None
+    return UsageError(f"unknown report {name!r}", hint)
 
 
 def by_collection() -> dict[str, list[ReportInfo]]:

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from svcstats import __version__
-from svcstats.catalog import REPORTS, ReportInfo, ReportOption, by_collection, get_report
+from svcstats.catalog import REPORTS, ReportInfo, ReportOption, by_collection, get_report, unknown_report
 from svcstats.errors import ExitCode, OutputError, SvcstatsError, first_line
 
 EXIT_CODES = "Exit codes: 0 ok (an empty result too), 1 internal error, 2 usage error, 3 data error, 4 output error."
@@ -38,16 +38,6 @@ report_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(report_app, name="report")
-
-
-def _register_knowledge_gaps() -> None:
-    """The `knowledge-gaps` command group (its module imports Polars only inside commands)."""
-    from svcstats.gaps_cli import gaps_app
-
-    app.add_typer(gaps_app, name="knowledge-gaps")
-
-
-_register_knowledge_gaps()
 
 
 def fail(message: str, code: ExitCode) -> typer.Exit:
@@ -442,7 +432,7 @@ def main(argv: list[str] | None = None) -> None:
         message = f"{exc.format_message()} (see '{path} --help')"
         if path.endswith(" report") and "No such command" in message:
             name = message.split("'")[1] if "'" in message else ""
-            message = f"unknown report {name!r} (run 'svcstats reports' for the list)"
+            message = unknown_report(name).one_line()
         print(f"svcstats: error: {message}", file=sys.stderr)
         code = exc.exit_code
     except typer.Abort:
@@ -450,4 +440,4 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
-from svcstats import automation  # noqa: E402, F401  (registers run, saved, dashboard and export)
+from svcstats import automation, gaps_cli  # noqa: E402, F401  (register run, saved, dashboard, export; knowledge-gaps)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -16,25 +16,37 @@ if TYPE_CHECKING:
 
     from svcstats.gaps.state import GapState
 
+from svcstats.cli import COMMON_OPTIONS, DATA, OUTPUT, _option, app
+
 STATE_NAME = "svcstats-state.sqlite"
-Format = Literal["table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx"]
+Format = Literal["table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx"]  # no charts here
 
 gaps_app = typer.Typer(
     help="Topics of questions the customer agent could not answer; dismiss them or write short answers.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.add_typer(gaps_app, name="knowledge-gaps")
 
-Data = Annotated[Path | None, typer.Option("--data", "-d", envvar="SVCSTATS_DATA", metavar="DIR", help="Folder of exports.")]
-ConfigFile = Annotated[Path | None, typer.Option("--config", metavar="FILE", help="Config file (default ./svcstats.toml).")]
-SourceTz = Annotated[str | None, typer.Option("--source-tz", metavar="ZONE", help="IANA zone of times written without one.")]
-State = Annotated[
-    Path | None,
-    typer.Option("--state", metavar="FILE", help=f"State file (default: config agent.state, else {STATE_NAME} beside the config or data)."),
-]
-FormatOption = Annotated[Format | None, typer.Option("--format", "-f", help="Output format; default table on a terminal, csv when piped.")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")]
-Debug = Annotated[bool, typer.Option("--debug", metavar="", help="Show the full traceback on errors.")]
+
+def _shared(name: str) -> Any:
+    """The type and Typer option of a shared report option: --data, --config, ... read the same
+    here as in `svcstats report`."""
+    return next(p.annotation for p in COMMON_OPTIONS if p.name == name)
+
+
+Data = _shared("data")
+ConfigFile = _shared("config")
+SourceTz = _shared("source_tz")
+Output = _shared("output")
+Debug = _shared("debug")
+State = _option(
+    "state", Path | None, None, "--state", metavar="FILE", panel=DATA,
+    help=f"State file (default: config agent.state, else {STATE_NAME} beside the config or data).",
+).annotation  # fmt: skip
+FormatOption = _option(
+    "format", Format | None, None, "--format", "-f", panel=OUTPUT, help="Output format; default table on a terminal, csv when piped."
+).annotation
 Topic = Annotated[str, typer.Argument(metavar="TOPIC", help="Topic name as listed (case-insensitive; a unique part of it will do).")]
 Questions = Annotated[list[str], typer.Option("--question", metavar="ID", help="Only this question (its question_id); repeatable.")]
 

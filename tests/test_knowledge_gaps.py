@@ -264,3 +264,18 @@ def test_help_is_instant_without_polars() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "False False"
     assert "Example: svcstats knowledge-gaps list" in result.stdout
+
+
+def test_knowledge_gaps_as_a_report_name_points_to_its_command(cli, data: Path) -> None:
+    for args in (("report", "knowledge-gaps"), ("about", "knowledge-gaps")):
+        result = cli(*args)
+        assert result.code == 2
+        assert "run 'svcstats knowledge-gaps list'" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_knowledge_gaps_options_are_the_shared_ones() -> None:
+    from svcstats.cli import COMMON_OPTIONS
+    from svcstats.gaps_cli import ConfigFile, Data, Output
+
+    shared = {p.name: p.annotation for p in COMMON_OPTIONS}
+    assert (Data, ConfigFile, Output) == (shared["data"], shared["config"], shared["output"])
