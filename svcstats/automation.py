@@ -8,11 +8,12 @@ Imported at the end of cli.py, which it extends; no Polars at import.
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,9 +23,14 @@ from svcstats.errors import UsageError
 from svcstats.request import ReportRequest
 from svcstats.specs import ReportSpec, option_args
 
+if TYPE_CHECKING:
+    from svcstats.resolve import Resolved
+    from svcstats.runner import Outcome
+
 CAPTURE = "svcstats.capture"  # context key: collect the parsed call instead of running it
 DATE_RANGE = ("date_from", "date_to", "last", "this_week", "last_week", "this_month", "last_month")
-NOT_STORED = ("save", "share", "config", "debug")  # options that say how to run, not what to show
+# options that say how to run, not what to show: a saved report does not keep them
+NOT_STORED = ("save", "share", "config", "output", "quiet", "verbose", "debug", "engine")
 NOT_SHARED = (*NOT_STORED, *DATE_RANGE, "as_of", "data", "tz", "output", "quiet", "verbose")
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": ["-h", "--help"]}
 
@@ -50,18 +56,23 @@ def flag_names(info: ReportInfo) -> dict[str, str]:
     return {p.name: option_flag(p).removeprefix("--") for p in report_parameters(info)}
 
 
-def parse_call(report: str, args: list[str]) -> ReportCall:
-    """Parse `svcstats report REPORT ARGS...` without running it."""
+def parse_call(report: str, args: list[str], label: str | None = None) -> ReportCall:
+    """Parse `svcstats report REPORT ARGS...` without running it; a bad option or value is a
+    usage error naming `label` (the saved report or dashboard entry it came from)."""
+    from typer._click.exceptions import ClickException  # Typer vendors click (see cli.main)
     from typer.main import get_command
 
     info = get_report(report)
     group = get_command(report_app)
     command = group.commands[info.name]  # type: ignore[attr-defined]
-    context = command.make_context(f"svcstats report {info.name}", list(args))
     captured: list[ReportCall] = []
-    context.meta[CAPTURE] = captured
-    with context:
-        command.invoke(context)
+    try:
+        context = command.make_context(f"svcstats report {info.name}", list(args))
+        context.meta[CAPTURE] = captured
+        with context:
+            command.invoke(context)
+    except ClickException as exc:
+        raise UsageError(f"{label or info.name}: {exc.format_message()}", f"see svcstats report {info.name} --help") from None
     call = captured[0]
     call.save, call.share = context.params.get("save"), bool(context.params.get("share"))
     return call
@@ -74,33 +85,31 @@ def spec_call(spec: ReportSpec, overrides: list[str]) -> ReportCall:
     unknown = [key for key in spec.options if key not in keys]
     if unknown:
         raise UsageError(f"{spec.label}: {info.name} has no option {unknown[0]!r}", f"see svcstats report {info.name} --help")
-    given = set(parse_call(info.name, overrides).given)
+    given = set(parse_call(info.name, overrides, spec.label).given)
     replaced = given | (set(DATE_RANGE) | {"as_of"} if given & set(DATE_RANGE) else set())
     kept = {key: value for key, value in spec.options.items() if keys[key] not in replaced}
-    return parse_call(info.name, [*option_args(kept), *overrides])
+    return parse_call(info.name, [*option_args(kept), *overrides], spec.label)
 
 
-def share_line(call: ReportCall) -> str:
+def share_line(call: ReportCall, settings: Resolved | Outcome) -> str:
     """The command line that reproduces `call`'s result: the explicit options, plus the data
-    folder, time zone, range and "today" resolved as this run resolves them."""
+    folder, time zone, range and "today" as the run resolved them (`settings`)."""
     from svcstats.render import EXTENSIONS
-    from svcstats.resolve import resolve
 
-    resolved = resolve(call.request)
-    args = ["svcstats", "report", call.info.name, "--data", str(resolved.data)]
-    if resolved.config_path is not None:
-        args += ["--config", str(resolved.config_path)]
+    args = ["svcstats", "report", call.info.name, "--data", str(settings.data)]
+    if settings.config_path is not None:
+        args += ["--config", str(settings.config_path)]
     flags = flag_names(call.info)
     for name, value in call.given.items():
         if name not in NOT_SHARED:
             args += option_args({flags[name]: value})
     if "format" not in call.given and call.request.output is not None and call.request.output.suffix.lower() in EXTENSIONS:
         args += ["--format", EXTENSIONS[call.request.output.suffix.lower()]]
-    if resolved.date_range.start is not None and not call.info.own_range:
-        args += ["--from", resolved.date_range.start.isoformat()]
-    if resolved.date_range.end is not None and not call.info.own_range:
-        args += ["--to", resolved.date_range.end.isoformat()]
-    args += ["--as-of", resolved.as_of.isoformat(), "--tz", resolved.tz]
+    if settings.date_range.start is not None and not call.info.own_range:
+        args += ["--from", settings.date_range.start.isoformat()]
+    if settings.date_range.end is not None and not call.info.own_range:
+        args += ["--to", settings.date_range.end.isoformat()]
+    args += ["--as-of", settings.as_of.isoformat(), "--tz", settings.tz]
     return shlex.join(args)
 
 
@@ -108,7 +117,11 @@ def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) 
     """Run a parsed report as `svcstats report` does: --share prints its command line instead,
     --save stores it in the config file once it ran (or once --share resolved it)."""
     if share or call.share:
-        print(share_line(call))  # resolving the settings checked them: --save may store them
+        from svcstats.resolve import resolve
+        from svcstats.runner import output_format
+
+        output_format(call.request)  # the checks a run makes before any work (e.g. --chart with csv)
+        print(share_line(call, resolve(call.request)))  # resolving the settings checked them: --save may store them
     else:
         from svcstats.runner import run_report
 
@@ -147,11 +160,18 @@ def run(
 
     Example: svcstats run close-by-team --config examples/svcstats.toml --last-month --format csv
     """
-    with reported_errors("--debug" in ctx.args):
+    calls: list[ReportCall] = []
+    with reported_errors(lambda: debugging(calls)):
         from svcstats.saved import saved_spec
 
         spec = saved_spec(load_settings(config), name)
-        run_call(spec_call(spec, with_config(list(ctx.args), config)))
+        calls.append(spec_call(spec, with_config(list(ctx.args), config)))
+        run_call(calls[0])
+
+
+def debugging(calls: list[ReportCall]) -> bool:
+    """Whether any of the parsed reports asked for --debug (read when an error is reported)."""
+    return any(call.request.debug for call in calls)
 
 
 @app.command("saved")
@@ -170,7 +190,16 @@ def saved(config: ConfigOption = None) -> None:
         width = max(map(len, settings.saved))
         for name in settings.saved:
             spec = saved_spec(settings, name)
-            print(f"{name:<{width}}  {shlex.join([spec.report, *option_args(spec.options)])}")
+            options = dict(spec.options)
+            if isinstance(options.get("data"), str):  # resolved against the config file: shown as run from here
+                options["data"] = here(Path(options["data"]))
+            print(f"{name:<{width}}  {shlex.join([spec.report, *option_args(options)])}")
+
+
+def here(path: Path) -> str:
+    """`path` relative to the current folder when it is inside it, else as it is."""
+    absolute = Path(os.path.abspath(path))  # without "..": team/../data is data
+    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) else str(absolute)
 
 
 def report_specs(config: Any, dashboard: str | None, reports: str | None, every: bool) -> tuple[str, list[ReportSpec]]:
@@ -212,7 +241,8 @@ def export_command(
 
     Example: svcstats export --config examples/svcstats.toml --dashboard weekly --last-week --out reports/2026-W47
     """
-    with reported_errors("--debug" in ctx.args):
+    calls: list[ReportCall] = []
+    with reported_errors(lambda: debugging(calls)):
         from svcstats.export import FILE_FORMATS, export
         from svcstats.progress import tracked
 
@@ -220,10 +250,10 @@ def export_command(
             raise UsageError(f"cannot export as {file_format!r}", f"choose one of: {', '.join(FILE_FORMATS)}")
         _, specs = report_specs(load_settings(config), dashboard, reports, every)
         overrides = with_config(list(ctx.args), config)
-        calls = [(spec.label, spec_call(spec, overrides)) for spec in specs]
+        calls += [spec_call(spec, overrides) for spec in specs]
         items = [
-            (label, report_writer(label, call, file_format), {"report": call.info.name, "options": call.stored_options()})
-            for label, call in calls
+            (spec.label, report_writer(spec.label, call, file_format), {"report": call.info.name, "options": call.stored_options()})
+            for spec, call in zip(specs, calls, strict=True)
         ]
         result = export(items, out, file_format, progress=lambda items: tracked(items, "exporting", len(items)))
         failed = result.manifest["failed"]
@@ -233,7 +263,7 @@ def export_command(
                 file=sys.stderr,
             )
             raise typer.Exit(max(result.failure_codes))
-        if "-q" not in ctx.args and "--quiet" not in ctx.args:
+        if not all(call.request.quiet for call in calls):
             print(f"note: wrote {len(items)} reports and manifest.json to {out}", file=sys.stderr)
 
 
@@ -243,19 +273,13 @@ def report_writer(label: str, call: ReportCall, fmt: str) -> Any:
     def write(path: Path) -> dict[str, Any]:
         from dataclasses import replace
 
-        from svcstats.render import CHART_FORMATS, render
-        from svcstats.runner import compute_and_tell
+        from svcstats.runner import compute_and_tell, write_outcome
 
         request = replace(call.request, format=fmt, output=path, chart=False)
         outcome = compute_and_tell(request, label)
-        if fmt in CHART_FORMATS:
-            from svcstats.charts.files import write_chart_file
-
-            write_chart_file(outcome, request, fmt, path)
-        else:
-            render(outcome.result, fmt, path)
-        period = {"from": outcome.date_range.start, "to": outcome.date_range.end, "as_of": request.as_of, "tz": outcome.tz}
-        return {"period": period, "command": share_line(call), "rows": outcome.result.height}
+        write_outcome(outcome, request, fmt)
+        period = {"from": outcome.date_range.start, "to": outcome.date_range.end, "as_of": outcome.as_of, "tz": outcome.tz}
+        return {"period": period, "command": share_line(call, outcome), "rows": outcome.result.height}
 
     return write
 
@@ -265,8 +289,14 @@ def dashboard_command(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A dashboard from the config file ([dashboards.NAME]).")],
     file_format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="table (terminal: tables and charts) or html (one page).")
-    ] = "table",
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table (terminal: tables and charts) or html (one page); default from --output's extension (.html, .txt), else table.",
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
     ] = None,
@@ -278,20 +308,20 @@ def dashboard_command(
 
     Example: svcstats dashboard weekly --config examples/svcstats.toml --last 12w --format html --output weekly.html
     """
-    with reported_errors("--debug" in ctx.args):
+    calls: list[ReportCall] = []
+    with reported_errors(lambda: debugging(calls)):
         from svcstats.progress import tracked
-        from svcstats.render import check_writable, emit
+        from svcstats.render import check_destination, emit
         from svcstats.runner import compute_and_tell, title
 
-        if file_format not in ("table", "html"):
-            raise UsageError(f"a dashboard is a table or an html page, not {file_format!r}", "use --format table or --format html")
-        if output is not None:
-            check_writable(output)
+        fmt = dashboard_format(file_format, output)
+        check_destination(fmt, output)
         heading, specs = report_specs(load_settings(config), name, None, False)
         overrides = with_config(list(ctx.args), config)
-        calls = [(spec.label, spec_call(spec, overrides)) for spec in specs]
-        results = [(label, call, compute_and_tell(call.request, label)) for label, call in tracked(calls, "computing", len(calls))]
-        if file_format == "html":
+        calls += [spec_call(spec, overrides) for spec in specs]
+        labelled = list(zip([spec.label for spec in specs], calls, strict=True))
+        results = [(label, call, compute_and_tell(call.request, label)) for label, call in tracked(labelled, "computing", len(calls))]
+        if fmt == "html":
             from svcstats.charts.files import Section, page_html
 
             ranges = dict.fromkeys(f"{outcome.date_range.describe()} ({outcome.tz})" for _, _, outcome in results)
@@ -308,3 +338,16 @@ def dashboard_command(
                 parts += [f"{label}: " + table_text(outcome.result, title(outcome, call.request)), chart_text(outcome, call.request), ""]
             text = "\n".join(parts)
         emit(lambda handle: handle.write(text.encode()), output)
+
+
+def dashboard_format(requested: str | None, output: Path | None) -> str:
+    """A dashboard's format: as requested, else from the output's extension, else the table
+    (piped too: a dashboard has no machine format)."""
+    from svcstats.render import EXTENSIONS, choose_format
+
+    if requested is None and output is not None and str(output) != "-" and output.suffix.lower() not in EXTENSIONS:
+        raise UsageError(f"cannot tell the format of {output.name} from its extension", "add --format table or --format html")
+    fmt = choose_format(requested, output, stdout_is_terminal=True)
+    if fmt not in ("table", "html"):
+        raise UsageError(f"a dashboard is a table or an html page, not {fmt}", "use --format table or --format html (or an .html output)")
+    return fmt

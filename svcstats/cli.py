@@ -47,20 +47,21 @@ def fail(message: str, code: ExitCode) -> typer.Exit:
 
 
 @contextmanager
-def reported_errors(debug: bool) -> Iterator[None]:
-    """Turn errors into one stderr line and their exit code; --debug adds the traceback."""
+def reported_errors(debug: bool | Callable[[], bool]) -> Iterator[None]:
+    """Turn errors into one stderr line and their exit code; --debug adds the traceback.
+    `debug` may be a function, asked when an error happens (for options parsed inside the block)."""
     try:
         yield
     except typer.Exit:
         raise
     except SvcstatsError as exc:
-        if debug:
+        if debug() if callable(debug) else debug:
             traceback.print_exc()
         raise fail(exc.one_line(), exc.exit_code) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
     except Exception as exc:  # noqa: BLE001  (anything else is our bug: say so in one line)
-        if debug:
+        if debug() if callable(debug) else debug:
             traceback.print_exc()
         raise fail(
             f"internal error: {type(exc).__name__}: {first_line(exc)} (run with --debug for the traceback)", ExitCode.INTERNAL
@@ -282,8 +283,6 @@ def report_command(info: ReportInfo) -> Callable[..., None]:
     """The `svcstats report NAME` command for one report, with the shared options."""
 
     def command(ctx: typer.Context, **options: Any) -> None:
-        from typer._click.core import ParameterSource
-
         with reported_errors(options.get("debug", False)):
             from svcstats.automation import CAPTURE, ReportCall, run_call
             from svcstats.request import ReportRequest
@@ -291,7 +290,7 @@ def report_command(info: ReportInfo) -> Callable[..., None]:
             for name in ("date_from", "date_to", "as_of"):
                 if options.get(name) is not None:
                     options[name] = options[name].date()
-            given = {name: value for name, value in options.items() if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE}
+            given = {name: value for name, value in options.items() if _source(ctx, name) == "COMMANDLINE"}
             save, share = options.pop("save"), options.pop("share")
             own = {option.name: options.pop(option.name) for option in info.options}
             call = ReportCall(info, ReportRequest(report=info.name, options=own, **options), given)
@@ -306,6 +305,12 @@ def report_command(info: ReportInfo) -> Callable[..., None]:
     command.__annotations__ = {"ctx": typer.Context, **{p.name: p.annotation for p in parameters}}
     command.__name__ = info.name.replace("-", "_")
     return command
+
+
+def _source(ctx: typer.Context, name: str) -> str | None:
+    """Where a parameter's value came from (COMMANDLINE, ENVIRONMENT, DEFAULT...), by name."""
+    source = ctx.get_parameter_source(name)
+    return source.name if source is not None else None
 
 
 def example(info: ReportInfo) -> str:
@@ -336,7 +341,7 @@ def list_reports(
         from svcstats.questions import questions as everyday
 
         for question, answer in everyday():
-            print(f"{question}\n  svcstats report {answer}")
+            print(f"{question}\n  svcstats {answer}")
         return
     for collection, reports in by_collection().items():
         print(collection)

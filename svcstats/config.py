@@ -160,6 +160,10 @@ def load_config(explicit: Path | None = None) -> tuple[Config, Path | None]:
         config.data = path.parent / config.data
     if config.agent.state is not None and not config.agent.state.is_absolute():
         config.agent.state = path.parent / config.agent.state
+    inline = [entry for board in config.dashboards.values() for entry in board.reports if isinstance(entry, dict)]
+    for table in [*config.saved.values(), *inline]:  # a saved report's data folder, like the config's own
+        if isinstance(table.get("data"), str) and not Path(table["data"]).is_absolute():
+            table["data"] = str(path.parent / table["data"])
     return config, path
 
 

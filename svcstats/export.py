@@ -21,6 +21,7 @@ from typing import Any
 
 from svcstats import __version__
 from svcstats.errors import DataError, OutputError, UsageError
+from svcstats.render import with_umask
 
 FILE_FORMATS = ("csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx", "html", "svg", "png")
 SUFFIXES = {"markdown": ".md"}
@@ -63,10 +64,28 @@ def check_target(out: Path) -> None:
         raise OutputError(f"cannot export to {out}: cannot create {parent}: {exc.strerror or exc}") from None
     if out.exists() and not out.is_dir():
         raise OutputError(f"cannot export to {out}: it is a file", "give a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
-        raise OutputError(f"cannot export to {out}: it holds files that are not an svcstats export", "give a new or empty folder")
+    if out.is_dir() and any(out.iterdir()):
+        check_earlier_export(out)
     if not os.access(parent, os.W_OK):
         raise OutputError(f"cannot export to {out}: folder {parent} is not writable")
+
+
+def check_earlier_export(out: Path) -> None:
+    """Refuse to replace a folder unless it is an earlier export as svcstats wrote it: a manifest
+    svcstats wrote, and no file the manifest does not list (a note added by hand would be lost)."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        listed = {entry["file"] for entry in manifest["reports"] if "file" in entry} if "svcstats_version" in manifest else None
+    except (OSError, ValueError, TypeError, KeyError):
+        listed = None
+    if listed is None:
+        raise OutputError(f"cannot export to {out}: it holds files that are not an svcstats export", "give a new or empty folder")
+    others = sorted(p.name for p in out.iterdir() if p.name != MANIFEST and p.name not in listed)
+    if others:
+        raise OutputError(
+            f"cannot export to {out}: it holds {others[0]}, which its manifest does not list",
+            "move it elsewhere (the export replaces the whole folder), or give another folder",
+        )
 
 
 def export(
@@ -107,7 +126,7 @@ def export(
             "failed": [entry["name"] for entry in entries if entry["status"] == "failed"],
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, default=_json_value) + "\n", encoding="utf-8")
-        os.chmod(staging, 0o777 & ~_umask())
+        os.chmod(staging, with_umask(0o777))
         _place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -116,7 +135,8 @@ def export(
 
 
 def _place(staging: Path, out: Path) -> None:
-    """Rename the finished folder into place; an earlier export there is replaced."""
+    """Move the finished folder into place; an earlier export there is first moved aside (a
+    second rename, so it can be put back if the first fails), then deleted."""
     if not out.exists():
         try:
             os.replace(staging, out)
@@ -133,12 +153,6 @@ def _place(staging: Path, out: Path) -> None:
         raise OutputError(f"cannot export to {out}: {exc.strerror or exc}") from None
     finally:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
 
 
 def _json_value(value: Any) -> Any:

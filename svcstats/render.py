@@ -109,7 +109,7 @@ def table_text(result: pl.DataFrame, title: str) -> str:
     for name, dtype in zip(result.columns, result.dtypes, strict=True):
         numeric = dtype.is_numeric()
         table.add_column(column_label(name), justify="right" if numeric else "left", no_wrap=True)
-    formatters = [_cell_formatter(name, dtype) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
+    formatters = [cell_formatter(name, dtype) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
     for row in result.iter_rows():
         table.add_row(*(fmt(value) for fmt, value in zip(formatters, row, strict=True)))
     if result.is_empty():
@@ -149,7 +149,9 @@ def humanize_hours(hours: float | None) -> str:
     return f"{sign}{days}d {whole_hours}h"
 
 
-def _cell_formatter(name: str, dtype: pl.DataType) -> Callable[[object], str]:
+def cell_formatter(name: str, dtype: pl.DataType) -> Callable[[object], str]:
+    """How the table (terminal or html) and the charts show a value of column `name`: durations
+    humanised, percentages with %, floats with at most 2 decimals, nulls as a dash."""
     for suffix, hours_per_unit in DURATION_UNITS.items():
         if name.endswith(suffix):
             return lambda v: humanize_hours(None if v is None else v * hours_per_unit)  # type: ignore[operator]
@@ -214,9 +216,14 @@ def _file_mode(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return with_umask(0o666)
+
+
+def with_umask(mode: int) -> int:
+    """`mode` as the umask lets a new file or folder have it (mkstemp and mkdtemp ignore the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return mode & ~umask
 
 
 @contextmanager

@@ -11,7 +11,8 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import polars as pl
 
@@ -30,7 +31,8 @@ from svcstats.resolve import resolve
 
 @dataclass
 class Outcome:
-    """A computed report: the result frame, what was left out, and the resolved settings."""
+    """A computed report: the result frame, what was left out, and the settings it was computed
+    with (resolved once, so that a manifest or a shared command line says what this run did)."""
 
     info: ReportInfo
     result: pl.DataFrame
@@ -38,6 +40,9 @@ class Outcome:
     date_range: DateRange
     tz: str
     seconds: float
+    as_of: date  # "today" as this run took it: --as-of, else the date in `tz` when it resolved
+    data: Path
+    config_path: Path | None
 
 
 def collect(frames: Sequence[pl.LazyFrame], engine: str) -> list[pl.DataFrame]:
@@ -85,11 +90,12 @@ def compute(request: ReportRequest) -> Outcome:
     except pl.exceptions.PolarsError as exc:
         raise DataError(f"{info.name}: cannot compute from {data_dir}: {first_line(exc)}", "run with --debug for details") from exc
     findings = [finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)]
-    return Outcome(info, result, findings, date_range, tz, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return Outcome(info, result, findings, date_range, tz, seconds, as_of, data_dir, resolved.config_path)
 
 
-def run_report(request: ReportRequest) -> None:
-    """Compute the report, tell stderr what was left out, and render the result."""
+def output_format(request: ReportRequest) -> str:
+    """The format `request` writes in, checked against its destination and --chart before any work."""
     chart_table = request.chart and request.format is None and request.output is None  # --chart asks for the table
     fmt = choose_format("table" if chart_table else request.format, request.output, sys.stdout.isatty())
     check_destination(fmt, request.output)
@@ -97,9 +103,20 @@ def run_report(request: ReportRequest) -> None:
         raise UsageError(
             f"--chart draws under a terminal table, not in {fmt}", "use --format table, or --format html|svg|png for chart files"
         )
+    return fmt
+
+
+def run_report(request: ReportRequest) -> None:
+    """Compute the report, tell stderr what was left out, and render the result."""
+    fmt = output_format(request)
     with working(f"computing {request.report}"):
         outcome = compute(request)
-    outcome = tell(outcome, request)
+    write_outcome(tell(outcome, request), request, fmt)
+
+
+def write_outcome(outcome: Outcome, request: ReportRequest, fmt: str) -> None:
+    """Write a computed report as `fmt` to request.output (or stdout): a chart file, or the result
+    rendered, with --chart's chart under a table."""
     if fmt in CHART_FORMATS:
         from svcstats.charts.files import write_chart_file
 

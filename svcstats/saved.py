@@ -9,11 +9,13 @@ written on the command line, without the dashes:
     group-by = ["team"]
 
 A dashboard lists saved report names or inline tables of the same shape. Saving rewrites the
-file with tomlkit, so the rest of the file and its comments stay as they were.
+file with tomlkit, so the rest of the file and its comments stay as they were. A saved `data`
+folder is relative to the config file, like the config's own `data` (load_config resolves both).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -70,16 +72,25 @@ def save_spec(spec: ReportSpec, explicit_config: Path | None) -> Path:
         document["saved"] = saved
     entry = tomlkit.table()
     entry["report"] = spec.report
+    folder = path.absolute().parent
     for key, value in spec.options.items():
-        entry[key] = [_toml_value(v) for v in value] if isinstance(value, list) else _toml_value(value)
+        entry[key] = [_toml_value(v, folder) for v in value] if isinstance(value, list) else _toml_value(value, folder)
+    entry.add(tomlkit.nl())  # a blank line before the next table
     saved[spec.name] = entry
-    text = tomlkit.dumps(document)
+    text = tomlkit.dumps(document).rstrip("\n") + "\n"
     Config.model_validate(tomlkit.parse(text).unwrap())
     with atomic_file(path) as handle:
         handle.write(text.encode())
     return path
 
 
-def _toml_value(value: Any) -> Any:
-    """Values TOML can hold: paths become text."""
-    return str(value) if isinstance(value, Path) else value
+def _toml_value(value: Any, folder: Path) -> Any:
+    """Values TOML can hold: paths (given relative to the current folder) become text relative
+    to `folder`, the config file's."""
+    if not isinstance(value, Path):
+        return value
+    absolute = value if value.is_absolute() else Path.cwd() / value
+    try:
+        return os.path.relpath(absolute, folder)
+    except ValueError:  # another drive on Windows
+        return str(absolute)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import svcstats.render
+import svcstats.runner
 from svcstats.errors import OutputError
 from tests.conftest import write_csv
 
@@ -106,8 +106,8 @@ def test_a_failure_midway_leaves_no_folder_and_keeps_the_previous_export(cli, wo
         written.append(output)
         return real_render(result, fmt, output, **kwargs)
 
-    real_render = svcstats.render.render
-    monkeypatch.setattr(svcstats.render, "render", failing_render)
+    real_render = svcstats.runner.render
+    monkeypatch.setattr(svcstats.runner, "render", failing_render)
     result = cli("export", *args)
     assert result.code == 4
     last = result.stderr.splitlines()[-1]

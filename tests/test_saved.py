@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from svcstats.catalog import REPORTS
 from svcstats.daterange import today_in
 from svcstats.questions import QUESTIONS, questions
 from tests.conftest import write_csv
@@ -60,20 +61,75 @@ def test_saving_keeps_the_file_and_its_comments(cli, workspace: Path) -> None:
     # saving again under another name keeps the first one
     assert cli("report", "csat", "--data", "data", "--save", "sat", "--help").code == 0  # --help saves nothing
     assert cli("report", "ticket-time-to-close", "--data", "data", "-q", "--save", "close").code == 0
-    stored = tomllib.loads((workspace / "svcstats.toml").read_text())
+    text = (workspace / "svcstats.toml").read_text()
+    stored = tomllib.loads(text)
     assert sorted(stored["saved"]) == ["by-team", "close"]
+    assert "\n\n[saved.close]" in text  # a blank line between tables
     listing = cli("saved").stdout.splitlines()
     assert listing == [
         "by-team  support-volume --data data --from 2026-03-01 --totals --group-by team",  # in --help order
-        "close    ticket-time-to-close --data data --quiet",
+        "close    ticket-time-to-close --data data",  # -q says how to run, not what to show: not stored
     ]
+
+
+def test_save_leaves_a_blank_line_before_the_next_table(cli, workspace: Path) -> None:
+    (workspace / "svcstats.toml").write_text(CONFIG + '\n[saved.a]\nreport = "csat"\n\n[dashboards.d]\nreports = ["a"]\n')
+    assert cli("report", "support-volume", "--data", "data", "--totals", "--save", "b", "-q").code == 0
+    text = (workspace / "svcstats.toml").read_text()
+    assert 'report = "support-volume"\ndata = "data"\ntotals = true\n\n[dashboards.d]\nreports = ["a"]\n' in text
+    assert text.endswith('reports = ["a"]\n')
+
+
+def test_saved_paths_are_relative_to_the_config_file_and_run_options_are_not_stored(
+    cli, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workspace / "team").mkdir()
+    config = workspace / "team" / "svcstats.toml"
+    config.write_text(CONFIG)
+    args = ["--data", "data", "--totals", "-q", "-v", "--engine", "in-memory", "--output", "v.csv", "--debug"]
+    assert cli("report", "support-volume", "--config", config, *args, "--save", "vol").code == 0
+    # typed from the workspace, "data" is ../data from the config file's folder
+    assert tomllib.loads(config.read_text())["saved"]["vol"] == {"report": "support-volume", "data": "../data", "totals": True}
+    (workspace / "elsewhere").mkdir()
+    (workspace / "v.csv").unlink()
+    monkeypatch.chdir(workspace / "elsewhere")
+    again = cli("run", "vol", "--config", config, "--format", "csv")
+    assert again.code == 0, again.stderr
+    assert again.stdout == "tickets,closed_tickets,open_tickets\n5,4,1\n"
+    assert not (workspace / "v.csv").exists() and not (workspace / "elsewhere" / "v.csv").exists()
+    assert cli("saved", "--config", config).stdout == f"vol  support-volume --data {workspace / 'data'} --totals\n"
+
+
+def test_bad_options_of_run_and_saved_reports_are_usage_errors(cli, workspace: Path) -> None:
+    cli("report", "support-volume", "--data", "data", "--totals", "--save", "vol", "-q")
+    unknown = cli("run", "vol", "--frobnicate")
+    assert unknown.code == 2 and unknown.stderr.startswith("svcstats: error: vol: No such option: --frobnicate")
+    assert unknown.stderr.endswith("(see svcstats report support-volume --help)\n") and unknown.stderr.count("\n") == 1
+    with (workspace / "svcstats.toml").open("a") as handle:
+        handle.write('\n[saved.bad]\nreport = "support-volume"\nfrequency = "hourly"\n\n[dashboards.d]\nreports = ["bad"]\n')
+    for args in (["run", "bad"], ["export", "--out", "x", "--reports", "bad"], ["dashboard", "d"]):
+        result = cli(*args, "--data", "data")
+        assert result.code == 2, (args, result.stderr)
+        assert result.stderr.startswith("svcstats: error: bad: Invalid value for '--frequency'"), (args, result.stderr)
+        assert "'hourly' is not one of" in result.stderr and result.stderr.count("\n") == 1
+    assert not (workspace / "x").exists()
+
+
+def test_debug_and_quiet_are_read_from_the_parsed_options(cli, workspace: Path) -> None:
+    (workspace / "svcstats.toml").write_text(CONFIG + '\n[saved.quiet]\nreport = "support-volume"\nquiet = true\n')
+    note = cli("export", "--out", "q", "--reports", "quiet", "--data", "data")
+    assert note.code == 0 and note.stderr == ""  # saved quiet = true: no "wrote ..." note
+    combined = cli("export", "--out", "v", "--reports", "support-volume", "--data", "data", "-qv")
+    assert combined.code == 0 and "note: wrote" not in combined.stderr and "info: support-volume" in combined.stderr
+    missing = cli("run", "quiet", "--data", "nowhere", "--debug")
+    assert missing.code == 3 and "Traceback" in missing.stderr
 
 
 def test_save_creates_the_config_file_when_there_is_none(cli, workspace: Path) -> None:
     (workspace / "svcstats.toml").unlink()
     assert cli("report", "support-volume", "--data", "data", "--totals", "--save", "all", "-q").code == 0
     assert tomllib.loads((workspace / "svcstats.toml").read_text()) == {
-        "saved": {"all": {"report": "support-volume", "data": "data", "totals": True, "quiet": True}}
+        "saved": {"all": {"report": "support-volume", "data": "data", "totals": True}}
     }
 
 
@@ -156,16 +212,25 @@ def test_saved_report_can_be_shared(cli, workspace: Path) -> None:
     assert cli(*shlex.split(line)[1:]).stdout == cli("run", "week").stdout
 
 
-def test_every_question_names_a_report_and_runs(cli) -> None:
+def test_every_question_is_listed_and_its_command_runs(cli, tmp_path: Path) -> None:
     listing = cli("reports", "--questions").stdout
     assert "How long do customers wait for a first reply?\n  svcstats report ticket-time-to-first-response" in listing
     assert "Which reps reply most?\n  svcstats report owner-reply-count --totals" in listing
-    shown = questions()
-    assert len(shown) >= 15 and all(q in QUESTIONS for q in shown)
-    root = Path(__file__).resolve().parent.parent
-    for _, answer in shown:
-        result = cli("report", *shlex.split(answer), "--data", root / "examples" / "data", "-q", "--format", "csv", "--as-of", "2026-10-31")
-        assert result.code == 0, (answer, result.stderr)
+    assert questions() == list(QUESTIONS) and len(QUESTIONS) >= 15
+    assert listing.count("\n  svcstats ") == len(QUESTIONS)  # every question shown, none hidden
+    data = Path(__file__).resolve().parent.parent / "examples" / "data"
+    ran = 0
+    for _, answer in QUESTIONS:
+        words = shlex.split(answer)
+        if words[0] == "report":
+            assert words[1] in REPORTS, answer
+            extra = ["-q", "--as-of", "2026-10-31"]
+        else:
+            extra = ["--state", tmp_path / "state.sqlite"]
+        result = cli(*words, "--data", data, "--format", "csv", *extra)
+        assert result.code == 0 and result.stdout.count("\n") >= 2, (answer, result.stderr)  # a header and rows
+        ran += 1
+    assert ran == len(QUESTIONS)
 
 
 def test_a_report_that_fails_is_not_saved(cli, workspace: Path) -> None:
@@ -182,3 +247,11 @@ def test_share_of_a_file_output_keeps_its_format(cli, workspace: Path) -> None:
     assert not (workspace / "v.json").exists()  # --share prints the command, it does not run the report
     words = shlex.split(line)
     assert cli(*words[1:]).stdout == '[{"tickets":5,"closed_tickets":4,"open_tickets":1}]\n'
+
+
+def test_share_makes_the_checks_a_run_makes(cli, workspace: Path) -> None:
+    for extra in ([], ["--save", "x"]):
+        result = cli("report", "support-volume", "--data", "data", "--chart", "--format", "csv", "--share", *extra)
+        assert result.code == 2 and result.stdout == "", extra
+        assert result.stderr.startswith("svcstats: error: --chart draws under a terminal table, not in csv")
+    assert "saved" not in tomllib.loads((workspace / "svcstats.toml").read_text())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from svcstats.render import PERCENT_SUFFIX, column_label
+from svcstats.render import PERCENT_SUFFIX, cell_formatter, column_label
 from svcstats.request import ReportRequest
 from svcstats.runner import Outcome
 
@@ -34,6 +34,10 @@ class ChartData:
     note: str = ""  # what was left out of the picture, if anything
     grouped: bool = True  # one series per group (else a single series, named after the value)
 
+    def format(self, value: float | None) -> str:
+        """A value as the table shows it (durations humanised, percentages with %)."""
+        return cell_formatter(self.value, pl.Float64())(value)
+
     @property
     def maximum(self) -> float:
         """The largest value drawn (0 when there is none): the top of an axis that starts at zero."""
@@ -41,16 +45,15 @@ class ChartData:
 
 
 def value_column(outcome: Outcome, request: ReportRequest) -> str:
-    """The column a chart draws: the first --stat (else the median) of a duration report, else
-    the first percentage, else the first count."""
+    """The column a chart draws: the first --stat (else the median) of a report with durations
+    (the first such column, e.g. median_first_hours), else the first percentage, else the first count."""
     result, info = outcome.result, outcome.info
     if info.name in SPECIAL:
         return SPECIAL[info.name][0]
-    if info.duration_stats:
-        stat = request.stats[0] if request.stats else "median"
-        for column in result.columns:
-            if column.startswith(f"{stat}_") and column.endswith(f"_{info.duration_unit}"):
-                return column
+    stat = request.stats[0] if request.stats else "median"
+    for column in result.columns:
+        if column.startswith(f"{stat}_") and column.endswith(f"_{info.duration_unit}"):
+            return column
     for column in result.columns:
         if column.endswith(PERCENT_SUFFIX):
             return column

@@ -2,7 +2,9 @@
 SVG, tables, no scripts, no external URLs, no fonts fetched).
 
 matplotlib draws the charts with its bundled DejaVu fonts; SVG text is written as paths, so the
-page looks the same everywhere without any font. It is imported only when a chart file is asked for.
+page looks the same everywhere without any font. It is imported only when a chart file is asked for,
+and used through its Figure API only (no pyplot, no global backend). Labels are data, never
+math text: a team called "Pay $CA" is drawn as written.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from svcstats.charts.data import ChartData, chart_data
-from svcstats.charts.terminal import format_value
-from svcstats.render import _cell_formatter, column_label, emit
+from svcstats.render import cell_formatter, column_label, emit
 from svcstats.request import ReportRequest
 from svcstats.runner import Outcome, title
 
@@ -47,10 +48,8 @@ class Section:
 
 
 def figure(data: ChartData) -> Figure:
-    """The chart as a matplotlib Figure: grouped columns over time, or horizontal bars."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+    """The chart as a matplotlib Figure: grouped columns over time, or horizontal bars (build it
+    within `drawn()`, whose settings its texts take)."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(10, 4.6 if data.over_time else max(2.2, 0.32 * len(data.categories) + 1.2)), dpi=100, layout="constrained")
@@ -76,9 +75,7 @@ def figure(data: ChartData) -> Figure:
         ax.set_xlabel(data.value_label)
         ax.set_xlim(left=0, right=(data.maximum or 1) * 1.12)
         for position, value in zip(positions, values, strict=True):
-            ax.annotate(
-                format_value(value, data.value), (value, position), xytext=(3, 0), textcoords="offset points", va="center", fontsize="small"
-            )
+            ax.annotate(data.format(value), (value, position), xytext=(3, 0), textcoords="offset points", va="center", fontsize="small")
         ax.grid(axis="x", color="#d9e2ec")
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
@@ -86,33 +83,42 @@ def figure(data: ChartData) -> Figure:
     return fig
 
 
-def svg_text(data: ChartData, salt: str = "svcstats") -> str:
-    """The chart as an SVG document; ids are salted so that several charts can share a page."""
+def drawn(data: ChartData, fmt: str, settings: dict[str, object], **options: object) -> bytes:
+    """The chart saved as `fmt` with these matplotlib settings; labels are never parsed as math
+    text ("$" is a dollar sign, and a lone one does not crash the drawing)."""
     import matplotlib
 
-    fig = figure(data)
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "path"}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"text.parse_math": False, **settings}):
+        figure(data).savefig(buffer, format=fmt, **options)
     return buffer.getvalue()
+
+
+def svg_text(data: ChartData, salt: str = "svcstats") -> str:
+    """The chart as an SVG document, the same on every run with the same salt."""
+    return drawn(data, "svg", {"svg.hashsalt": salt, "svg.fonttype": "path"}, metadata={"Date": None}).decode()
 
 
 def png_bytes(data: ChartData) -> bytes:
     """The chart as a PNG image."""
-    buffer = io.BytesIO()
-    figure(data).savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    return buffer.getvalue()
+    return drawn(data, "png", {}, dpi=110, metadata={"Software": None})
 
 
-def inline_svg(document: str) -> str:
-    """An SVG document without its XML declaration and doctype, to embed in HTML."""
-    return re.sub(r"^.*?(?=<svg)", "", document, count=1, flags=re.DOTALL)
+def inline_svg(document: str, prefix: str = "") -> str:
+    """An SVG document without its XML declaration and doctype, to embed in HTML; `prefix` goes
+    before every id and reference to one, so that several charts on a page (which share glyph
+    ids such as DejaVuSans-31) keep their ids unique."""
+    svg = re.sub(r"^.*?(?=<svg)", "", document, count=1, flags=re.DOTALL)
+    if prefix:
+        svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\g<1>"', svg)
+        svg = re.sub(r'(href="#|url\(#)([^")]+)', rf"\g<1>{prefix}-\g<2>", svg)
+    return svg
 
 
 def table_html(outcome: Outcome, request: ReportRequest) -> str:
     """The result as an HTML table with the terminal table's formatting."""
     result = outcome.result
-    formatters = [_cell_formatter(name, dtype) for name, dtype in result.schema.items()]
+    formatters = [cell_formatter(name, dtype) for name, dtype in result.schema.items()]
     numeric = [dtype.is_numeric() for dtype in result.dtypes]
     head = "".join(
         f"<th{' class=n' if n else ''}>{html.escape(column_label(c))}</th>" for c, n in zip(result.columns, numeric, strict=True)
@@ -132,7 +138,7 @@ def page_html(heading: str, subtitle: str, sections: Sequence[Section]) -> str:
     parts = []
     for n, section in enumerate(sections):
         data = chart_data(section.outcome, section.request, title(section.outcome, section.request))
-        chart = inline_svg(svg_text(data, salt=f"svcstats-{n}"))
+        chart = inline_svg(svg_text(data, salt=f"svcstats-{n}"), prefix=f"c{n}")
         notes = f"<p class=note>{html.escape(data.note)}</p>" if data.note else ""
         table = table_html(section.outcome, section.request)
         parts.append(f"<section>\n<h2>{html.escape(section.heading)}</h2>\n{chart}\n{notes}{table}\n</section>")

@@ -4,7 +4,6 @@ over time per group. Axes start at zero and carry the unit; all series share one
 from __future__ import annotations
 
 from svcstats.charts.data import ChartData, chart_data
-from svcstats.render import humanize_hours
 from svcstats.request import ReportRequest
 from svcstats.runner import Outcome, title
 
@@ -28,25 +27,12 @@ def chart_text(outcome: Outcome, request: ReportRequest) -> str:
     return "\n".join([header, "", *lines]) + "\n"
 
 
-def format_value(value: float | None, column: str) -> str:
-    """A value as the table shows it: durations humanised, percentages with %."""
-    if value is None:
-        return "–"
-    if column.endswith("_hours"):
-        return humanize_hours(value)
-    if column.endswith("_minutes"):
-        return humanize_hours(value / 60)
-    if column.endswith("_pct"):
-        return f"{value:.1f}%"
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-
-
 def bar_lines(data: ChartData) -> list[str]:
     """One horizontal bar per category, longest = the maximum, with a zero-based scale line."""
     values = next(iter(data.series.values()))
     labels = [_fit(c, LABEL_WIDTH) for c in data.categories]
     label_width = max(map(len, labels), default=0)
-    texts = [format_value(v, data.value) for v in values]
+    texts = [data.format(v) for v in values]
     value_width = max(map(len, texts), default=1)
     bar_width = WIDTH - label_width - value_width - 3
     top = data.maximum
@@ -54,7 +40,7 @@ def bar_lines(data: ChartData) -> list[str]:
     for label, value, text in zip(labels, values, texts, strict=True):
         bar = _bar(0 if value is None else value / top * bar_width if top else 0, bar_width)
         lines.append(f"{label:<{label_width}} {bar} {text:>{value_width}}".rstrip())
-    scale_end = format_value(top, data.value)
+    scale_end = data.format(top)
     rule = "0" + "─" * max(bar_width - len(scale_end) - 1, 1) + scale_end
     lines.append(f"{'':<{label_width}} {rule}")
     return lines
@@ -69,7 +55,7 @@ def _bar(eighths_of_width: float, width: int) -> str:
 def column_lines(data: ChartData) -> list[str]:
     """A small column chart per series, over the same periods and on the same scale."""
     top = data.maximum
-    axis_labels = [format_value(top, data.value), "0"]
+    axis_labels = [data.format(top), "0"]
     axis_width = max(map(len, axis_labels))
     room = WIDTH - axis_width - 2
     categories, series = data.categories, data.series
