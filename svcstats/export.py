@@ -84,7 +84,7 @@ def check_earlier_export(out: Path) -> None:
     if others:
         raise OutputError(
             f"cannot export to {out}: it holds {others[0]}, which its manifest does not list",
-            "move it elsewhere (the export replaces the whole folder), or give another folder",
+            "move it elsewhere or give another folder: an export replaces the whole folder",
         )
 
 

@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -187,3 +188,62 @@ def test_long_bar_lists_keep_the_largest_in_their_order(tmp_path: Path) -> None:
     assert data.categories == [f"R{n:02d}" for n in range(6, 46)]
     assert data.series == {"Tickets": [float(n) for n in range(6, 46)]}
     assert data.note == "the 40 largest of 45 shown"
+
+
+def test_owner_response_time_charts_a_response_time_not_a_count() -> None:
+    import polars as pl
+
+    from svcstats.catalog import get_report
+    from svcstats.charts.data import value_column
+
+    result = pl.DataFrame(
+        {"rep": ["Ann"], "first_responses": [3], "mean_first_hours": [2.0], "median_first_hours": [1.5], "later_responses": [1]}
+    )
+    outcome = SimpleNamespace(result=result, info=get_report("owner-response-time"))
+    assert value_column(outcome, ReportRequest(report="owner-response-time")) == "median_first_hours"  # type: ignore[arg-type]
+    data = chart_data(outcome, ReportRequest(report="owner-response-time", totals=True), "t")  # type: ignore[arg-type]
+    assert data.value_label == "Median first (hours)" and data.series == {"Median first": [1.5]}
+
+
+def test_dollar_signs_in_labels_are_text_not_math(cli, tmp_path: Path, monkeypatch) -> None:
+    import matplotlib
+
+    def no_global_backend(*args, **kwargs):
+        raise AssertionError("matplotlib.use changes the backend for the whole process")
+
+    monkeypatch.setattr(matplotlib, "use", no_global_backend)
+    rows = [["1", "2026-03-02T09:00:00Z", None, None, "Pay $CA_x^2$"], ["2", "2026-03-02T09:00:00Z", None, None, r"Cost $\frac{$ x"]]
+    write_csv(tmp_path / "data" / "tickets.csv", HEADER, rows)
+    out = tmp_path / "teams.svg"
+    result = cli("report", "support-volume", "--data", tmp_path / "data", "--totals", "-g", "team", "-o", out, "-q")
+    assert result.code == 0, result.stderr  # a lone "\frac{" was a mathtext parse error (exit 1)
+    text = out.read_text()
+    assert "<!-- Pay $CA_x^2$ -->" in text and r"<!-- Cost $\frac{$ x -->" in text
+    # drawn as written: one glyph per character, "$", "_" and "^" included (math text drops them)
+    for label in ("Pay $CA_x^2$", r"Cost $\frac{$ x"):
+        glyphs = re.search(r"(?:\s*<use [^>]*/>)+", text.split(f"<!-- {label} -->")[1])
+        assert glyphs is not None and glyphs.group().count("<use ") == len(label), label
+
+
+def test_charts_on_one_page_keep_their_ids_unique(cli, data: Path, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "svcstats.toml").write_text(CONFIG)
+    monkeypatch.chdir(tmp_path)
+    page = html_page(cli, ["dashboard", "team", "--data", data, "--as-of", "2026-03-20"], tmp_path / "d.html")
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) > 20 and len(ids) == len(set(ids))
+    references = re.findall(r'(?:href="#|url\(#)([^")]+)', page)
+    assert references and set(references) <= set(ids)  # every glyph and clip path still found
+
+
+def test_dashboard_format_follows_the_output_extension(cli, data: Path, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "svcstats.toml").write_text(CONFIG)
+    monkeypatch.chdir(tmp_path)
+    assert cli("dashboard", "team", "--data", data, "-o", "w.html", "-q").code == 0
+    assert (tmp_path / "w.html").read_text().startswith("<!DOCTYPE html>")
+    assert cli("dashboard", "team", "--data", data, "-o", "w.txt", "-q").code == 0
+    assert (tmp_path / "w.txt").read_text().startswith("Team page\n=========\n")
+    csv = cli("dashboard", "team", "--data", data, "-o", "w.csv")
+    assert csv.code == 2 and csv.stderr.startswith("svcstats: error: a dashboard is a table or an html page, not csv")
+    odd = cli("dashboard", "team", "--data", data, "-o", "w.dat")
+    assert odd.code == 2 and "cannot tell the format of w.dat from its extension (add --format table or --format html)" in odd.stderr
+    assert not (tmp_path / "w.csv").exists() and not (tmp_path / "w.dat").exists()

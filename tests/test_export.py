@@ -130,3 +130,38 @@ def test_export_needs_exactly_one_choice_of_reports(cli, workspace: Path) -> Non
     both = cli("export", "--out", workspace / "x", "--all", "--reports", "csat", "--data", "data")
     assert both.code == 2 and "--reports and --all both choose reports" in both.stderr
     assert not (workspace / "x").exists()
+
+
+def test_export_without_as_of_records_the_day_it_resolved_once(cli, workspace: Path, monkeypatch) -> None:
+    from datetime import date
+
+    import svcstats.resolve
+
+    days = iter([date(2026, 3, 11), date(2026, 3, 12)])  # the clock passes midnight after the first look
+    monkeypatch.setattr(svcstats.resolve, "today_in", lambda tz: next(days))
+    result = cli("export", "--out", workspace / "cron", "--reports", "by-team", "--data", "data", "--last-week")
+    assert result.code == 0, result.stderr
+    (entry,) = read_manifest(workspace / "cron")["reports"]
+    assert entry["period"] == {"from": "2026-03-02", "to": "2026-03-08", "as_of": "2026-03-11", "tz": "UTC"}
+    assert entry["command"].endswith("--from 2026-03-02 --to 2026-03-08 --as-of 2026-03-11 --tz UTC")
+
+
+def test_export_replaces_only_an_export_it_wrote(cli, workspace: Path) -> None:
+    out = workspace / "weekly"
+    args = ["export", "--out", out, "--reports", "support-volume", "--data", "data"]
+    assert cli(*args).code == 0
+    assert cli(*args).code == 0  # an earlier export is replaced
+    (out / "notes.txt").write_text("keep me")
+    added = cli(*args)
+    assert added.code == 4
+    assert added.stderr == (
+        f"svcstats: error: cannot export to {out}: it holds notes.txt, which its manifest does not list "
+        "(move it elsewhere or give another folder: an export replaces the whole folder)\n"
+    )
+    assert (out / "notes.txt").read_text() == "keep me"
+    (out / "notes.txt").unlink()
+    for manifest in ('{"reports": []}', "not json", "[]"):
+        (out / "manifest.json").write_text(manifest)
+        refused = cli(*args)
+        assert refused.code == 4 and "it holds files that are not an svcstats export" in refused.stderr, manifest
+        assert (out / "manifest.json").read_text() == manifest
