@@ -16,6 +16,15 @@ from svcstats.runner import Outcome, compute
 
 os.environ.setdefault("TZ", "UTC")
 
+# a small tickets export for the output tests (charts, exports): ticket id, created, closed, owner, team
+SMALL_HEADER = ["ticket_id", "created_at", "closed_at", "owner", "team"]
+SMALL_TICKETS = [
+    ["1", "2026-03-02T09:00:00Z", "2026-03-02T21:00:00Z", "Ann", "Tier 1"],  # 12 h, week of 03-02
+    ["2", "2026-03-03T10:00:00Z", "2026-03-05T10:00:00Z", "Bob", "Tier 2"],  # 48 h, week of 03-02
+    ["3", "2026-03-04T10:00:00Z", None, "Ann", "Tier 1"],  # open
+    ["4", "2026-03-10T10:00:00Z", "2026-03-11T10:00:00Z", None, None],  # 24 h, week of 03-09
+]
+
 
 def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     """Write a CSV export (None -> empty field) and return its path; parent folders are created."""

@@ -16,15 +16,10 @@ import pytest
 from svcstats.charts.data import MAX_SERIES, chart_data
 from svcstats.charts.terminal import chart_text
 from svcstats.request import ReportRequest
+from tests.conftest import SMALL_HEADER as HEADER
+from tests.conftest import SMALL_TICKETS as TICKETS
 from tests.conftest import run_report, write_csv
 
-HEADER = ["ticket_id", "created_at", "closed_at", "owner", "team"]
-TICKETS = [
-    ["1", "2026-03-02T09:00:00Z", "2026-03-02T21:00:00Z", "Ann", "Tier 1"],  # 12 h, week of 03-02
-    ["2", "2026-03-03T10:00:00Z", "2026-03-05T10:00:00Z", "Bob", "Tier 2"],  # 48 h, week of 03-02
-    ["3", "2026-03-04T10:00:00Z", None, "Ann", "Tier 1"],  # open
-    ["4", "2026-03-10T10:00:00Z", "2026-03-11T10:00:00Z", None, None],  # 24 h, week of 03-09
-]
 EXTERNAL = re.compile(r"""(?:src|href|xlink:href)\s*=\s*["']?\s*(?:[a-z]+:)?//|@import|url\(\s*["']?(?:[a-z]+:)?//""", re.IGNORECASE)
 CONFIG = """\
 [dashboards.team]

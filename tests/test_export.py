@@ -12,15 +12,10 @@ import pytest
 
 import svcstats.runner
 from svcstats.errors import OutputError
+from tests.conftest import SMALL_HEADER as HEADER
+from tests.conftest import SMALL_TICKETS as TICKETS
 from tests.conftest import write_csv
 
-HEADER = ["ticket_id", "created_at", "closed_at", "owner", "team"]
-TICKETS = [
-    ["1", "2026-03-02T09:00:00Z", "2026-03-02T21:00:00Z", "Ann", "Tier 1"],  # 12 h, week of 03-02
-    ["2", "2026-03-03T10:00:00Z", "2026-03-05T10:00:00Z", "Bob", "Tier 2"],  # 48 h, week of 03-02
-    ["3", "2026-03-04T10:00:00Z", None, "Ann", "Tier 1"],  # open
-    ["4", "2026-03-10T10:00:00Z", "2026-03-11T10:00:00Z", None, None],  # 24 h, week of 03-09
-]
 CONFIG = """\
 # weekly exports
 [saved.by-team]
