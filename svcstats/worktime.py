@@ -58,11 +58,6 @@ class WorkingTime:
         self._base = edges["base"].to_numpy()
         self._slope = edges["slope"].to_numpy()
 
-    @property
-    def has_default(self) -> bool:
-        """True when reps without a schedule of their own fall back to a default one."""
-        return DEFAULT in self.schedules
-
     def schedule_number(self, rep: pl.Expr) -> pl.Expr:
         """The number of `rep`'s schedule: its own, else the default's, else null."""
         default = self.numbers.get(DEFAULT)
