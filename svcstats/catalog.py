@@ -737,9 +737,10 @@ per conversation of agent_conversations, once:
   handoff         judged and handed off (agent-handoff-outcomes alone counts a handoff at once)
 Rates are ratios of sums per row (never averages of rates): resolution, deflection and handoff
 rates divide by judged conversations, and pending shows how many are not judged yet. The
-handle rate divides handled by all conversations on the channels the agent works on (those
-with at least one conversation it took part in). Conversations are placed by when they
-started (--date-by started)."""
+handle rate divides handled by all conversations on the channels the agent works on: the
+channels of [agent] channels in svcstats.toml, else each channel from the first conversation
+the agent took part in on it (earlier ones are not counted: the agent was not there yet).
+Conversations are placed by when they started (--date-by started)."""
 
 AGENT_NEEDS = (
     "channel", "ended_at", "last_activity_at", "agent_involved", "agent_replied", "human_requested", "handed_off",
@@ -871,9 +872,10 @@ none or empty. One feedback per conversation (the export's last).""",
         "Share of conversations on the agent's channels that it took part in.",
         """\
 HubSpot's "Handling rate over time": handle_pct = handled / conversations, where conversations
-counts every conversation on a channel the agent works on (a channel with at least one
-conversation it took part in) and handled those it took part in. Conversations on other
-channels are left out and counted in a note. A low rate means the agent is under-used.""",
+counts every conversation on a channel the agent works on ([agent] channels in the config, else
+a channel from the first conversation the agent took part in on it) and handled those it took
+part in. Conversations on other channels, or before the agent came to theirs, are left out and
+counted in a note. A low rate means the agent is under-used.""",
         (
             PERIOD_COLUMN,
             GROUP_COLUMNS,

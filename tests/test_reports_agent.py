@@ -103,6 +103,26 @@ def test_handling_rate_leaves_out_channels_without_the_agent(data: Path) -> None
     assert "channels without the agent" in outcome.findings[0].what
 
 
+def test_a_channel_has_the_agent_from_its_first_handled_conversation(tmp_path: Path) -> None:
+    # email: E1 (03-01, before the agent came), E2 (03-04, the agent's first), E3 (03-05, not handled)
+    # -> conversations E2, E3; handled E2 -> 50 %, and E1 left out in a note
+    blank = [None] * 9
+    rows_ = [
+        ["E1", "email", "2026-03-01T09:00:00Z", None, "2026-03-01T09:10:00Z", "false", *blank],
+        ["E2", "email", "2026-03-04T09:00:00Z", None, "2026-03-04T09:10:00Z", "true", "true", *blank[1:]],
+        ["E3", "email", "2026-03-05T09:00:00Z", None, "2026-03-05T09:10:00Z", "false", *blank],
+    ]
+    write_csv(tmp_path / "agent_conversations.csv", HEADER, rows_)
+    outcome = run_report(tmp_path, "agent-handling-rate", **TOTALS)
+    assert rows(outcome.result) == [{"handle_pct": 50.0, "handled": 1, "conversations": 2, "pending": 0}]
+    assert [(f.rows, f.severity) for f in outcome.findings] == [(1, "note")]
+    # [agent] channels says where the agent is deployed, all along: all three count -> 1 / 3
+    config = tmp_path / "svcstats.toml"
+    config.write_text('[agent]\nchannels = ["Email"]\n', encoding="utf-8")
+    (row,) = rows(run_report(tmp_path, "agent-handling-rate", config=config, **TOTALS).result)
+    assert (row["handled"], row["conversations"]) == (1, 3)
+
+
 def test_feedback_trend(data: Path) -> None:
     # helpful: C1, C5, C7, C9 (thumbs up), C10 = 5; not helpful: C3; none: C2 (empty), C4, C6 -> 5 / 6
     result = only("agent-feedback-trend", data)

@@ -12,7 +12,8 @@ One row per conversation of `agent_conversations` (after the shared filters) wit
   resolved         judged, involved, replied, no human requested or involved, feedback not negative
   deflected        judged, involved, no human involved
   pending          involved and not judged yet (never counted as a failure)
-  deployed         the conversation's channel is one the agent works on
+  deployed         the conversation's channel had the agent when it started ([agent] channels,
+                   else from the channel's first conversation the agent took part in)
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def conversation_flags(ctx: ReportContext) -> pl.LazyFrame:
         .then(ctx.duration("started_at", pl.coalesce("ended_at", "last_activity_at"), per_us=MINUTES_PER_MICROSECOND))
         .alias("resolution_minutes"),
     )
-    flags = flags.join(_deployed_channels(table), on="channel", how="left").with_columns(col("deployed").fill_null(False))
+    flags = _with_deployment(ctx, flags, table)
     flags = ctx.reuse(flags)
     ctx.checks.append(_unknown_feedback_check(ctx, flags))
     return flags
@@ -180,14 +181,23 @@ def _with_human_messages(ctx: ReportContext, flags: pl.LazyFrame, wait: pl.Expr)
     return joined.with_columns(col("human_messaged").fill_null(False)).drop("judged_at")
 
 
-def _deployed_channels(table: pl.LazyFrame) -> pl.LazyFrame:
-    """The channels the agent works on: those with at least one conversation it took part in
-    (over the whole `table`, whatever the filters)."""
-    return (
-        table.filter(_involved(_handed_off()))
-        .select(pl.col("channel").fill_null(NO_CHANNEL))
-        .unique()
-        .with_columns(pl.lit(True).alias("deployed"))
+def _with_deployment(ctx: ReportContext, flags: pl.LazyFrame, table: pl.LazyFrame) -> pl.LazyFrame:
+    """`flags` with `deployed`: the conversation's channel had the agent when it started. The
+    channels are `[agent] channels` in the config (deployed all along) when given; otherwise a
+    channel has the agent from its first conversation the agent took part in (by --as-of, over the
+    whole table, whatever the filters)."""
+    channel = pl.col("channel").fill_null(NO_CHANNEL).str.to_lowercase()
+    listed = ctx.dataset.config.agent.channels
+    if listed is not None:
+        return flags.with_columns(channel.is_in([c.lower() for c in listed]).alias("deployed"))
+    first = (
+        table.filter(_involved(_handed_off()) & (pl.col("started_at") <= ctx.now))
+        .group_by(channel.alias("deployed_channel"))
+        .agg(pl.col("started_at").min().alias("deployed_since"))
+    )
+    joined = flags.with_columns(channel.alias("deployed_channel")).join(first, on="deployed_channel", how="left")
+    return joined.with_columns((pl.col("started_at") >= pl.col("deployed_since")).fill_null(False).alias("deployed")).drop(
+        "deployed_channel", "deployed_since"
     )
 
 

@@ -35,7 +35,7 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     flags = conversation_flags(ctx)
     placed = ctx.place(flags.filter(pl.col("deployed")) if ctx.info.name == "agent-handling-rate" else flags)
     if ctx.info.name == "agent-handling-rate":
-        ctx.exclude(ctx.place(flags.filter(~pl.col("deployed"))), "conversations on channels without the agent", severity="note")
+        ctx.exclude(ctx.place(flags.filter(~pl.col("deployed"))), "conversations on channels without the agent (then)", severity="note")
     result = ctx.assemble([counts(ctx, placed).drop("mean_resolution_minutes")], counts=list(COUNT_COLUMNS))
     result = result.with_columns((pl.col("helpful") + pl.col("not_helpful")).alias("rated"))
     rate, shown = SHAPES[ctx.info.name]
