@@ -235,9 +235,11 @@ def export_command(
     ] = "csv",
     config: ConfigOption = None,
 ) -> None:
-    """Write one file per report and a manifest.json (options, period, rows, sha256) into a
-    folder, all at once. Any report option after these (--last-week, --as-of DATE, --data DIR,
-    --tz ZONE, ...) applies to every report and overrides saved ones.
+    """Write one file per report and a manifest.json into a folder, all at once (for cron).
+
+    The manifest gives each report's options, period, rows and sha256. Any report option after
+    these (--last-week, --as-of DATE, --data DIR, --tz ZONE, ...) applies to every report and
+    overrides saved ones.
 
     Example: svcstats export --config examples/svcstats.toml --dashboard weekly --last-week --out reports/2026-W47
     """
@@ -302,9 +304,9 @@ def dashboard_command(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Render a dashboard's reports one after another: tables and charts in the terminal, or one
-    self-contained html page. Report options after these (--last 12w, --as-of DATE, ...) apply to
-    every report.
+    """Show a dashboard's reports: tables and charts in the terminal, or one html page.
+
+    Report options after these (--last 12w, --as-of DATE, ...) apply to every report.
 
     Example: svcstats dashboard weekly --config examples/svcstats.toml --last 12w --format html --output weekly.html
     """
