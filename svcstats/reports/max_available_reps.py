@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from svcstats.periods import end_of_day, local_instant, local_midnight, split_by_hour
-from svcstats.reports.availability import in_periods, is_available, status_intervals
+from svcstats.reports.availability import hours, in_periods, is_available, status_intervals
 from svcstats.reports.base import HOURS_PER_MICROSECOND, ReportContext
 
 
@@ -16,9 +16,7 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     pieces = in_periods(ctx, status_intervals(ctx).filter(is_available()))
     by = ["hour"] if ctx.options.get("by_hour") else []
     if by:
-        pieces = split_by_hour(pieces, ctx.tz).with_columns(
-            hours=(pl.col("ended_at") - pl.col("started_at")).dt.total_microseconds() * HOURS_PER_MICROSECOND
-        )
+        pieces = split_by_hour(pieces, ctx.tz).with_columns(hours=hours())
     pieces = ctx.reuse(pieces)
     keys = [*ctx.keys, *by]
     starts = pieces.select(*keys, pl.col("started_at").alias("at"), pl.lit(1, pl.Int32).alias("step"))
@@ -36,8 +34,8 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     )
     result = ctx.assemble([peaks, rep_hours], counts=["max_available_reps"], by=by)
     if by:  # every hour of the day, also those nobody was available in
-        hours = pl.LazyFrame({"hour": list(range(24))}, schema={"hour": pl.Int8})
-        grid = result.select(ctx.keys).unique().join(hours, how="cross") if ctx.keys else hours
+        day = pl.LazyFrame({"hour": list(range(24))}, schema={"hour": pl.Int8})
+        grid = result.select(ctx.keys).unique().join(day, how="cross") if ctx.keys else day
         result = grid.join(result, on=keys, how="left").with_columns(pl.col("max_available_reps").fill_null(0)).sort(keys)
     clock = clock_hours(ctx, by_hour=bool(by))
     mean = pl.when(clock > 0).then(pl.col("available_rep_hours").fill_null(0.0) / clock).otherwise(None)
