@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+import polars.selectors as cs
 
 from svcstats.catalog import ReportInfo, get_report
 from svcstats.daterange import DateRange
@@ -127,7 +128,10 @@ def write_outcome(outcome: Outcome, request: ReportRequest, fmt: str) -> None:
         from svcstats.charts.terminal import chart_text
 
         footer = chart_text(outcome, request)
-    render(outcome.result, fmt, request.output, title=title(outcome, request), hidden=_hidden(outcome.info, request.stats), footer=footer)
+    result = outcome.result
+    if fmt == "table":  # a person reads instants in the report's zone; machine formats stay in UTC
+        result = result.with_columns(cs.datetime(time_zone="*").dt.convert_time_zone(outcome.tz))
+    render(result, fmt, request.output, title=title(outcome, request), hidden=_hidden(outcome.info, request.stats), footer=footer)
 
 
 def compute_and_tell(request: ReportRequest, label: str = "") -> Outcome:

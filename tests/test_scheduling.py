@@ -199,3 +199,11 @@ def test_statuses_add_up_and_the_peak_never_exceeds_the_reps(tmp_path_factory: p
     assert_frame_equal(peaks, run_report(folder, "max-available-reps", frequency=frequency, engine="in-memory", **window).result)
     write_events(folder, events[::-1])
     assert_frame_equal(peaks, run_report(folder, "max-available-reps", frequency=frequency, **window).result)
+
+
+def test_tables_show_instants_in_the_report_zone_and_machines_in_utc(data: Path, cli) -> None:
+    args = ["report", "max-available-reps", "--data", data, "--from", "2026-11-16", "--to", "2026-11-17", "--as-of", "2026-11-17"]
+    table = cli(*args, "--tz", "Europe/Oslo", "--format", "table").stdout
+    assert "2026-11-16 15:00:00+01:00" in table  # Monday's peak, 14:00 UTC, in Oslo time
+    machine = cli(*args, "--tz", "Europe/Oslo", "--format", "csv").stdout
+    assert "2026-11-16T14:00:00+00:00" in machine
