@@ -445,4 +445,4 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
-from svcstats import automation, gaps_cli  # noqa: E402, F401  (register run, saved, dashboard, export; knowledge-gaps)
+from svcstats import automation, data_cli, gaps_cli  # noqa: E402, F401  (register run, saved, dashboard, export; data; knowledge-gaps)

@@ -206,7 +206,17 @@ def test_version_and_catalogue(cli) -> None:
 
 def test_every_command_has_help_and_is_in_the_readme(cli) -> None:
     readme = (ROOT / "README.md").read_text()
-    commands = [["reports"], ["about"], ["demo"], ["run"], ["saved"], ["dashboard"], ["export"], *(["report", name] for name in REPORTS)]
+    commands = [
+        ["reports"],
+        ["about"],
+        ["demo"],
+        ["run"],
+        ["saved"],
+        ["dashboard"],
+        ["export"],
+        ["data", "check"],
+        *(["report", name] for name in REPORTS),
+    ]
     for command in commands:
         result = cli(*command, "--help")
         assert result.code == 0, command

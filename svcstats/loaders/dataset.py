@@ -9,7 +9,7 @@ that cannot be parsed are left out, and a check counting them (with an example) 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,9 +111,19 @@ class Dataset:
         """How messages name the table's source."""
         return self._require(table).label
 
-    def load(self, table: str, columns: Iterable[str] = ()) -> pl.LazyFrame:
+    def exported_rows(self, table: str) -> pl.LazyFrame:
+        """A one-value frame: the number of rows the export holds, bad ones included."""
+        return self._require(table).frame.select(pl.len().alias("rows"))
+
+    def place(self, table: str, row: int) -> str:
+        """Where data row `row` (0-based, in file order) is: "line N" of a single CSV file, else "data row N"."""
+        raw = self._require(table)
+        return f"line {_file_line(raw, row)}" if raw.line_offset is not None else f"data row {row + 1}"
+
+    def load(self, table: str, columns: Iterable[str] = (), *, row_index: str | None = None) -> pl.LazyFrame:
         """The table in the neutral schema: required columns plus `columns` (optional neutral
-        columns absent from the export come as nulls; other names must exist in the export)."""
+        columns absent from the export come as nulls; other names must exist in the export),
+        plus a column `row_index` numbering the rows as exported (for `place`), if given."""
         raw = self._require(table)
         spec = TABLES[table]
         present = raw.schema
@@ -138,7 +148,9 @@ class Dataset:
             parsed[name] = self._parse(raw, name, kind, formats.get(name))
             if can_fail(kind, present[name]):
                 fallible.append(name)
-        staged = raw.frame.select(**{f"raw:{n}": pl.col(n) for n in fallible}, **parsed)
+        exported = raw.frame if row_index is None else raw.frame.with_row_index(row_index)
+        kept = [] if row_index is None else [row_index]
+        staged = exported.select(*kept, **{f"raw:{n}": pl.col(n) for n in fallible}, **parsed)
         problems: dict[Problem, pl.Expr] = {}
         for name in fallible:
             invalid = _present(pl.col(f"raw:{name}"), present[name]) & pl.col(name).is_null()
@@ -153,11 +165,11 @@ class Dataset:
                 empty &= ~_present(pl.col(f"raw:{name}"), present[name])
             problems[Problem(name, f"{name} is empty", None)] = empty
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
-        checked = staged.select(*wanted, **flags)
+        checked = staged.select(*kept, *wanted, **flags)
         if raw.parse_once:
             checked = checked.collect(engine=self.engine).lazy()  # type: ignore[arg-type]
-        self.checks.append(_problems_check(checked, staged, problems, raw))
-        return checked.filter(~pl.any_horizontal(list(flags))).select(wanted)
+        self.checks.append(_problems_check(checked, staged, problems, raw, lambda row: self.place(table, row)))
+        return checked.filter(~pl.any_horizontal(list(flags))).select(*kept, *wanted)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -318,18 +330,23 @@ def can_fail(kind: Kind, dtype: pl.DataType) -> bool:
     return dtype != neutral_dtype(kind)
 
 
-def _problems_check(checked: pl.LazyFrame, staged: pl.LazyFrame, problems: dict[Problem, pl.Expr], raw: RawTable) -> Check:
+def _problems_check(
+    checked: pl.LazyFrame, staged: pl.LazyFrame, problems: dict[Problem, pl.Expr], raw: RawTable, place: Callable[[int], str]
+) -> Check:
     """Count the rows with each problem (flag columns `problem:i` of `checked`); for a problem
     with any, look up the first such row and its value in `staged` with a second query (only then)."""
 
     def example(problem: Problem) -> str:
         value = pl.col(problem.raw).cast(pl.String) if problem.raw else pl.lit(None, pl.String)
         first = (
-            staged.with_row_index("row").filter(problems[problem]).select(value.alias("value"), "row").head(1).collect(engine="in-memory")
+            staged.with_row_index("row:example")
+            .filter(problems[problem])
+            .select(value.alias("value"), "row:example")
+            .head(1)
+            .collect(engine="in-memory")
         )
         value, row = first.row(0)
-        place = f"line {_file_line(raw, row)}" if raw.line_offset is not None else f"data row {row + 1}"
-        return f"{value!r} on {place}" if value is not None else place
+        return f"{value!r} on {place(row)}" if value is not None else place(row)
 
     def read(result: pl.DataFrame) -> list[Finding]:
         return [

@@ -1,0 +1,214 @@
+"""`svcstats data check`: what a dataset folder holds and what is wrong with it, table by table.
+
+Each table is loaded once through `Dataset.load`, whose findings (unparseable values, empty
+required values, duplicate ids) are the per-value checks; `RULES` adds the impossible records.
+Every count is one lazy query, collected together; an example row is looked up only for a
+problem that has any.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from svcstats.errors import DataError, first_line
+from svcstats.loaders.dataset import Dataset
+from svcstats.schema import TABLES
+
+ROW = "row:exported"  # the row number as exported, kept through loading for examples
+TICKET_CREATED = "ticket:created_at"  # messages rules: their ticket's created_at
+
+COLUMNS = (
+    "table",
+    "check",
+    "severity",
+    "rows",
+    "source",
+    "example",
+    "required_columns_missing",
+    "optional_columns_found",
+    "extra_columns",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An impossible record: rows of `table` where `broken` holds. Runs when the export has every
+    one of `columns` (and, for `needs_tickets`, when tickets load too)."""
+
+    table: str
+    check: str
+    columns: tuple[str, ...]
+    broken: Callable[[], pl.Expr]
+    needs_tickets: bool = False
+
+
+def _before(later: str, earlier: str) -> Callable[[], pl.Expr]:
+    return lambda: pl.col(later) < pl.col(earlier)
+
+
+RULES = (
+    Rule("tickets", "closed_at before created_at", ("closed_at", "created_at"), _before("closed_at", "created_at")),
+    Rule("tickets", "first_closed_at after closed_at", ("first_closed_at", "closed_at"), _before("closed_at", "first_closed_at")),
+    Rule("tickets", "first_response_at before created_at", ("first_response_at", "created_at"), _before("first_response_at", "created_at")),
+    Rule("stage_history", "exited_at before entered_at", ("exited_at", "entered_at"), _before("exited_at", "entered_at")),
+    Rule("messages", "sent_at before the ticket's created_at", ("sent_at",), _before("sent_at", TICKET_CREATED), needs_tickets=True),
+    Rule("availability", "ended_at before started_at", ("ended_at", "started_at"), _before("ended_at", "started_at")),
+    Rule("working_hours", "end equals start", ("start", "end"), lambda: pl.col("end") == pl.col("start")),
+    Rule(
+        "csat",
+        "rating outside scale_min..scale_max",
+        ("rating", "scale_min", "scale_max"),
+        lambda: (pl.col("rating") < pl.col("scale_min")) | (pl.col("rating") > pl.col("scale_max")),
+    ),
+    Rule("agent_conversations", "ended_at before started_at", ("ended_at", "started_at"), _before("ended_at", "started_at")),
+    Rule("agent_conversations", "handoff_at before started_at", ("handoff_at", "started_at"), _before("handoff_at", "started_at")),
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The check's result: one row per table, then one per problem (`COLUMNS`), and counts."""
+
+    frame: pl.DataFrame
+    tables_found: int
+    errors: int  # problem rows of severity error
+    rows_affected: int  # rows with an error, summed over the problems (a row may count twice)
+
+    def summary(self) -> str:
+        """The one-line verdict for stderr."""
+        tables = f"{self.tables_found} table{'s' * (self.tables_found != 1)}"
+        if not self.errors:
+            return f"data check: {tables} checked, no errors"
+        errors = f"{self.errors} error{'s' * (self.errors != 1)}"
+        return f"data check: {tables} checked, {errors} ({self.rows_affected} rows affected); see the rows of severity error"
+
+
+def check(dataset: Dataset) -> Report:
+    """Check every table of `dataset`: its columns, its values (as the loader reads them) and `RULES`."""
+    entries: list[dict[str, object]] = []  # rows of the result, in order; counts filled in after collecting
+    pending: list[tuple[pl.LazyFrame, Callable[[pl.DataFrame], None]]] = []
+    loaded: dict[str, pl.LazyFrame] = {}
+    for table, spec in TABLES.items():
+        try:
+            if not dataset.has(table):
+                entries.append(_row(table, "absent", "note", None))
+                continue
+            present = dataset.columns(table)
+            found = _row(
+                table,
+                "found",
+                "ok",
+                None,
+                source=dataset.label(table),
+                required_columns_missing=_names(c for c in spec.required if c not in present),
+                optional_columns_found=_names(c for c in spec.optional if c in present),
+                extra_columns=_names(c for c in present if c not in spec.columns),
+            )
+            entries.append(found)
+            pending.append((dataset.exported_rows(table), lambda result, row=found: row.update(rows=int(result.item()))))
+            missing = [c for c in spec.required if c not in present]
+            if missing:
+                entries.append(_row(table, "required columns missing", "error", None, example=_names(missing)))
+                continue
+            first = len(dataset.checks)
+            needed = {c for rule in RULES if rule.table == table for c in rule.columns if c in present}
+            loaded[table] = dataset.load(table, sorted(needed), row_index=ROW)
+            for loader_check in dataset.checks[first:]:
+                pending.append((loader_check.frame, _loader_reader(loader_check.read, table, entries)))
+        except DataError as exc:
+            entries.append(_row(table, "cannot read", "error", None, example=exc.one_line()))
+    for rule in RULES:
+        frame = _rule_frame(rule, dataset, loaded)
+        if frame is not None:
+            pending.append(_rule_count(rule, frame, dataset, entries))
+    try:
+        results = pl.collect_all([frame for frame, _ in pending], engine=dataset.engine)  # type: ignore[arg-type]
+    except pl.exceptions.PolarsError as exc:
+        raise DataError(f"cannot check {dataset.root}: {first_line(exc)}", "run with --debug for details") from exc
+    for (_, read), result in zip(pending, results, strict=True):
+        read(result)
+    found_tables = sum(1 for e in entries if e["check"] == "found")
+    if not found_tables:
+        names = ", ".join(TABLES)
+        raise DataError(f"no tables found in {dataset.root}", f"add files named after the tables ({names}), e.g. tickets.csv")
+    ordered = sorted(entries, key=lambda e: (list(TABLES).index(str(e["table"])), e["severity"] not in ("ok", "note")))
+    frame = pl.DataFrame(ordered, schema=_schema()).select(COLUMNS)
+    errors = [e for e in entries if e["severity"] == "error"]
+    return Report(frame, found_tables, len(errors), sum(int(e["rows"] or 0) for e in errors))
+
+
+def check_folder(data: Path, **dataset_options: object) -> Report:
+    """`check` on the dataset in folder `data` (options as for `Dataset`)."""
+    return check(Dataset(data, **dataset_options))  # type: ignore[arg-type]
+
+
+# -- internals -----------------------------------------------------------------------------
+
+
+def _row(table: str, check: str, severity: str, rows: int | None, **details: str | None) -> dict[str, object]:
+    return {"table": table, "check": check, "severity": severity, "rows": rows, **details}
+
+
+def _schema() -> dict[str, pl.DataType]:
+    return {name: pl.Int64() if name == "rows" else pl.String() for name in COLUMNS}
+
+
+def _names(names: object) -> str | None:
+    return ", ".join(names) or None  # type: ignore[arg-type]
+
+
+def _loader_reader(read: Callable[[pl.DataFrame], list], table: str, entries: list[dict[str, object]]) -> Callable[[pl.DataFrame], None]:
+    """Turn a loader check's findings into error rows (a bad value, an empty required value and
+    a repeated id all leave rows out of every report)."""
+
+    def add(result: pl.DataFrame) -> None:
+        for finding in read(result):
+            entries.append(_row(table, finding.what, "error", finding.rows, source=finding.where, example=finding.example))
+
+    return add
+
+
+def _rule_frame(rule: Rule, dataset: Dataset, loaded: dict[str, pl.LazyFrame]) -> pl.LazyFrame | None:
+    """The loaded rows `rule` looks at, or None when it cannot run on this export."""
+    frame = loaded.get(rule.table)
+    if frame is None or any(c not in dataset.columns(rule.table) for c in rule.columns):  # optional columns not exported
+        return None
+    if rule.needs_tickets:
+        tickets = loaded.get("tickets")
+        if tickets is None:
+            return None
+        created = tickets.select("ticket_id", pl.col("created_at").alias(TICKET_CREATED))
+        frame = frame.join(created, on="ticket_id", how="left")
+    return frame
+
+
+def _rule_count(
+    rule: Rule, frame: pl.LazyFrame, dataset: Dataset, entries: list[dict[str, object]]
+) -> tuple[pl.LazyFrame, Callable[[pl.DataFrame], None]]:
+    """The count query for `rule` and what adds its problem row (with the first such row as example)."""
+    broken = rule.broken().fill_null(False)
+    shown = [c for c in (*rule.columns, *((TICKET_CREATED,) if rule.needs_tickets else ())) if c in frame.collect_schema()]
+
+    def add(result: pl.DataFrame) -> None:
+        count = int(result.item())
+        if not count:
+            return
+        first = frame.filter(broken).sort(ROW).head(1).select(ROW, *shown).collect(engine="in-memory").row(0, named=True)
+        values = ", ".join(f"{name.replace(':', ' ')} {_text(first[name])}" for name in shown)
+        example = f"{values} on {dataset.place(rule.table, first[ROW])}"
+        entries.append(_row(rule.table, rule.check, "error", count, source=dataset.label(rule.table), example=example))
+
+    return frame.select(broken.sum()), add
+
+
+def _text(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
