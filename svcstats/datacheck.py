@@ -45,6 +45,11 @@ class Rule:
     columns: tuple[str, ...]
     broken: Callable[[], pl.Expr]
     needs_tickets: bool = False
+    re_entry: bool = False  # also holds for a stage entered again when only the latest visit is known
+
+    def severity(self, dataset: Dataset) -> str:
+        """error, or note where the data cannot tell a broken record from a re-entered stage."""
+        return "note" if self.re_entry and dataset.latest_visits_only(self.table) else "error"
 
 
 def _before(later: str, earlier: str) -> Callable[[], pl.Expr]:
@@ -55,7 +60,7 @@ RULES = (
     Rule("tickets", "closed_at before created_at", ("closed_at", "created_at"), _before("closed_at", "created_at")),
     Rule("tickets", "first_closed_at after closed_at", ("first_closed_at", "closed_at"), _before("closed_at", "first_closed_at")),
     Rule("tickets", "first_response_at before created_at", ("first_response_at", "created_at"), _before("first_response_at", "created_at")),
-    Rule("stage_history", "exited_at before entered_at", ("exited_at", "entered_at"), _before("exited_at", "entered_at")),
+    Rule("stage_history", "exited_at before entered_at", ("exited_at", "entered_at"), _before("exited_at", "entered_at"), re_entry=True),
     Rule("messages", "sent_at before the ticket's created_at", ("sent_at",), _before("sent_at", TICKET_CREATED), needs_tickets=True),
     Rule("availability", "ended_at before started_at", ("ended_at", "started_at"), _before("ended_at", "started_at")),
     Rule("working_hours", "end equals start", ("start", "end"), lambda: pl.col("end") == pl.col("start")),
@@ -201,7 +206,9 @@ def _rule_count(
         first = frame.filter(broken).sort(ROW).head(1).select(ROW, *shown).collect(engine="in-memory").row(0, named=True)
         values = ", ".join(f"{name.replace(':', ' ')} {_text(first[name])}" for name in shown)
         example = f"{values} on {dataset.place(rule.table, first[ROW])}"
-        entries.append(_row(rule.table, rule.check, "error", count, source=dataset.label(rule.table), example=example))
+        severity = rule.severity(dataset)
+        what = rule.check if severity == "error" else f"{rule.check} (HubSpot keeps only each stage's latest entry and exit: entered again)"
+        entries.append(_row(rule.table, what, severity, count, source=dataset.label(rule.table), example=example))
 
     return frame.select(broken.sum()), add
 

@@ -217,6 +217,16 @@ def test_missing_folder_and_empty_folder_exit_3(cli, tmp_path: Path) -> None:
     assert empty.stderr.startswith(f"svcstats: error: no tables found in {tmp_path} ")
 
 
+def test_hubspot_stage_exits_before_entries_are_notes(cli) -> None:
+    """HubSpot's stage columns keep only the latest entry and exit of each stage, so an exit
+    before the entry is a stage entered again, not an impossible record."""
+    result = cli("data", "check", "--data", ROOT / "examples" / "hubspot", "--source-tz", "Europe/Oslo", "--format", "json")
+    assert result.code == 0, result.stderr
+    stages = [r for r in json.loads(result.stdout) if r["table"] == "stage_history" and r["check"] != "found"]
+    assert [(r["severity"], r["check"].startswith("exited_at before entered_at (HubSpot")) for r in stages] == [("note", True)]
+    assert stages[0]["rows"] > 0
+
+
 def test_example_data_is_clean(cli) -> None:
     result = cli("data", "check", "--data", ROOT / "examples" / "data", "--format", "json")
     assert (result.code, result.stderr) == (0, "data check: 9 tables checked, no errors\n")
