@@ -97,7 +97,8 @@ rep's next event, or its own ended_at when that comes first; the status in force
 starts is carried in from the rep's last earlier event; an interval with no end is open and ends
 at --as-of (the end of that day; now without --as-of). A status of "Available" (any case) is
 available; every other status is away. Several events of a rep at the same instant: the first
-by status name is kept and the others counted in a warning; an ended_at past the rep's next
+by status (then detail, end and the other columns, so never by row order) is kept and the
+others counted in a warning; an ended_at past the rep's next
 event is cut there (a note); an ended_at before started_at is left out (a warning). --rep, --team
 and --where select intervals once they are built from all events, so leaving out a status never
 stretches the one before it."""

@@ -46,7 +46,9 @@ def local_instant(wall_time: pl.Expr, tz: str) -> pl.Expr:
     occurrence; one inside a spring-forward gap is read as if the clock had not moved yet."""
     hour = pl.duration(hours=1)
     exact = wall_time.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-    shifted = (wall_time + hour).dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null") - hour
+    # a wall time an hour later lies past the gap, in the new offset: the same instant as the wall
+    # time read in the old offset (02:30 in a 02:00-03:00 gap is 03:30 new time, 02:30 old time)
+    shifted = (wall_time + hour).dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
     return pl.coalesce(exact, shifted).dt.convert_time_zone("UTC")
 
 

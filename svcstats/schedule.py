@@ -41,6 +41,8 @@ def parse_day_hours(day: str, text: str) -> list[Window]:
         if not match:
             raise ValueError(f"{day} = {text!r}: write hours as HH:MM-HH:MM, several separated by commas")
         h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if (h1, m1) == (h2, m2):
+            raise ValueError(f"{day} = {text!r}: {part.strip()} starts and ends at once (a whole day is 00:00-24:00)")
         if h2 == 24 and m2 == 0:
             h2 = 0  # 24:00 is midnight at the end of the day
         if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:

@@ -25,7 +25,7 @@ import polars as pl
 from svcstats.config import check_time_zone
 from svcstats.errors import DataError, UsageError
 from svcstats.loaders.dataset import Dataset
-from svcstats.periods import local_instant
+from svcstats.periods import PERIOD, local_instant, split_by_period
 from svcstats.schedule import DEFAULT, Schedule, Window
 
 FIRST_DAY = date(1970, 1, 1)
@@ -66,7 +66,8 @@ class WorkingTime:
 
     def elapsed(self, instant: pl.Expr, rep: pl.Expr) -> pl.Expr:
         """Business microseconds from 1970-01-01 to `instant` (UTC-aware) in `rep`'s schedule."""
-        utc = instant.dt.convert_time_zone("UTC").dt.epoch("us").clip(0, SPAN_US - 1)
+        utc = instant.dt.convert_time_zone("UTC").dt.epoch("us")
+        utc = pl.when((utc >= 0) & (utc < SPAN_US)).then(utc)  # outside 1970-2099: no business time (null), never clamped
         key = self.schedule_number(rep) * SPAN_US + utc
         return pl.when(key.is_not_null()).then(key.map_batches(self._business_at, return_dtype=pl.Int64, is_elementwise=True))
 
@@ -101,14 +102,23 @@ def _edges(schedule: Schedule, number: int, holidays: pl.DataFrame) -> pl.DataFr
     )
     days = pl.DataFrame({"day": pl.date_range(FIRST_DAY, END_DAY, "1d", closed="left", eager=True)})
     days = days.with_columns(weekday=pl.col("day").dt.weekday().cast(pl.Int8))
-    off = holidays.filter(pl.col("timezone").is_null() | (pl.col("timezone") == schedule.timezone)).select("day")
-    local = days.join(windows, on="weekday").join(off, on="day", how="anti")
     end_day = pl.col("day") + pl.duration(days=(pl.col("end") <= pl.col("start")).cast(pl.Int64))  # past midnight
-    intervals = local.select(
-        start=_utc_us(pl.col("day").dt.combine(pl.col("start")), schedule.timezone),
-        end=_utc_us(end_day.dt.combine(pl.col("end")), schedule.timezone),
-    ).filter(pl.col("end") > pl.col("start"))
-    # merge overlapping windows: a new island starts where no earlier interval reaches
+    utc = pl.Datetime("us", "UTC")
+    windows_utc = days.join(windows, on="weekday").select(
+        started_at=_utc_us(pl.col("day").dt.combine(pl.col("start")), schedule.timezone).cast(utc),
+        ended_at=_utc_us(end_day.dt.combine(pl.col("end")), schedule.timezone).cast(utc),
+    )
+    # a holiday is a local day without working time, whichever day its windows started on: cut
+    # the windows at local midnights and drop the pieces on holidays
+    off = holidays.filter(pl.col("timezone").is_null() | (pl.col("timezone") == schedule.timezone)).select(pl.col("day").alias(PERIOD))
+    pieces = split_by_period(windows_utc.lazy().filter(pl.col("ended_at") > pl.col("started_at")), "1d", schedule.timezone)
+    intervals = (
+        pieces.join(off.lazy(), on=PERIOD, how="anti")
+        .select(start=pl.col("started_at").dt.epoch("us"), end=pl.col("ended_at").dt.epoch("us"))
+        .filter(pl.col("end") > pl.col("start"))
+        .collect()
+    )
+    # merge overlapping and touching pieces: a new island starts where no earlier interval reaches
     merged = (
         intervals.sort("start")
         .with_columns(island=(pl.col("start") > pl.col("end").cum_max().shift(1)).fill_null(True).cum_sum())
@@ -136,10 +146,11 @@ def holiday_frame(rows: Iterable[tuple[date, str | None]]) -> pl.DataFrame:
     return pl.DataFrame({"day": [d for d, _ in pairs], "timezone": [z for _, z in pairs]}, schema={"day": pl.Date, "timezone": pl.String})
 
 
-def load_working_time(dataset: Dataset, zone: str) -> WorkingTime:
+def load_working_time(dataset: Dataset, zone: str, require_default: bool = True) -> WorkingTime:
     """The schedules of the working_hours export (per rep; rep "*" is everyone's default) and the
     config's [business_hours] (the default, winning over "*"), with the holidays export. A schedule
-    without a time zone is in `zone` (the report's). Raises a usage error when no default exists."""
+    without a time zone is in `zone` (the report's). Raises a usage error when there is no schedule
+    at all, or no default one and `require_default` (business hours for every rep)."""
     config = dataset.config.business_hours
     schedules: dict[str, Schedule] = {}
     if dataset.has("working_hours"):
@@ -158,7 +169,12 @@ def load_working_time(dataset: Dataset, zone: str) -> WorkingTime:
             schedules[str(rep)] = Schedule(zones[0], hours)
     if config is not None:
         schedules[DEFAULT] = Schedule(config.timezone or zone, tuple(config.windows()))
-    if DEFAULT not in schedules:
+    if not schedules:
+        raise UsageError(
+            "no working hours to measure against",
+            "add a working_hours export (rep, weekday, start, end, timezone) or a [business_hours] section to svcstats.toml",
+        )
+    if DEFAULT not in schedules and require_default:
         raise UsageError(
             "business hours need a default working-hours schedule, for reps without their own",
             'add rows for rep "*" to the working_hours export, or a [business_hours] section to svcstats.toml',
@@ -167,15 +183,15 @@ def load_working_time(dataset: Dataset, zone: str) -> WorkingTime:
     if dataset.has("holidays"):
         days = dataset.load("holidays", ["timezone"]).select(pl.col("date").alias("day"), "timezone")
         holidays = days.filter(pl.col("day").is_not_null()).collect(engine=dataset.engine)  # type: ignore[arg-type]
+        for holiday_zone in holidays["timezone"].drop_nulls().unique().to_list():
+            check_zone(dataset, holiday_zone, None)
     return WorkingTime(schedules, holidays)
 
 
-def check_zone(dataset: Dataset, zone: str, rep: str) -> None:
-    """A data error naming the rep when its working hours name an unknown time zone."""
+def check_zone(dataset: Dataset, zone: str, rep: str | None) -> None:
+    """A data error naming the rep (or the holidays export, for rep None) for an unknown time zone."""
     try:
         check_time_zone(zone)
     except UsageError:
-        raise DataError(
-            f"{dataset.label('working_hours')}: rep {rep!r} has an unknown time zone {zone!r}",
-            "use an IANA name such as Europe/Oslo",
-        ) from None
+        where = f"{dataset.label('working_hours')}: rep {rep!r} has" if rep is not None else f"{dataset.label('holidays')}: a holiday has"
+        raise DataError(f"{where} an unknown time zone {zone!r}", "use an IANA name such as Europe/Oslo") from None

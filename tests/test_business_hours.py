@@ -97,3 +97,15 @@ def test_a_bad_config_schedule_and_a_report_without_durations(data: Path, tmp_pa
     result = cli("report", "support-volume", "--data", data, "--hours", "business")
     assert result.code == 2
     assert "--hours" in result.stderr
+
+
+def test_a_close_before_creation_is_bad_data_in_business_hours_too(data: Path) -> None:
+    # created Sat 10:00, closed Sat 09:00: 0 business hours either way, but closed before created
+    write_csv(
+        data / "tickets.csv",
+        ["ticket_id", "created_at", "closed_at", "owner"],
+        [["T9", "2026-11-21T10:00:00Z", "2026-11-21T09:00:00Z", None]],
+    )
+    outcome = run_report(data, "ticket-time-to-close", **RANGE)
+    assert rows(outcome.result)[0]["closed_tickets"] == 0
+    assert [f.what for f in outcome.findings] == ["closed before it was created"]

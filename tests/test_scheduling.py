@@ -138,7 +138,7 @@ def test_max_available_reps_daily_totals_and_by_hour(data: Path) -> None:
     hourly = {r["hour"]: r for r in rows(run_report(data, "max-available-reps", totals=True, options={"by_hour": True}, **RANGE).result)}
     assert len(hourly) == 24
     assert hourly[14]["max_available_reps"] == 3 and hourly[14]["mean_available_reps"] == pytest.approx(3 / 2)  # 3 rep-hours over 2 days
-    assert hourly[12]["max_available_reps"] == 1  # Ann leaves at 12:00 as Cy arrives: never two at once
+    assert hourly[12]["max_available_reps"] == 1  # only Cy: Ann left at 12:00 (the tie itself is tested below)
     assert hourly[3]["max_available_reps"] == 1  # Bob on Tuesday night
 
 
@@ -207,3 +207,39 @@ def test_tables_show_instants_in_the_report_zone_and_machines_in_utc(data: Path,
     assert "2026-11-16 15:00:00+01:00" in table  # Monday's peak, 14:00 UTC, in Oslo time
     machine = cli(*args, "--tz", "Europe/Oslo", "--format", "csv").stdout
     assert "2026-11-16T14:00:00+00:00" in machine
+
+
+def test_a_backwards_event_does_not_take_its_twin_with_it(tmp_path: Path) -> None:
+    # Ann: "Available 10:00, ended 09:00" is bad data (left out); "Away 10:00" at the same instant
+    # is then the only event there: Away from 10:00 to the end of 11-16 = 14 h
+    events = [
+        ["Ann", "Available", "2026-11-16T10:00:00Z", "2026-11-16T09:00:00Z", None, None],
+        ["Ann", "Away", "2026-11-16T10:00:00Z", None, None, None],
+    ]
+    write_csv(tmp_path / "availability.csv", HEADER, events)
+    window = {**RANGE, "date_to": date(2026, 11, 16), "as_of": date(2026, 11, 16)}
+    outcome = run_report(tmp_path, "rep-availability", totals=True, **window)
+    assert [(r["status"], r["hours"]) for r in rows(outcome.result)] == [("Away", 14.0)]
+    assert [f.what for f in outcome.findings] == ["ends before it starts"]
+
+
+def test_by_hour_counts_a_25_hour_day_right(tmp_path: Path) -> None:
+    # New York falls back on Sunday 2026-11-01: hour 1 happens twice. One rep available all day:
+    # one rep on average in every hour, hour 1 included (2 clock hours, 2 rep-hours)
+    write_csv(tmp_path / "availability.csv", HEADER, [["Ann", "Available", "2026-11-01T04:00:00Z", "2026-11-02T05:00:00Z", None, None]])
+    day = {"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 1), "as_of": date(2026, 11, 2), "tz": "America/New_York"}
+    hourly = rows(run_report(tmp_path, "max-available-reps", totals=True, options={"by_hour": True}, **day).result)
+    assert [r["mean_available_reps"] for r in hourly] == pytest.approx([1.0] * 24)
+    assert hourly[1]["available_rep_hours"] == pytest.approx(2.0)
+
+
+def test_availability_without_a_default_schedule(data: Path) -> None:
+    # only Bob has working hours: Ann and Cy have none and no default: no working time for them
+    hours = [["Bob", d, "12:00", "20:00", "UTC"] for d in WEEKDAYS]
+    write_csv(data / "working_hours.csv", ["rep", "weekday", "start", "end", "timezone"], hours)
+    outcome = run_report(data, "availability-in-working-hours", totals=True, group_by=["rep"], **RANGE)
+    got = {r["rep"]: (r["working_hours"], r["available_working_hours"]) for r in rows(outcome.result)}
+    assert got == {"Ann": (0.0, 0.0), "Bob": (14.0, 6.0), "Cy": (0.0, 0.0)}
+    notes = [f.message() for f in outcome.findings]
+    what = "2 reps without working hours of their own: no default schedule either, so no working time counted (e.g. Ann)"
+    assert f"note: availability-in-working-hours: {what}" in notes

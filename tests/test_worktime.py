@@ -139,3 +139,45 @@ def test_the_expression_agrees_row_by_row_on_a_column() -> None:
     frame = pl.DataFrame({"a": starts, "b": ends, "rep": who}).with_columns(pl.col("a", "b").dt.convert_time_zone("UTC"))
     hours = frame.select(WORK.between(pl.col("a"), pl.col("b"), pl.col("rep")) / 3.6e9).to_series().to_list()
     assert hours == pytest.approx([2.5, 2.0, 6.0, 5.0])
+
+
+# == edges found in review ========================================================================
+
+
+def test_a_window_in_a_dst_gap_starts_as_if_the_clock_had_not_moved() -> None:
+    # New York jumps from 02:00 to 03:00 on Sunday 2026-03-08: a 02:30-05:00 window starts at
+    # 02:30 EST = 07:30 UTC and ends at 05:00 EDT = 09:00 UTC: 1.5 h
+    ny = Schedule("America/New_York", (Window(7, time(2, 30), time(5)),))
+    oslo_gap = Schedule("Europe/Oslo", (Window(7, time(2), time(3)),))  # Oslo 2026-03-29: 02:00-03:00 does not exist
+    work = WorkingTime({"*": ny, "gap": oslo_gap})
+    day = datetime(2026, 3, 8, 5, tzinfo=UTC)  # midnight EST
+    assert business_hours(day, day + timedelta(hours=12), work=work) == pytest.approx(1.5)
+    sunday = datetime(2026, 3, 28, 23, tzinfo=UTC)  # midnight in Oslo
+    assert business_hours(sunday, sunday + timedelta(hours=12), "gap", work=work) == 0.0
+
+
+def test_a_holiday_is_a_local_day_without_working_time_even_for_night_windows() -> None:
+    # nightly 22:00-06:00 in Oslo; 12-25 is everyone's holiday: nothing from its midnight to the
+    # next, though the 24th's window runs into it; the 25th's window still works after midnight
+    assert business_hours(oslo(2026, 12, 25, 0), oslo(2026, 12, 26, 0), "Night") == 0.0
+    assert business_hours(oslo(2026, 12, 26, 0), oslo(2026, 12, 26, 6), "Night") == pytest.approx(6.0)
+    assert business_hours(oslo(2026, 12, 24, 22), oslo(2026, 12, 25, 0), "Night") == pytest.approx(2.0)
+
+
+def test_instants_outside_1970_to_2099_have_no_business_time() -> None:
+    assert business_hours(datetime(1969, 12, 31, 12, tzinfo=UTC), datetime(1970, 1, 2, 12, tzinfo=UTC)) is None
+
+
+def test_periods_split_where_a_zone_skips_midnight() -> None:
+    # Santiago's clocks jump from 00:00 to 01:00 on 2026-09-06: that day has 23 hours
+    from svcstats.periods import split_by_period
+
+    tz = ZoneInfo("America/Santiago")
+    start, end = datetime(2026, 9, 5, tzinfo=tz).astimezone(UTC), datetime(2026, 9, 7, tzinfo=tz).astimezone(UTC)
+    frame = pl.LazyFrame(
+        {"started_at": [start], "ended_at": [end]}, schema={"started_at": pl.Datetime("us", "UTC"), "ended_at": pl.Datetime("us", "UTC")}
+    )
+    pieces = split_by_period(frame, "1d", "America/Santiago").collect()
+    lengths = ((pieces["ended_at"] - pieces["started_at"]).dt.total_minutes() / 60).to_list()
+    assert [str(d) for d in pieces["period_start"].to_list()] == ["2026-09-05", "2026-09-06"]
+    assert lengths == [24.0, 23.0]

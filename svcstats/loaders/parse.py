@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import time
 
 import polars as pl
 
@@ -137,7 +138,8 @@ def text_expr(column: pl.Expr, kind: Kind) -> pl.Expr:
     if kind is Kind.DATE:
         return text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     if kind is Kind.TIME:
-        return pl.coalesce(text.str.to_time("%H:%M", strict=False), text.str.to_time("%H:%M:%S", strict=False))
+        midnight = pl.when(text.str.strip_chars().is_in(["24:00", "24:00:00"])).then(pl.lit(time(0)))  # end of the day
+        return pl.coalesce(text.str.to_time("%H:%M", strict=False), text.str.to_time("%H:%M:%S", strict=False), midnight)
     if kind is Kind.DURATION:
         return duration_seconds(text)
     if kind is Kind.SOURCE:

@@ -17,6 +17,7 @@ import polars as pl
 from svcstats.periods import end_of_day, local_midnight, split_by_period
 from svcstats.reports.base import HOURS_PER_MICROSECOND, ReportContext
 
+ORDERED = ("rep", "started_at", "status", "detail", "ended_at")
 AVAILABLE = "available"  # the status (any case) that makes a rep available; every other one is away
 
 
@@ -33,16 +34,18 @@ def status_intervals(ctx: ReportContext) -> pl.LazyFrame:
     # event would stretch the one before it
     events = ctx.dataset.load("availability", dict.fromkeys(["ended_at", "detail", *ctx.dataset.columns("availability")]))
     now = pl.lit(ctx.now)
-    ordered = events.filter(pl.col("rep").is_not_null() & (pl.col("started_at") <= now)).sort(
-        ["rep", "started_at", "status", "detail"], nulls_last=True, maintain_order=True
-    )
+    events = events.filter(pl.col("rep").is_not_null() & (pl.col("started_at") <= now))
+    backwards = (pl.col("ended_at") < pl.col("started_at")).fill_null(False)
+    ctx.exclude(events.filter(backwards), "ends before it starts")
+    # every column in the order, so that which of several events at one instant is kept never
+    # depends on the order of the rows
+    order = ["rep", "started_at", "status", "detail", "ended_at", *(c for c in events.collect_schema().names() if c not in ORDERED)]
+    ordered = events.filter(~backwards).sort(order, nulls_last=True)
     same_rep_next = pl.col("rep").shift(-1) == pl.col("rep")
     twin = (pl.col("rep") == pl.col("rep").shift(1)) & (pl.col("started_at") == pl.col("started_at").shift(1))
     marked = ordered.with_columns(twin=twin.fill_null(False))
     ctx.exclude(marked.filter(pl.col("twin")), "another event of the rep at the same instant (the first by status kept)")
-    backwards = pl.col("ended_at") < pl.col("started_at")
-    ctx.exclude(marked.filter(~pl.col("twin") & backwards), "ends before it starts")
-    kept = marked.filter(~pl.col("twin") & ~backwards.fill_null(False))
+    kept = marked.filter(~pl.col("twin"))
     follows = kept.with_columns(next_at=pl.when(same_rep_next).then(pl.col("started_at").shift(-1)))
     ctx.exclude(
         follows.filter(pl.col("ended_at") > pl.col("next_at")), "ended after the rep's next event: cut there (not left out)", "note"

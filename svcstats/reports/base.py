@@ -21,6 +21,7 @@ from svcstats.findings import Check, Finding, Severity, count_check
 from svcstats.loaders.dataset import Dataset
 from svcstats.loaders.parse import SOURCE_WORDS
 from svcstats.periods import PERIOD, calendar, period_of, range_filter
+from svcstats.schedule import DEFAULT
 from svcstats.schema import TABLES
 from svcstats.worktime import WorkingTime, load_working_time
 
@@ -74,7 +75,7 @@ class ReportContext:
     @cached_property
     def working_time(self) -> WorkingTime:
         """The working-hours schedules and holidays of the dataset (read once, when first needed)."""
-        return load_working_time(self.dataset, self.tz)
+        return load_working_time(self.dataset, self.tz, require_default=self.business)
 
     def duration(self, start: str | pl.Expr, end: str | pl.Expr, rep: str | None = None, per_us: float = HOURS_PER_MICROSECOND) -> pl.Expr:
         """Time from `start` to `end` in hours (or `per_us` units per microsecond): calendar time, or
@@ -97,9 +98,12 @@ class ReportContext:
         )
         name = self.info.name
 
+        has_default = DEFAULT in self.working_time.numbers
+        fallback = "the default schedule was used" if has_default else "no default schedule either, so no working time counted"
+
         def read(result: pl.DataFrame) -> list[Finding]:
             reps, example = result.row(0)
-            what = "the default schedule was used"
+            what = fallback
             return [Finding(name, what, reps, "note", example, unit="rep", verb="without working hours of their own")] if reps else []
 
         self.checks.append(Check(without, read))

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from svcstats.periods import end_of_day, local_instant, local_midnight, split_by_hour
+from svcstats.periods import PERIOD, end_of_day, local_instant, local_midnight, split_by_hour
 from svcstats.reports.availability import hours, in_periods, is_available, status_intervals
-from svcstats.reports.base import HOURS_PER_MICROSECOND, ReportContext
+from svcstats.reports.base import ReportContext
 
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Per row key (and hour of day with --by-hour): the peak number of reps available at once
     (a sweep over interval starts and ends, ends first at equal instants), the first moment it
     was reached, and the time-weighted average number available."""
-    pieces = in_periods(ctx, status_intervals(ctx).filter(is_available()))
+    intervals = ctx.reuse(status_intervals(ctx))
+    pieces = in_periods(ctx, intervals.filter(is_available()))
     by = ["hour"] if ctx.options.get("by_hour") else []
     if by:
         pieces = split_by_hour(pieces, ctx.tz).with_columns(hours=hours())
@@ -29,32 +30,43 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         pl.col("at").filter(pl.col("level") == pl.col("level").max()).min().alias("peak_at"),
         by=by,
     )
-    rep_hours = ctx.aggregate(
-        pieces, pl.col("hours").sum().alias("available_rep_hours"), pl.col("started_at").min().alias("first_available_at"), by=by
-    )
+    rep_hours = ctx.aggregate(pieces, pl.col("hours").sum().alias("available_rep_hours"), by=by)
     result = ctx.assemble([peaks, rep_hours], counts=["max_available_reps"], by=by)
     if by:  # every hour of the day, also those nobody was available in
         day = pl.LazyFrame({"hour": list(range(24))}, schema={"hour": pl.Int8})
         grid = result.select(ctx.keys).unique().join(day, how="cross") if ctx.keys else day
         result = grid.join(result, on=keys, how="left").with_columns(pl.col("max_available_reps").fill_null(0)).sort(keys)
-    clock = clock_hours(ctx, by_hour=bool(by))
-    mean = pl.when(clock > 0).then(pl.col("available_rep_hours").fill_null(0.0) / clock).otherwise(None)
-    return result.with_columns(mean_available_reps=mean).select(
-        *keys, "max_available_reps", "peak_at", "mean_available_reps", pl.col("available_rep_hours").fill_null(0.0)
+    clock = clock_hours(ctx, result, intervals, by)
+    on = [k for k in (PERIOD, *by) if k in keys]
+    result = result.join(clock, on=on, how="left") if on else result.join(clock, how="cross")
+    mean = pl.when(pl.col("clock_hours") > 0).then(pl.col("available_rep_hours").fill_null(0.0) / pl.col("clock_hours"))
+    return (
+        result.with_columns(mean_available_reps=mean)
+        .sort(keys)
+        .select(*keys, "max_available_reps", "peak_at", "mean_available_reps", pl.col("available_rep_hours").fill_null(0.0))
     )
 
 
-def clock_hours(ctx: ReportContext, by_hour: bool) -> pl.Expr:
-    """Clock hours of each result row's time span: its period (or the whole range with --totals)
-    clipped to the range and to --as-of; with --by-hour, one hour for each local day of it."""
-    first = local_midnight(ctx.date_range.start, ctx.tz) if ctx.date_range.start else None  # else the data's first
-    last = min(end_of_day(ctx.date_range.end, ctx.tz), ctx.until) if ctx.date_range.end and ctx.until else ctx.until
+def clock_hours(ctx: ReportContext, result: pl.LazyFrame, intervals: pl.LazyFrame, by: list[str]) -> pl.LazyFrame:
+    """Clock hours behind each row's average: its period (the whole range with --totals) from the
+    range start, or without one from the first known status of any rep, to the range end or
+    --as-of; with --by-hour, per local hour of day (a 25-hour day has hour 1 twice, a 23-hour day
+    lacks hour 2)."""
+    first = pl.lit(local_midnight(ctx.date_range.start, ctx.tz)) if ctx.date_range.start else pl.col("first_known_at")
+    last = pl.lit(min(end_of_day(ctx.date_range.end, ctx.tz), ctx.until) if ctx.date_range.end and ctx.until else ctx.until)
+    known = intervals.select(pl.col("started_at").min().alias("first_known_at"))
     if ctx.totals:
-        opens, closes = (pl.lit(first) if first else pl.col("first_available_at")), pl.lit(last)
+        spans = known.select(first.alias("started_at"), last.alias("ended_at"))
     else:
-        opens = local_instant(pl.col("period_start").cast(pl.Datetime("us")), ctx.tz)
-        closes = local_instant(pl.col("period_start").dt.offset_by(ctx.every).cast(pl.Datetime("us")), ctx.tz)
-        opens = pl.max_horizontal(opens, pl.lit(first)) if first else opens
-        closes = pl.min_horizontal(closes, pl.lit(last))
-    span = (closes - opens).dt.total_microseconds() * HOURS_PER_MICROSECOND
-    return (span / 24).ceil() if by_hour else span
+        periods = result.select(PERIOD).unique().join(known, how="cross")
+        opens = local_instant(pl.col(PERIOD).cast(pl.Datetime("us")), ctx.tz)
+        closes = local_instant(pl.col(PERIOD).dt.offset_by(ctx.every).cast(pl.Datetime("us")), ctx.tz)
+        spans = periods.select(
+            PERIOD, pl.max_horizontal(opens, first).alias("started_at"), pl.min_horizontal(closes, last).alias("ended_at")
+        )
+    spans = spans.filter(pl.col("ended_at") > pl.col("started_at"))
+    if by:
+        spans = split_by_hour(spans, ctx.tz)
+    keys = [k for k in (PERIOD, *by) if k in spans.collect_schema().names()]
+    total = hours().sum().alias("clock_hours")
+    return spans.group_by(keys).agg(total) if keys else spans.select(total)

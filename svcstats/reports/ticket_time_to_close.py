@@ -24,7 +24,7 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     reopen_known = first_close_known or "reopened_at" in ctx.dataset.columns("tickets")
 
     closed_tickets = tickets.filter(closed).with_columns(hours_to_close=ctx.duration("created_at", end, "owner"))
-    valid = pl.col("hours_to_close") >= 0
+    valid = pl.col(end) >= pl.col("created_at")  # the instants: business hours are 0 out of hours either way
     still_open = tickets.filter(~closed)
     ctx.note_schedules(closed_tickets, "owner")
     ctx.exclude(ctx.place(closed_tickets.filter(~valid), date_column), "closed before it was created")

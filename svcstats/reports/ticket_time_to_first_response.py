@@ -20,7 +20,7 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     replied = tickets.filter(pl.col("first_reply_at").is_not_null()).with_columns(
         hours_to_first_response=ctx.duration("created_at", "first_reply_at", "owner")
     )
-    valid = pl.col("hours_to_first_response") >= 0
+    valid = pl.col("first_reply_at") >= pl.col("created_at")  # the instants: business hours are 0 out of hours either way
     unreplied = tickets.filter(pl.col("first_reply_at").is_null())
     ctx.note_schedules(replied, "owner")
     ctx.exclude(ctx.place(replied.filter(~valid)), "first response before the ticket was created")
