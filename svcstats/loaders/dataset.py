@@ -19,6 +19,7 @@ from svcstats.config import Config
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
 from svcstats.loaders import hubspot
+from svcstats.loaders.converted import latest_visits_tables
 from svcstats.loaders.files import TableFiles, locate, scan
 from svcstats.loaders.parse import (
     TimestampFormats,
@@ -97,7 +98,9 @@ class Dataset:
         """True for stage history taken from a HubSpot export's stage columns, which keep only
         the latest entry and exit of each stage (so re-entries and first visits are unknown)."""
         raw = self._raw_table(table)
-        return raw is not None and table == "stage_history" and raw.source_format == "hubspot"
+        if raw is None:
+            return False
+        return (table == "stage_history" and raw.source_format == "hubspot") or table in latest_visits_tables(self.root)
 
     def columns(self, table: str) -> list[str]:
         """The columns the export has for `table`, by loaded name: neutral ones first, then extras.
