@@ -92,7 +92,7 @@ def convert(
         from svcstats.convert import lines
         from svcstats.progress import tracked
 
-        dataset = open_dataset(data, config, source_format, source_tz)
+        dataset = open_dataset(data, config, source_format, source_tz, parse_text_once=False)  # one streaming pass per table
         chosen = None if tables is None else [t.strip() for t in tables.split(",") if t.strip()]
         done = convert_dataset(dataset, out, chosen, strict=strict, progress=lambda names: tracked(names, "converting", len(names)))
         for finding in done.findings:
@@ -101,7 +101,9 @@ def convert(
             print(line, file=sys.stderr)
 
 
-def open_dataset(data: Path | None, config: Path | None, source_format: str | None, source_tz: str | None) -> Dataset:
+def open_dataset(
+    data: Path | None, config: Path | None, source_format: str | None, source_tz: str | None, *, parse_text_once: bool = True
+) -> Dataset:
     """The dataset the shared data options name (the options win over svcstats.toml)."""
     from svcstats.config import check_time_zone, load_config
     from svcstats.errors import UsageError
@@ -114,4 +116,5 @@ def open_dataset(data: Path | None, config: Path | None, source_format: str | No
     zone = source_tz or settings.source_tz
     if zone is not None:
         check_time_zone(zone)
-    return Dataset(Path(data_dir), settings, source_format=source_format or settings.source_format, source_tz=zone)
+    chosen_format = source_format or settings.source_format
+    return Dataset(Path(data_dir), settings, source_format=chosen_format, source_tz=zone, parse_text_once=parse_text_once)

@@ -79,6 +79,7 @@ class Dataset:
         source_format: str = "auto",
         source_tz: str | None = None,
         engine: str = "streaming",
+        parse_text_once: bool = True,
     ) -> None:
         if not root.is_dir():
             raise DataError(f"data folder {root} not found", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
@@ -87,6 +88,8 @@ class Dataset:
         self.source_format = source_format
         self.source_tz = source_tz
         self.engine = engine
+        # False for a single streaming pass over each table (data convert): no table held in memory
+        self.parse_text_once = parse_text_once
         self.checks: list[Check] = []
         self._raw: dict[str, RawTable | None] = {}
 
@@ -200,7 +203,8 @@ class Dataset:
         headers = frame.collect_schema().names()
         source_format = self._format_of(table, headers)
         mapping = self._column_map(table, headers, source_format)
-        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files), files.text_only)
+        parse_once = files.text_only and self.parse_text_once
+        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files), parse_once)
 
     def _derived(self, table: str) -> RawTable | None:
         """Stage history taken from a HubSpot ticket export's stage columns, when no file has it."""
