@@ -66,7 +66,10 @@ def check(
 @data_app.command("convert")
 def convert(
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder to write the Parquet tables into (an earlier conversion there is replaced).")
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="Folder to write the Parquet tables into (an earlier conversion there is replaced)."
+        ),
     ],
     data: Data = None,
     config: ConfigFile = None,
