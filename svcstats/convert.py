@@ -2,8 +2,9 @@
 
 Each table goes through `Dataset.load` (neutral names and types, timestamps in UTC, rows with
 values that cannot be parsed left out and counted) and is streamed into `DIR/<table>.parquet`,
-the layout the loaders read fastest (one file, no hive partitions: reports filter on timestamps,
-which Parquet's row-group statistics already skip). The tables are written into a temporary
+as `svcstats demo --format parquet` lays tables out. No hive partitions: no report filters on a
+partition column, so they would prune nothing, and the loaders would pass the partition column
+through as an extra column of every table. The tables are written into a temporary
 folder beside DIR, with a manifest (`MANIFEST`), and renamed into place only when all are done.
 """
 

@@ -99,7 +99,8 @@ class Dataset:
 
     def latest_visits_only(self, table: str) -> bool:
         """True for stage history taken from a HubSpot export's stage columns, which keep only
-        the latest entry and exit of each stage (so re-entries and first visits are unknown)."""
+        the latest entry and exit of each stage (so re-entries and first visits are unknown),
+        directly or through `svcstats data convert` (its manifest says so)."""
         raw = self._raw_table(table)
         if raw is None:
             return False
