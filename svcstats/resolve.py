@@ -11,6 +11,7 @@ from svcstats.catalog import get_report
 from svcstats.config import Config, check_time_zone, load_config
 from svcstats.daterange import DateRange, resolve_range, today_in
 from svcstats.errors import UsageError
+from svcstats.loaders.converted import converted_source_tz
 from svcstats.request import ReportRequest
 
 
@@ -33,10 +34,11 @@ def resolve(request: ReportRequest) -> Resolved:
     source_tz = request.source_tz or config.source_tz
     if source_tz is not None:
         check_time_zone(source_tz)
-    tz = check_time_zone(request.tz or config.tz or source_tz or "UTC")  # an Oslo export reads in Oslo time
     data_dir = request.data or config.data
     if data_dir is None:
         raise UsageError("no data folder given", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
+    # an Oslo export reads in Oslo time, and so does its conversion to Parquet
+    tz = check_time_zone(request.tz or config.tz or source_tz or converted_source_tz(Path(data_dir)) or "UTC")
     as_of = request.as_of or today_in(tz)
     check_own_range(request)
     date_range = resolve_range(

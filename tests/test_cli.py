@@ -215,6 +215,7 @@ def test_every_command_has_help_and_is_in_the_readme(cli) -> None:
         ["dashboard"],
         ["export"],
         ["data", "check"],
+        ["data", "convert"],
         *(["report", name] for name in REPORTS),
     ]
     for command in commands:

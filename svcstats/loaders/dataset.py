@@ -19,6 +19,7 @@ from svcstats.config import Config
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
 from svcstats.loaders import hubspot
+from svcstats.loaders.converted import latest_visits_tables
 from svcstats.loaders.files import TableFiles, locate, scan
 from svcstats.loaders.parse import (
     TimestampFormats,
@@ -78,6 +79,7 @@ class Dataset:
         source_format: str = "auto",
         source_tz: str | None = None,
         engine: str = "streaming",
+        parse_text_once: bool = True,
     ) -> None:
         if not root.is_dir():
             raise DataError(f"data folder {root} not found", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
@@ -86,6 +88,8 @@ class Dataset:
         self.source_format = source_format
         self.source_tz = source_tz
         self.engine = engine
+        # False for a single streaming pass over each table (data convert): no table held in memory
+        self.parse_text_once = parse_text_once
         self.checks: list[Check] = []
         self._raw: dict[str, RawTable | None] = {}
 
@@ -95,9 +99,12 @@ class Dataset:
 
     def latest_visits_only(self, table: str) -> bool:
         """True for stage history taken from a HubSpot export's stage columns, which keep only
-        the latest entry and exit of each stage (so re-entries and first visits are unknown)."""
+        the latest entry and exit of each stage (so re-entries and first visits are unknown),
+        directly or through `svcstats data convert` (its manifest says so)."""
         raw = self._raw_table(table)
-        return raw is not None and table == "stage_history" and raw.source_format == "hubspot"
+        if raw is None:
+            return False
+        return (table == "stage_history" and raw.source_format == "hubspot") or table in latest_visits_tables(self.root)
 
     def columns(self, table: str) -> list[str]:
         """The columns the export has for `table`, by loaded name: neutral ones first, then extras.
@@ -197,7 +204,8 @@ class Dataset:
         headers = frame.collect_schema().names()
         source_format = self._format_of(table, headers)
         mapping = self._column_map(table, headers, source_format)
-        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files), files.text_only)
+        parse_once = files.text_only and self.parse_text_once
+        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files), parse_once)
 
     def _derived(self, table: str) -> RawTable | None:
         """Stage history taken from a HubSpot ticket export's stage columns, when no file has it."""

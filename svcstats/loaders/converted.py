@@ -1,0 +1,35 @@
+"""What a folder written by `svcstats data convert` says about itself, in its manifest file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+MANIFEST = "svcstats-convert.json"  # marks a folder as a conversion (so a new one may replace it)
+
+
+def is_conversion(folder: Path) -> bool:
+    """True when `folder` holds the manifest of a conversion."""
+    return (folder / MANIFEST).is_file()
+
+
+def latest_visits_tables(folder: Path) -> frozenset[str]:
+    """The tables of a conversion taken from HubSpot's stage columns (only the latest visit of
+    each stage); empty for any other folder."""
+    return frozenset(_manifest(folder).get("latest_visits_only", []))
+
+
+def converted_source_tz(folder: Path) -> str | None:
+    """The source time zone the conversion in `folder` was made with (reports default to it, as
+    they do on the export itself); None for any other folder."""
+    zone = _manifest(folder).get("source_tz")
+    return zone if isinstance(zone, str) else None
+
+
+def _manifest(folder: Path) -> dict:
+    """The manifest's content; empty when `folder` holds none (or an unreadable one)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
