@@ -243,3 +243,15 @@ def test_availability_without_a_default_schedule(data: Path) -> None:
     notes = [f.message() for f in outcome.findings]
     what = "2 reps without working hours of their own: no default schedule either, so no working time counted (e.g. Ann)"
     assert f"note: availability-in-working-hours: {what}" in notes
+
+
+def test_counts_and_open_flags_follow_the_range_and_the_selection(data: Path) -> None:
+    # Cy's same-instant event is counted for Cy, not when only Ann is selected
+    assert any("same instant" in f.what for f in run_report(data, "rep-availability", totals=True, **RANGE).findings)
+    assert not run_report(data, "rep-availability", totals=True, reps=["Ann"], **RANGE).findings
+    # a range ending before --as-of cuts Ann's last interval: cut, not open
+    monday = {**RANGE, "date_to": date(2026, 11, 16)}
+    intervals = rows(run_report(data, "rep-availability", reps=["Ann"], options={"intervals": True}, **monday).result)
+    assert (intervals[-1]["hours"], intervals[-1]["open"]) == (4.0, False)
+    intervals = rows(run_report(data, "rep-availability", reps=["Ann"], options={"intervals": True}, **RANGE).result)
+    assert (intervals[-1]["hours"], intervals[-1]["open"]) == (28.0, True)
