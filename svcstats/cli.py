@@ -158,15 +158,7 @@ COMMON_OPTIONS = [
         panel=RANGE,
         help="Which date places a record in the range and period (see svcstats about NAME).",
     ),
-    _option(
-        "frequency",
-        Frequency | None,
-        None,
-        "--frequency",
-        "-F",
-        panel=SHAPE,
-        help="Period of each row; default weekly (daily for max-available-reps).",
-    ),
+    _option("frequency", Frequency | None, None, "--frequency", "-F", panel=SHAPE, help="Period of each row; default: the report's own."),
     _option("totals", bool, False, "--totals", panel=SHAPE, help="One row per group for the whole range instead of one per period."),
     _option(
         "group_by",
@@ -268,8 +260,11 @@ def report_option(option: ReportOption) -> inspect.Parameter:
 
 def report_parameters(info: ReportInfo) -> list[inspect.Parameter]:
     """Every option of `svcstats report NAME`, in --help order."""
+    every = info.default_frequency
+    frequency = _option("frequency", Frequency | None, None, "--frequency", "-F", panel=SHAPE, help=f"Period of a row (default {every}).")
+    common = [frequency if p.name == "frequency" else p for p in COMMON_OPTIONS]
     measured = [*([STAT_OPTION] if info.duration_stats else []), *([HOURS_OPTION] if info.schedule_of else [])]
-    return [*COMMON_OPTIONS, *measured, *map(report_option, info.options), *SHARE_OPTIONS]
+    return [*common, *measured, *map(report_option, info.options), *SHARE_OPTIONS]
 
 
 def option_flag(parameter: inspect.Parameter) -> str:
