@@ -154,10 +154,11 @@ row, never an average of percentages.
 
 Whether a rating is positive depends on its survey's scale (from the scale_min and scale_max
 columns, or --scale when the export has none):
+  0-1   Zendesk's Good/Bad rating: 1 (Good) positive, 0 (Bad) negative
   0-2   HubSpot's CSAT survey: 2 positive, 1 neutral, 0 negative
   1-3   3 positive, 2 neutral, 1 negative
   1-5   4-5 positive, 3 neutral, 1-2 negative (Zendesk, Intercom: a 3 is not satisfied)
-  1-7   6-7 positive, 4-5 neutral, 1-3 negative (HubSpot CES)
+  1-7   6-7 positive, 4-5 neutral, 1-3 negative (HubSpot CES, Freshdesk's -103...+103 as 1-7)
   0-10  9-10 positive, 7-8 neutral, 0-6 negative (NPS-style)
 Each response is judged on its own scale, so csat_pct stays meaningful across surveys. The mean
 rating is only given for a row whose responses share one scale; a row mixing scales shows

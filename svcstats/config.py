@@ -17,7 +17,7 @@ from svcstats.schema import TABLES
 CONFIG_ENV = "SVCSTATS_CONFIG"
 CONFIG_NAME = "svcstats.toml"
 MAX_PENDING_AFTER_HOURS = 8760.0  # a year: longer waits are surely a typo (and overflow durations)
-SourceFormat = Literal["auto", "generic", "hubspot"]
+SourceFormat = Literal["auto", "generic", "hubspot", "zendesk", "freshdesk", "intercom", "chatwoot"]  # loaders/presets
 
 
 def check_time_zone(name: str) -> str:

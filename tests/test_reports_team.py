@@ -274,7 +274,7 @@ def test_csat_totals_across_scales(surveys: Path) -> None:
     ]
     assert sorted((f.what, f.rows) for f in outcome.findings) == [
         ("rating outside its scale", 1),
-        ("rating scale not supported (supported: 0-2, 1-3, 1-5, 1-7, 0-10)", 1),
+        ("rating scale not supported (supported: 0-1, 0-2, 1-3, 1-5, 1-7, 0-10)", 1),
     ]
 
 

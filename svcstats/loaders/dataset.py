@@ -18,7 +18,7 @@ import polars as pl
 from svcstats.config import Config
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
-from svcstats.loaders import hubspot
+from svcstats.loaders import helpdesk, hubspot
 from svcstats.loaders.converted import latest_visits_tables
 from svcstats.loaders.files import TableFiles, locate, scan
 from svcstats.loaders.parse import (
@@ -53,9 +53,11 @@ class RawTable:
 
     frame: pl.LazyFrame
     label: str  # how messages name the source, e.g. "tickets.csv"
-    source_format: str  # "generic" or "hubspot"
+    source_format: str  # "generic", "hubspot" or another help desk's preset (loaders/presets)
     line_offset: int | None  # data row i is on file line i + offset (single CSV files only)
     parse_once: bool = False  # text exports: parse once into memory (see Dataset.load)
+    adapted: helpdesk.Adapted | None = None  # a help-desk preset's notes and checks (loaders/helpdesk.py)
+    exported: pl.LazyFrame | None = None  # the export as read, before mapping (other tables derive from it)
 
     @property
     def schema(self) -> pl.Schema:
@@ -81,9 +83,10 @@ class Dataset:
         engine: str = "streaming",
         parse_text_once: bool = True,
     ) -> None:
-        if not root.is_dir():
+        self.file = root if root.is_file() else None  # --data FILE: one help-desk export
+        if self.file is None and not root.is_dir():
             raise DataError(f"data folder {root} not found", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
-        self.root = root
+        self.root = root.parent if self.file else root
         self.config = config or Config()
         self.source_format = source_format
         self.source_tz = source_tz
@@ -92,6 +95,7 @@ class Dataset:
         self.parse_text_once = parse_text_once
         self.checks: list[Check] = []
         self._raw: dict[str, RawTable | None] = {}
+        self._exports: dict[str, helpdesk.Export] | None = None
 
     def has(self, table: str) -> bool:
         """True when the folder holds `table` (or it can be derived, like HubSpot stage history)."""
@@ -113,6 +117,10 @@ class Dataset:
         known = TABLES[table].columns
         present = raw.schema.names()
         return [*[c for c in known if c in present], *[c for c in present if c not in known]]
+
+    def source_format_of(self, table: str) -> str:
+        """The format the table was read in: "generic" or a help desk's preset name."""
+        return self._require(table).source_format
 
     def label(self, table: str) -> str:
         """How messages name the table's source."""
@@ -138,6 +146,8 @@ class Dataset:
         if missing:
             raise self._missing_column_error(table, raw, missing[0])
         wanted = list(dict.fromkeys([*spec.required, *columns]))
+        if raw.adapted is not None:
+            self.checks.extend(raw.adapted.checks_for(wanted, events=self.has("messages")))
         unknown = [c for c in wanted if c not in present and c not in spec.columns]
         if unknown:
             raise UsageError(f"{raw.label} has no column {unknown[0]!r}", f"its columns are: {_list(self.columns(table))}")
@@ -195,22 +205,55 @@ class Dataset:
             self._raw[table] = self._open(table)
         return self._raw[table]
 
+    def recognised(self) -> dict[str, str]:
+        """table -> "Zendesk export (file)" for each table read through a help desk's preset."""
+        return {
+            t: helpdesk.describe(raw.source_format, raw.label)
+            for t, raw in self._raw.items()
+            if raw is not None and raw.source_format != "generic"
+        }
+
     def _open(self, table: str) -> RawTable | None:
         table_config = self.config.tables.get(table)
-        files = locate(self.root, table, table_config.path if table_config else None)
+        files = None if self.file else locate(self.root, table, table_config.path if table_config else None)
         if files is None:
+            export = self._help_desk_exports().get(table)
+            if export is not None:
+                one_csv = len(export.paths) == 1 and export.paths[0].suffix.lower() == ".csv"
+                return self._mapped(table, export.frame, export.label, export.preset.name, one_csv, True)
             return self._derived(table)
         frame = scan(files)
         headers = frame.collect_schema().names()
-        source_format = self._format_of(table, headers)
+        return self._mapped(table, frame, files.label, self._format_of(table, headers), _line_offset(files) is not None, files.text_only)
+
+    def _mapped(self, table: str, frame: pl.LazyFrame, label: str, source_format: str, one_csv: bool, text: bool) -> RawTable:
+        """A table's export with its columns mapped: by a help desk's preset, then the config."""
+        exported, adapted = frame, None
+        preset = helpdesk.PRESETS.get(source_format)
+        if preset is not None and source_format != "hubspot" and table in preset.tables:
+            adapted = helpdesk.adapt(frame, preset, preset.tables[table], label, self.source_tz)
+            frame = adapted.frame
+        headers = frame.collect_schema().names()
         mapping = self._column_map(table, headers, source_format)
-        parse_once = files.text_only and self.parse_text_once
-        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files), parse_once)
+        offset = 2 if one_csv and adapted is None else None  # a preset may leave rows out: no file lines then
+        return RawTable(frame.rename(mapping), label, source_format, offset, text and self.parse_text_once, adapted, exported)
+
+    def _help_desk_exports(self) -> dict[str, helpdesk.Export]:
+        """Help-desk exports under their own file names (or the one --data FILE), by table."""
+        if self._exports is None:
+            self._exports = helpdesk.find_exports(self.root, self.file, self.source_format)
+        return self._exports
 
     def _derived(self, table: str) -> RawTable | None:
-        """Stage history taken from a HubSpot ticket export's stage columns, when no file has it."""
+        """Stage history taken from a HubSpot ticket export's stage columns, or another table a
+        help desk's ticket export carries (Zendesk's Satisfaction Score), when no file has it."""
         if table != "stage_history":
-            return None
+            tickets = self._raw_table("tickets") if table != "tickets" else None
+            preset = helpdesk.PRESETS.get(tickets.source_format) if tickets is not None else None
+            spec = preset.tables.get(table) if preset is not None else None
+            if tickets is None or tickets.exported is None or preset is None or spec is None or spec.derived_from != "tickets":
+                return None
+            return self._mapped(table, tickets.exported, f"{tickets.label} ({table})", preset.name, False, tickets.parse_once)
         tickets = self._raw_table("tickets")
         if tickets is None or tickets.source_format != "hubspot" or "ticket_id" not in tickets.schema:
             return None
@@ -226,11 +269,8 @@ class Dataset:
         )
 
     def _format_of(self, table: str, headers: list[str]) -> str:
-        if table != "tickets":
-            return "generic"
-        if self.source_format == "auto":
-            return "hubspot" if hubspot.looks_like_hubspot(headers) else "generic"
-        return self.source_format
+        match = helpdesk.recognised(headers, self.source_format)
+        return match[0].name if match is not None and match[1] == table else "generic"
 
     def _column_map(self, table: str, headers: list[str], source_format: str) -> dict[str, str]:
         """Export header -> loaded name. Config mappings win, then the format's preset, then
@@ -302,8 +342,8 @@ class Dataset:
 
     def _missing_column_error(self, table: str, raw: RawTable, column: str) -> DataError:
         hint = f"name a column {column}, or map yours onto it under [tables.{table}.columns] in svcstats.toml"
-        if table == "tickets" and raw.source_format == "generic":
-            hint += " (for a HubSpot export, --source-format hubspot)"
+        if raw.source_format == "generic":
+            hint += helpdesk.hint((raw.exported if raw.exported is not None else raw.frame).collect_schema().names())
         return DataError(f"{raw.label}: required column {column!r} not found (columns: {_list(raw.schema.names())})", hint)
 
 

@@ -8,7 +8,7 @@ from svcstats.errors import UsageError
 from svcstats.reports.base import ReportContext
 
 # (scale_min, scale_max) -> (lowest positive rating, lowest neutral rating); see the about text.
-SCALES = {(0, 2): (2, 1), (1, 3): (3, 2), (1, 5): (4, 3), (1, 7): (6, 4), (0, 10): (9, 7)}
+SCALES = {(0, 1): (1, 1), (0, 2): (2, 1), (1, 3): (3, 2), (1, 5): (4, 3), (1, 7): (6, 4), (0, 10): (9, 7)}
 SCALE_NAMES = tuple(f"{low}-{high}" for low, high in SCALES)
 
 

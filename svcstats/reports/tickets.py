@@ -8,6 +8,7 @@ import polars as pl
 
 from svcstats.errors import DataError, UsageError
 from svcstats.loaders.dataset import Dataset
+from svcstats.loaders.presets.base import missing_hint
 
 
 def is_closed(now: datetime | None = None) -> pl.Expr:
@@ -24,7 +25,11 @@ def require_close_dates(dataset: Dataset, report: str) -> None:
     if "closed_at" not in dataset.columns("tickets"):
         raise DataError(
             f"{report} needs close dates, and {dataset.label('tickets')} has no closed_at column",
-            'export the "Close date" property, or map your column onto closed_at in svcstats.toml',
+            missing_hint(
+                dataset.source_format_of("tickets"),
+                "closed_at",
+                'export the "Close date" property, or map your column onto closed_at in svcstats.toml',
+            ),
         )
 
 

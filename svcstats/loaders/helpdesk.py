@@ -1,0 +1,326 @@
+"""Help-desk exports read as they come: find them in a folder under their own file names,
+recognise the help desk from the headers, and apply its preset (`svcstats.loaders.presets`):
+headers onto neutral columns, values and units translated, figures such as Zendesk's first
+reply time turned into timestamps. The result is still text (parsed by `Dataset.load`), except
+figure timestamps and converted durations.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from svcstats.errors import DataError, first_line
+from svcstats.findings import Check, Finding
+from svcstats.loaders.files import TableFiles, kind_of, scan
+from svcstats.loaders.parse import detect_timestamp_formats, timestamp_from_text
+from svcstats.loaders.presets import PRESETS, aggregate, recognise
+from svcstats.loaders.presets.base import DROP, Preset, TableMap, norm
+from svcstats.schema import TABLES
+
+SAMPLE_ROWS = 2000
+RECORD_KEYS = ("conversations", "payload", "data", "tickets", "results", "records")  # where API pages keep their records
+FACTORS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
+
+
+@dataclass(frozen=True)
+class Export:
+    """One help desk's export of one table: its files, frame (flattened, as exported) and preset."""
+
+    preset: Preset
+    table: str
+    paths: tuple[Path, ...]
+    frame: pl.LazyFrame
+
+    @property
+    def label(self) -> str:
+        """How messages name it: the file name (and how many files)."""
+        extra = f" (+{len(self.paths) - 1} files)" if len(self.paths) > 1 else ""
+        return f"{self.paths[0].name}{extra}"
+
+
+@dataclass
+class Adapted:
+    """An export mapped by its preset: the frame with loaded names, plus notes and checks to add
+    when a column is loaded (`notes` only without a messages table)."""
+
+    frame: pl.LazyFrame
+    notes: dict[str, Check] = field(default_factory=dict)
+    checks: dict[str, Check] = field(default_factory=dict)
+
+    def checks_for(self, columns: list[str], *, events: bool) -> list[Check]:
+        """The checks of the loaded `columns`, and their notes when no event table (`events`,
+        e.g. messages) gives the same figure a better way."""
+        notes = [] if events else [self.notes[c] for c in columns if c in self.notes]
+        return [*notes, *(self.checks[c] for c in columns if c in self.checks)]
+
+
+def read_export(path: Path) -> pl.LazyFrame:
+    """A file's rows as exported, nested objects flattened to dotted names (`meta.assignee.name`)."""
+    if path.name.lower().endswith(".json"):
+        return flatten(_read_json(path))
+    kind = kind_of(path)
+    if kind is None:
+        raise DataError(f"{path.name}: cannot read this kind of file", "use csv, xlsx, parquet, json or ndjson")
+    return flatten(scan(TableFiles(path.stem, (path,), kind, path.name)))
+
+
+def _read_json(path: Path) -> pl.LazyFrame:
+    """The records of a JSON file: a list of objects, or an API page keeping them under a known key."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path.name}: not readable JSON: {first_line(exc)}") from None
+    while isinstance(value, dict):
+        inner = next((value[k] for k in RECORD_KEYS if isinstance(value.get(k), list | dict)), None)
+        if inner is None:
+            value = [value]
+            break
+        value = inner
+    records = [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+    if not records:
+        return pl.LazyFrame()
+    return pl.from_dicts(records, infer_schema_length=None).lazy()
+
+
+def flatten(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Struct columns replaced by one column per leaf field, named with dots."""
+    schema = frame.collect_schema()
+    if not any(isinstance(t, pl.Struct) for t in schema.dtypes()):
+        return frame
+    exprs: list[pl.Expr] = []
+
+    def walk(expr: pl.Expr, name: str, dtype: pl.DataType) -> None:
+        if isinstance(dtype, pl.Struct):
+            for f in dtype.fields:
+                walk(expr.struct.field(f.name), f"{name}.{f.name}", f.dtype)
+        else:
+            exprs.append(expr.alias(name))
+
+    for name, dtype in schema.items():
+        walk(pl.col(name), name, dtype)
+    return frame.select(exprs)
+
+
+def headers_of(path: Path) -> list[str]:
+    """The (flattened) column names of an export file; empty when it cannot be read."""
+    try:
+        return read_export(path).collect_schema().names()
+    except (DataError, OSError, pl.exceptions.PolarsError):
+        return []
+
+
+def find_exports(root: Path, only: Path | None, source_format: str) -> dict[str, Export]:
+    """The help-desk exports in `root` under their own file names (or the one file `only`), by
+    the table they hold. Files named after a neutral table are left to the by-name lookup."""
+    if only is not None:
+        candidates = [only]
+    else:
+        candidates = sorted(
+            p
+            for p in root.iterdir()
+            if p.is_file() and not p.name.startswith((".", "~$")) and (kind_of(p) or p.name.lower().endswith(".json"))
+        )
+        candidates = [p for p in candidates if _stem(p) not in TABLES]
+    found: dict[str, list[tuple[Preset, Path]]] = {}
+    downloads: list[tuple[Preset, Path]] = []
+    for path in candidates:
+        headers = headers_of(path)
+        match = recognised(headers, source_format)
+        if match is None:
+            stuck = aggregate(headers) or (_chatwoot_report(path) if path.suffix.lower() == ".csv" else None)
+            if stuck is not None:
+                downloads.append((stuck, path))
+            continue
+        preset, table = match
+        found.setdefault(table, []).append((preset, path))
+    if downloads and not found:  # an aggregate download alone: say why it cannot be used
+        stuck, path = downloads[0]
+        raise DataError(f"{path.name} is a {stuck.label} report download", stuck.aggregate_hint)
+    exports = {}
+    for table, entries in found.items():
+        presets = {p.name for p, _ in entries}
+        if len(presets) > 1:
+            names = ", ".join(f"{path.name} ({p.label})" for p, path in entries)
+            raise DataError(f"{root} holds {table} exports of more than one help desk: {names}", "keep one help desk per folder")
+        paths = tuple(path for _, path in entries)
+        frames = [read_export(path) for path in paths]
+        frame = frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal_relaxed")
+        exports[table] = Export(entries[0][0], table, paths, frame)
+    return exports
+
+
+def _chatwoot_report(path: Path) -> Preset | None:
+    """Chatwoot's report downloads start with a "Reporting period ..." line."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+            first = handle.readline()
+    except OSError:
+        return None
+    return PRESETS["chatwoot"] if first.strip().strip('"').casefold().startswith("reporting period") else None
+
+
+def _stem(path: Path) -> str:
+    name = path.name.lower()
+    for suffix in (".csv.gz", ".csv", ".tsv", ".parquet", ".ndjson", ".jsonl", ".json", ".xlsx"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def recognised(headers: list[str], source_format: str) -> tuple[Preset, str] | None:
+    """The preset and table for `headers`: recognised (auto) or the named format's, if it fits."""
+    if source_format == "generic":
+        return None
+    if source_format == "auto":
+        return recognise(headers)
+    preset = PRESETS[source_format]
+    found = {norm(h) for h in headers}
+    table = next((t for t, spec in preset.tables.items() if spec.derived_from is None and found & _all_headers(spec)), None)
+    return (preset, table) if table else None
+
+
+def _all_headers(spec: TableMap) -> set[str]:
+    return {norm(h) for headers in spec.columns.values() for h in headers} | {h for group in spec.signature for h in group}
+
+
+def adapt(frame: pl.LazyFrame, preset: Preset, spec: TableMap, label: str, source_tz: str | None) -> Adapted:
+    """`frame` (an export as read) with the preset's columns, values and units applied; unmapped
+    columns pass through under their own names."""
+    schema = frame.collect_schema()
+    by_norm: dict[str, str] = {}
+    for header in schema.names():
+        by_norm.setdefault(norm(header), header)
+    texts: dict[str, pl.Expr] = {}
+    sources: dict[str, str] = {}
+    used: set[str] = set()
+    for name, headers in spec.columns.items():
+        present = [by_norm[norm(h)] for h in headers if norm(h) in by_norm and _scalar(schema[by_norm[norm(h)]])]
+        if not present:
+            continue
+        used.update(present)
+        sources[name] = present[0]
+        parts = [_text(pl.col(h), schema[h]) for h in present]
+        texts[name] = parts[0] if len(parts) == 1 else pl.coalesce(parts)
+    adapted = Adapted(frame)
+    exprs: dict[str, pl.Expr] = {}
+    drops: list[pl.Expr] = []
+    for name, text in texts.items():
+        value = text
+        mapping = spec.values.get(name)
+        if mapping:
+            kept = {k: v for k, v in mapping.items() if v != DROP}
+            dropped = [k for k, v in mapping.items() if v == DROP]
+            lowered = text.str.to_lowercase()
+            value = lowered.replace_strict(kept, default=text, return_dtype=pl.String) if kept else text
+            if dropped:
+                drops.append(lowered.is_in(dropped) | (text.is_null() if "" in dropped else pl.lit(False)))
+        pattern = spec.patterns.get(name)
+        if pattern is not None:
+            value = pl.coalesce(value.str.extract(pattern, 1), value)
+        unit = spec.units.get(name)
+        if unit is not None:
+            value = _in_unit(value, unit)
+            if unit in (*FACTORS, "hms"):
+                adapted.checks[name] = _unit_check(frame, text, value, label, sources[name], unit)
+        exprs[name] = value
+    for name, (source, mapping, default) in spec.derive.items():
+        if source in texts:
+            lowered = texts[source].str.to_lowercase()
+            derived = lowered.replace_strict(mapping, default=default, return_dtype=pl.String)
+            exprs[name] = pl.when(texts[source].is_not_null()).then(derived)
+    for name, value in spec.constants.items():
+        exprs[name] = pl.lit(value)
+    keep = [h for h in schema.names() if h not in used and h not in exprs]
+    out = frame
+    if drops:
+        out = out.filter(~pl.any_horizontal(drops).fill_null(False))
+    out = out.select(*keep, **exprs)
+    if spec.required_value is not None and spec.required_value in exprs:
+        out = out.filter(pl.col(spec.required_value).is_not_null())
+    adapted.frame = out
+    for name, figure in spec.figures.items():
+        if name not in exprs and figure.start in exprs and figure.seconds in exprs:
+            derived = _figure(out, figure.start, figure.seconds, source_tz)
+            if derived is not None:
+                adapted.frame = adapted.frame.with_columns(derived.alias(name))
+                adapted.notes[name] = _note(adapted.frame, name, label, figure.note)
+    return adapted
+
+
+def _scalar(dtype: pl.DataType) -> bool:
+    return not isinstance(dtype, pl.List | pl.Array | pl.Struct | pl.Object)
+
+
+def _text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A column as stripped text, blanks as null."""
+    text = column.cast(pl.String).str.strip_chars() if dtype != pl.String else column.str.strip_chars()
+    return pl.when(text.str.len_bytes() > 0).then(text)
+
+
+def _in_unit(text: pl.Expr, unit: str) -> pl.Expr:
+    """`text` (in `unit`) in its neutral form: ISO UTC text for instants, seconds for durations."""
+    if unit == "epoch":
+        number = text.cast(pl.Float64, strict=False)
+        seconds = pl.when(number > 1e11).then(number / 1000).otherwise(number)
+        iso = pl.from_epoch((seconds * 1_000_000).round().cast(pl.Int64), time_unit="us").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return pl.when(number.is_not_null()).then(iso).otherwise(text)  # other text stays, to be counted as invalid
+    if unit == "utc":
+        bare = text.str.replace(r"\s*(UTC|Z)$", "")
+        return pl.when(bare.str.contains(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d$")).then(bare.str.replace(" ", "T") + "Z").otherwise(text)
+    if unit == "hms":
+        parts = text.str.extract_groups(r"^(\d+):([0-5]\d):([0-5]\d)$")
+        clock = sum((parts.struct.field(str(i + 1)).cast(pl.Float64) * f for i, f in enumerate((3600, 60, 1))), pl.lit(0.0))
+        return pl.coalesce(clock, text.cast(pl.Float64, strict=False) * 3600)
+    return text.cast(pl.Float64, strict=False) * FACTORS[unit]
+
+
+def _unit_check(frame: pl.LazyFrame, text: pl.Expr, value: pl.Expr, label: str, header: str, unit: str) -> Check:
+    """A warning counting values of a duration column that are not a number in `unit` (left empty)."""
+    bad = text.is_not_null() & value.is_null()
+    what = f"{header} is not {'H:MM:SS' if unit == 'hms' else f'a number of {unit}'} (taken as empty)"
+    summary = frame.select(bad.sum().alias("rows"), text.filter(bad).first().alias("example"))
+
+    def read(result: pl.DataFrame) -> list[Finding]:
+        rows, example = result.row(0)
+        return [Finding(label, what, int(rows), "warning", repr(example), verb="with a value")] if rows else []
+
+    return Check(summary, read)
+
+
+def _figure(frame: pl.LazyFrame, start: str, seconds: str, source_tz: str | None) -> pl.Expr | None:
+    """`start` (text) plus `seconds` as a UTC timestamp; None when the start times cannot be placed
+    (local times without --source-tz: loading the start column itself says so)."""
+    sample = frame.select(pl.col(start)).head(SAMPLE_ROWS).collect().to_series().drop_nulls().to_list()
+    formats = detect_timestamp_formats(sample)
+    if formats.naive and source_tz is None:
+        return None
+    began = timestamp_from_text(pl.col(start), formats, source_tz)
+    return began + pl.duration(microseconds=(pl.col(seconds) * 1_000_000).round().cast(pl.Int64))
+
+
+def _note(frame: pl.LazyFrame, name: str, label: str, note: str) -> Check:
+    """A note counting the rows whose `name` comes from the export's own figure."""
+
+    def read(result: pl.DataFrame) -> list[Finding]:
+        rows = int(result.item())
+        return [Finding(label, note, rows, "note", unit="ticket", verb="timed from the export's figure")] if rows else []
+
+    return Check(frame.select(pl.col(name).is_not_null().sum()), read)
+
+
+def describe(source_format: str, label: str) -> str:
+    """How -v and `data check` name a table read through a preset: "Zendesk export (file.csv)"."""
+    preset = PRESETS.get(source_format)
+    return f"{preset.label if preset else source_format} export ({label})"
+
+
+def hint(headers: list[str]) -> str:
+    """The --source-format to suggest for an export read as generic, or ""."""
+    match = recognise(headers)
+    if match is None:
+        return ""
+    return f" (for a {match[0].label} export, --source-format {match[0].name})"
