@@ -58,6 +58,8 @@ def check(
         dataset = open_dataset(data, config, source_format, source_tz)
         report = check(dataset)
         render(report.frame, chosen, output, title=f"Data check · {dataset.root}")
+        for table, source in dataset.recognised().items():
+            print(f"data check: {table} read from a {source}", file=sys.stderr)
     if report.errors:
         raise fail(report.summary(), ExitCode.DATA)
     print(report.summary(), file=sys.stderr)
@@ -121,3 +123,6 @@ def open_dataset(
         check_time_zone(zone)
     chosen_format = source_format or settings.source_format
     return Dataset(Path(data_dir), settings, source_format=chosen_format, source_tz=zone, parse_text_once=parse_text_once)
+
+
+from svcstats import map_cli  # noqa: E402, F401  (registers `data map`)

@@ -173,7 +173,8 @@ def _loader_reader(read: Callable[[pl.DataFrame], list], table: str, entries: li
 
     def add(result: pl.DataFrame) -> None:
         for finding in read(result):
-            entries.append(_row(table, finding.what, "error", finding.rows, source=finding.where, example=finding.example))
+            severity = "note" if finding.severity == "note" else "error"  # a note: a figure taken from the export
+            entries.append(_row(table, finding.what, severity, finding.rows, source=finding.where, example=finding.example))
 
     return add
 

@@ -10,7 +10,7 @@ import importlib
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -44,6 +44,7 @@ class Outcome:
     as_of: date  # "today" as this run took it: --as-of, else the date in `tz` when it resolved
     data: Path
     config_path: Path | None
+    recognised: dict[str, str] = field(default_factory=dict)  # table -> help-desk export it was read from (-v)
 
 
 def collect(frames: Sequence[pl.LazyFrame], engine: str) -> list[pl.DataFrame]:
@@ -92,7 +93,7 @@ def compute(request: ReportRequest) -> Outcome:
         raise DataError(f"{info.name}: cannot compute from {data_dir}: {first_line(exc)}", "run with --debug for details") from exc
     findings = [finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)]
     seconds = time.perf_counter() - started
-    return Outcome(info, result, findings, date_range, tz, seconds, as_of, data_dir, resolved.config_path)
+    return Outcome(info, result, findings, date_range, tz, seconds, as_of, data_dir, resolved.config_path, dataset.recognised())
 
 
 def output_format(request: ReportRequest) -> str:
@@ -149,6 +150,8 @@ def tell(outcome: Outcome, request: ReportRequest, label: str = "") -> Outcome:
         if finding.severity == "warning" or not request.quiet:
             print(finding.message(), file=sys.stderr)
     if request.verbose:
+        for table, source in outcome.recognised.items():
+            print(f"info: {label or outcome.info.name}: {table} read from a {source}", file=sys.stderr)
         print(
             f"info: {label or outcome.info.name}: {outcome.result.height} rows, {outcome.date_range.describe()} "
             f"({outcome.tz}), computed in {outcome.seconds:.2f}s on the {request.engine} engine",

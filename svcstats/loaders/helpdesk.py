@@ -315,7 +315,7 @@ def _note(frame: pl.LazyFrame, name: str, label: str, note: str) -> Check:
 def describe(source_format: str, label: str) -> str:
     """How -v and `data check` name a table read through a preset: "Zendesk export (file.csv)"."""
     preset = PRESETS.get(source_format)
-    return f"{preset.label if preset else source_format} export ({label})"
+    return f"{preset.label if preset else source_format} export: {label}"
 
 
 def hint(headers: list[str]) -> str:

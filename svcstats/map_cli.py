@@ -1,0 +1,84 @@
+"""`svcstats data map FILE`: a mapping stub for svcstats.toml, with guesses, for an export svcstats
+does not recognise, so that no one types column names by hand. Registered on `svcstats data`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from svcstats.data_cli import Debug, data_app
+
+
+@data_app.command("map")
+def map_export(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="One export file (csv, xlsx, parquet, json, ndjson).")],
+    debug: Debug = False,
+) -> None:
+    """Print a mapping stub for svcstats.toml with guesses for FILE's columns (which table it
+    holds, which header is which neutral column, whether its times need source_tz). A help
+    desk's export that svcstats recognises needs none; the stub says so.
+
+    Example: svcstats data map exports/tickets-2026-05.csv > svcstats.toml
+    """
+    from svcstats.cli import reported_errors
+
+    with reported_errors(debug):
+        print(stub(file), end="")
+
+
+def stub(file: Path) -> str:
+    """The TOML text for `file`."""
+    from svcstats.errors import DataError
+    from svcstats.loaders.guess import guess
+    from svcstats.loaders.helpdesk import read_export
+    from svcstats.loaders.presets import recognise
+
+    if not file.is_file():
+        raise DataError(f"{file} not found", "pass the path of one export file")
+    frame = read_export(file)
+    headers = frame.collect_schema().names()
+    known = recognise(headers)
+    if known is not None:
+        preset, table = known
+        zone = "" if preset.source_tz == "UTC" else "; its times need --source-tz (or source_tz here)"
+        return (
+            f"# {file.name} is a {preset.label} export ({table}): svcstats reads it as it is, no mapping needed{zone}.\n"
+            f"# svcstats data check --data {_q(str(file))}\n"
+            f'source_format = "{preset.name}"\n'
+        )
+    found = guess(headers)
+    lines = [
+        f"# svcstats.toml: guesses by `svcstats data map` for {file.name}, read as the {found.table} table.",
+        "# Check every line and delete wrong ones, then: svcstats data check",
+        f"data = {_q(str(file.parent))}",
+    ]
+    if _naive_times(frame, [h for h, c in found.columns.items() if c.endswith("_at")]):
+        lines.append('# source_tz = "Europe/Oslo"  # REQUIRED: the time zone the export\'s times are written in (they carry none)')
+    lines += ["", f"[tables.{found.table}]", f"path = {_q(file.name)}", "", f"[tables.{found.table}.columns]"]
+    lines += [f"{_q(header)} = {_q(column)}" for header, column in found.columns.items() if header != column]
+    if found.missing:
+        lines.append(f'# no guess for required {", ".join(found.missing)}: add a line "<your header>" = "<column>"')
+    rest = [h for h in headers if h not in found.columns]
+    if rest:
+        lines.append(f"# passed through as they are (usable in --where and --group-by): {', '.join(rest)}")
+    return "\n".join(lines) + "\n"
+
+
+def _q(text: str) -> str:
+    """A TOML basic string."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _naive_times(frame, columns: list[str]) -> bool:  # frame: a LazyFrame (Polars is imported late)
+    """Whether sampled values of the guessed time columns carry no zone."""
+    import polars as pl
+
+    from svcstats.loaders.parse import detect_timestamp_formats
+
+    if not columns:
+        return False
+    sample = frame.select(pl.col(columns).cast(pl.String)).head(200).collect()
+    return any(detect_timestamp_formats([v for v in sample[c].to_list() if v]).naive for c in columns)
