@@ -59,7 +59,7 @@ def check(
         report = check(dataset)
         render(report.frame, chosen, output, title=f"Data check · {dataset.root}")
         for table, source in dataset.recognised().items():
-            print(f"data check: {table} read from a {source}", file=sys.stderr)
+            print(f"data check: {table} read from the {source}", file=sys.stderr)
     if report.errors:
         raise fail(report.summary(), ExitCode.DATA)
     print(report.summary(), file=sys.stderr)

@@ -151,7 +151,7 @@ def tell(outcome: Outcome, request: ReportRequest, label: str = "") -> Outcome:
             print(finding.message(), file=sys.stderr)
     if request.verbose:
         for table, source in outcome.recognised.items():
-            print(f"info: {label or outcome.info.name}: {table} read from a {source}", file=sys.stderr)
+            print(f"info: {label or outcome.info.name}: {table} read from the {source}", file=sys.stderr)
         print(
             f"info: {label or outcome.info.name}: {outcome.result.height} rows, {outcome.date_range.describe()} "
             f"({outcome.tz}), computed in {outcome.seconds:.2f}s on the {request.engine} engine",

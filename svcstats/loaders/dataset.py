@@ -194,9 +194,13 @@ class Dataset:
         raw = self._raw_table(table)
         if raw is None:
             names = ", ".join(f"{table}{s}" for s in (".csv", ".parquet", ".ndjson", ".xlsx"))
+            tickets = self._raw.get("tickets")
+            where = self.file if self.file is not None else self.root
             raise DataError(
-                f"table {table!r} not found in {self.root}",
-                f"add {names} or a folder {table}/ of such files, or set tables.{table}.path in svcstats.toml",
+                f"table {table!r} not found in {where}",
+                helpdesk.table_hint(tickets.source_format if tickets else "generic", table)
+                + f"add {names} or a folder {table}/ of such files, or set tables.{table}.path in svcstats.toml"
+                + helpdesk.unread_hint(self.root, self.file, self.source_format, table),
             )
         return raw
 
@@ -215,7 +219,10 @@ class Dataset:
 
     def _open(self, table: str) -> RawTable | None:
         table_config = self.config.tables.get(table)
-        files = None if self.file else locate(self.root, table, table_config.path if table_config else None)
+        if self.file is not None:
+            files = helpdesk.file_as_table(self.file, table)
+        else:
+            files = locate(self.root, table, table_config.path if table_config else None)
         if files is None:
             export = self._help_desk_exports().get(table)
             if export is not None:

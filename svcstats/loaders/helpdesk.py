@@ -50,12 +50,14 @@ class Adapted:
     frame: pl.LazyFrame
     notes: dict[str, Check] = field(default_factory=dict)
     checks: dict[str, Check] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)  # figure timestamp -> the duration column it is made from
 
     def checks_for(self, columns: list[str], *, events: bool) -> list[Check]:
-        """The checks of the loaded `columns`, and their notes when no event table (`events`,
-        e.g. messages) gives the same figure a better way."""
+        """The checks of the loaded `columns` (and of the durations their figures come from), and
+        their notes when no event table (`events`, e.g. messages) gives the same figure a better way."""
         notes = [] if events else [self.notes[c] for c in columns if c in self.notes]
-        return [*notes, *(self.checks[c] for c in columns if c in self.checks)]
+        used = dict.fromkeys([*columns, *(self.inputs[c] for c in columns if c in self.inputs)])
+        return [*notes, *(self.checks[c] for c in used if c in self.checks)]
 
 
 def read_export(path: Path) -> pl.LazyFrame:
@@ -153,6 +155,27 @@ def find_exports(root: Path, only: Path | None, source_format: str) -> dict[str,
     return exports
 
 
+def file_as_table(path: Path, table: str) -> TableFiles | None:
+    """One --data FILE named after `table` (tickets.csv), as that table's files."""
+    kind = kind_of(path)
+    return TableFiles(table, (path,), kind, path.name) if kind and _stem(path) == table else None
+
+
+def unread_hint(root: Path, only: Path | None, source_format: str, table: str) -> str:
+    """The end of the hint when `table` is missing: the help desk's own format when the export is
+    one read as generic, else `svcstats data map` for a file svcstats does not recognise."""
+    if source_format == "generic":
+        try:
+            export = find_exports(root, only, "auto").get(table)
+        except DataError:
+            export = None
+        if export is not None:
+            return f" (for a {export.preset.label} export, --source-format {export.preset.name})"
+    if only is not None:
+        return f"; for an export svcstats does not recognise, `svcstats data map {only}` writes a mapping with guesses"
+    return ""
+
+
 def _chatwoot_report(path: Path) -> Preset | None:
     """Chatwoot's report downloads start with a "Reporting period ..." line."""
     try:
@@ -248,6 +271,7 @@ def adapt(frame: pl.LazyFrame, preset: Preset, spec: TableMap, label: str, sourc
             if derived is not None:
                 adapted.frame = adapted.frame.with_columns(derived.alias(name))
                 adapted.notes[name] = _note(adapted.frame, name, label, figure.note)
+                adapted.inputs[name] = figure.seconds
     return adapted
 
 
@@ -316,6 +340,14 @@ def describe(source_format: str, label: str) -> str:
     """How -v and `data check` name a table read through a preset: "Zendesk export (file.csv)"."""
     preset = PRESETS.get(source_format)
     return f"{preset.label if preset else source_format} export: {label}"
+
+
+def table_hint(source_format: str, table: str) -> str:
+    """The start of the hint for a table a help desk's export does not carry, or ""."""
+    preset = PRESETS.get(source_format)
+    if preset is None or table in preset.tables:
+        return ""
+    return f"{preset.label}'s export carries no {table}: "
 
 
 def hint(headers: list[str]) -> str:
