@@ -322,3 +322,39 @@ def test_data_map_on_a_recognised_export(cli) -> None:
     result = cli("data", "map", ZENDESK_FILE)
     assert result.code == 0
     assert "is a Zendesk export" in result.stdout and 'source_format = "zendesk"' in result.stdout
+
+
+# -- one export file, and HubSpot under its own name -------------------------------------------------
+
+
+def test_unrecognised_data_file_points_at_data_map(cli, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "cases.csv", ["Case Number", "Opened"], [["1", "2026-05-04T09:00:00Z"]])
+    result = cli("report", "support-volume", "--data", path)
+    assert result.code == 3
+    assert "cases.csv is not a help desk's export svcstats recognises" in result.stderr
+    assert f"svcstats data map {path}" in result.stderr
+
+
+def test_generic_data_file_named_after_its_table(cli, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at"], [["1", "2026-05-04T09:00:00Z"], ["2", "2026-05-05T09:00:00Z"]])
+    [row] = report(cli, path, "support-volume", "--totals")
+    assert row["tickets"] == "2"
+
+
+def test_hubspot_export_under_its_own_name(cli, tmp_path: Path) -> None:
+    shutil.copy(Path(__file__).parent.parent / "examples" / "hubspot" / "tickets.csv", tmp_path / "ticket-export-25092025.csv")
+    by_name = report(cli, Path(__file__).parent.parent / "examples" / "hubspot", "ticket-time-in-pipeline", "--source-tz", OSLO, "--totals")
+    own_name = report(cli, tmp_path, "ticket-time-in-pipeline", "--source-tz", OSLO, "--totals")
+    assert own_name == by_name  # stage columns still give stage_history
+    result = cli("report", "support-volume", "--data", tmp_path, "--source-tz", OSLO, "-v", "--format", "csv")
+    assert "tickets read from the HubSpot export: ticket-export-25092025.csv" in result.stderr
+
+
+def test_unix_seconds_that_are_no_number_are_counted(cli, tmp_path: Path) -> None:
+    page = json.loads((INTERCOM / "conversations.json").read_text())
+    page["conversations"][0]["created_at"] = "yesterday"
+    (tmp_path / "conversations.json").write_text(json.dumps(page))
+    result = cli("report", "support-volume", "--data", tmp_path, "--totals", "--format", "csv")
+    [row] = table(result.stdout)
+    assert row["tickets"] == "3"  # 301 left out, with a warning and its value
+    assert "1 row left out: created_at is not a valid timestamp (e.g. 'yesterday'" in result.stderr

@@ -195,12 +195,13 @@ class Dataset:
         if raw is None:
             names = ", ".join(f"{table}{s}" for s in (".csv", ".parquet", ".ndjson", ".xlsx"))
             tickets = self._raw.get("tickets")
-            where = self.file if self.file is not None else self.root
+            if self.file is not None:
+                raise helpdesk.file_error(self.file, table, tickets.source_format if tickets else "generic", self.source_format)
             raise DataError(
-                f"table {table!r} not found in {where}",
+                f"table {table!r} not found in {self.root}",
                 helpdesk.table_hint(tickets.source_format if tickets else "generic", table)
                 + f"add {names} or a folder {table}/ of such files, or set tables.{table}.path in svcstats.toml"
-                + helpdesk.unread_hint(self.root, self.file, self.source_format, table),
+                + helpdesk.unread_hint(self.root, self.source_format, table),
             )
         return raw
 

@@ -107,12 +107,15 @@ def flatten(frame: pl.LazyFrame) -> pl.LazyFrame:
     return frame.select(exprs)
 
 
-def headers_of(path: Path) -> list[str]:
-    """The (flattened) column names of an export file; empty when it cannot be read."""
+def _readable(path: Path) -> pl.LazyFrame | None:
+    """The export in `path` with its schema known, or None when it is not a readable table
+    (a file in the folder that is no export is passed over)."""
     try:
-        return read_export(path).collect_schema().names()
+        frame = read_export(path)
+        frame.collect_schema()
     except (DataError, OSError, pl.exceptions.PolarsError):
-        return []
+        return None
+    return frame
 
 
 def find_exports(root: Path, only: Path | None, source_format: str) -> dict[str, Export]:
@@ -127,10 +130,11 @@ def find_exports(root: Path, only: Path | None, source_format: str) -> dict[str,
             if p.is_file() and not p.name.startswith((".", "~$")) and (kind_of(p) or p.name.lower().endswith(".json"))
         )
         candidates = [p for p in candidates if _stem(p) not in TABLES]
-    found: dict[str, list[tuple[Preset, Path]]] = {}
+    found: dict[str, list[tuple[Preset, Path, pl.LazyFrame]]] = {}
     downloads: list[tuple[Preset, Path]] = []
     for path in candidates:
-        headers = headers_of(path)
+        frame = read_export(path) if only is not None else _readable(path)  # one file given: its error stands
+        headers = frame.collect_schema().names() if frame is not None else []
         match = recognised(headers, source_format)
         if match is None:
             stuck = aggregate(headers) or (_chatwoot_report(path) if path.suffix.lower() == ".csv" else None)
@@ -138,18 +142,18 @@ def find_exports(root: Path, only: Path | None, source_format: str) -> dict[str,
                 downloads.append((stuck, path))
             continue
         preset, table = match
-        found.setdefault(table, []).append((preset, path))
+        found.setdefault(table, []).append((preset, path, frame))
     if downloads and not found:  # an aggregate download alone: say why it cannot be used
         stuck, path = downloads[0]
         raise DataError(f"{path.name} is a {stuck.label} report download", stuck.aggregate_hint)
     exports = {}
     for table, entries in found.items():
-        presets = {p.name for p, _ in entries}
+        presets = {p.name for p, _, _ in entries}
         if len(presets) > 1:
-            names = ", ".join(f"{path.name} ({p.label})" for p, path in entries)
+            names = ", ".join(f"{path.name} ({p.label})" for p, path, _ in entries)
             raise DataError(f"{root} holds {table} exports of more than one help desk: {names}", "keep one help desk per folder")
-        paths = tuple(path for _, path in entries)
-        frames = [read_export(path) for path in paths]
+        paths = tuple(path for _, path, _ in entries)
+        frames = [frame for _, _, frame in entries]
         frame = frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal_relaxed")
         exports[table] = Export(entries[0][0], table, paths, frame)
     return exports
@@ -161,19 +165,35 @@ def file_as_table(path: Path, table: str) -> TableFiles | None:
     return TableFiles(table, (path,), kind, path.name) if kind and _stem(path) == table else None
 
 
-def unread_hint(root: Path, only: Path | None, source_format: str, table: str) -> str:
-    """The end of the hint when `table` is missing: the help desk's own format when the export is
-    one read as generic, else `svcstats data map` for a file svcstats does not recognise."""
-    if source_format == "generic":
-        try:
-            export = find_exports(root, only, "auto").get(table)
-        except DataError:
-            export = None
-        if export is not None:
-            return f" (for a {export.preset.label} export, --source-format {export.preset.name})"
-    if only is not None:
-        return f"; for an export svcstats does not recognise, `svcstats data map {only}` writes a mapping with guesses"
-    return ""
+def unread_hint(root: Path, source_format: str, table: str) -> str:
+    """The end of the hint when `table` is missing from a folder: the help desk's own format when
+    its export is there but was read as generic."""
+    export = _as_auto(root, None, source_format, table)
+    return f" (for a {export.preset.label} export, --source-format {export.preset.name})" if export else ""
+
+
+def file_error(path: Path, table: str, tickets_format: str, source_format: str) -> DataError:
+    """The error when the one --data FILE does not give `table`."""
+    export = _as_auto(path.parent, path, source_format, table)
+    if export is not None:
+        return DataError(f"{path.name} is a {export.preset.label} export", f"read it with --source-format {export.preset.name} or auto")
+    if tickets_format in PRESETS:
+        hint = table_hint(tickets_format, table) + f"point --data at a folder holding {table} as well"
+        return DataError(f"{path.name} holds no {table}", hint)
+    return DataError(
+        f"{path.name} is not a help desk's export svcstats recognises, nor named after a table ({table} is needed)",
+        f"`svcstats data map {path}` writes a svcstats.toml mapping with guesses; or name it {table}.csv if it has the neutral columns",
+    )
+
+
+def _as_auto(root: Path, only: Path | None, source_format: str, table: str) -> Export | None:
+    """The export of `table` auto-recognition would find where `source_format` found none."""
+    if source_format == "auto":
+        return None
+    try:
+        return find_exports(root, only, "auto").get(table)
+    except DataError:
+        return None
 
 
 def _chatwoot_report(path: Path) -> Preset | None:
@@ -290,8 +310,9 @@ def _in_unit(text: pl.Expr, unit: str) -> pl.Expr:
     if unit == "epoch":
         number = text.cast(pl.Float64, strict=False)
         seconds = pl.when(number > 1e11).then(number / 1000).otherwise(number)
-        iso = pl.from_epoch((seconds * 1_000_000).round().cast(pl.Int64), time_unit="us").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return pl.when(number.is_not_null()).then(iso).otherwise(text)  # other text stays, to be counted as invalid
+        micros = (seconds * 1_000_000).round().cast(pl.Int64, strict=False)
+        iso = pl.from_epoch(micros, time_unit="us").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return pl.coalesce(iso, text)  # text that is no number stays, to be counted as invalid
     if unit == "utc":
         bare = text.str.replace(r"\s*(UTC|Z)$", "")
         return pl.when(bare.str.contains(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d$")).then(bare.str.replace(" ", "T") + "Z").otherwise(text)
@@ -323,7 +344,7 @@ def _figure(frame: pl.LazyFrame, start: str, seconds: str, source_tz: str | None
     if formats.naive and source_tz is None:
         return None
     began = timestamp_from_text(pl.col(start), formats, source_tz)
-    return began + pl.duration(microseconds=(pl.col(seconds) * 1_000_000).round().cast(pl.Int64))
+    return began + pl.duration(microseconds=(pl.col(seconds) * 1_000_000).round().cast(pl.Int64, strict=False))
 
 
 def _note(frame: pl.LazyFrame, name: str, label: str, note: str) -> Check:
