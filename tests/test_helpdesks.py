@@ -182,30 +182,33 @@ def test_freshdesk_weekly_volume_in_new_york_days(cli) -> None:
     assert [(r["period_start"], r["tickets"]) for r in rows] == [("2026-05-04", "3"), ("2026-05-11", "2")]
 
 
-# -- Intercom: API conversations, Unix seconds (UTC) -----------------------------------------------
+# -- Intercom: API conversations, Unix seconds (UTC), two pages (conversations.json, -2.json) --------
 # 301 05-04 08:00 closed  first admin reply +10 min, closed +1 h          rating 5
 # 302 05-05 12:00 closed  first admin reply +30 min, first close +3 h, last close +27 h (reopened)  rating 2
-# 303 05-06 15:00 open    first admin reply +2 h
-# 304 05-12 09:00 snoozed no reply
+# 303 05-06 15:00 open    first admin reply +2 h                          email
+# 304 05-12 09:00 snoozed no reply                                         phone call
+# 305 05-07 10:00 closed +10 min by Fin alone: assumed_resolution, Fin rating 5
+# 306 05-07 11:00 closed +1 h: Fin routed_to_team, Fin rating 2; admin reply +20 min
 
 
 def test_intercom_time_to_close_last_close(cli) -> None:
     [row] = report(cli, INTERCOM, "ticket-time-to-close", "--totals")
-    # 1 h and 27 h -> mean 14, median 14; 302 was reopened
-    assert (row["closed_tickets"], float(row["mean_hours"]), row["reopened_tickets"], row["open_tickets"]) == ("2", 14.0, "1", "2")
+    # 1 h, 27 h, 1/6 h, 1 h -> mean 29.1667 / 4 = 7.2917, median 1; 302 was reopened
+    assert (row["closed_tickets"], row["reopened_tickets"], row["open_tickets"]) == ("4", "1", "2")
+    assert float(row["mean_hours"]) == pytest.approx(7.2917, abs=1e-4) and float(row["median_hours"]) == 1.0
 
 
 def test_intercom_time_to_first_close(cli) -> None:
     [row] = report(cli, INTERCOM, "ticket-time-to-close", "--totals", "--close", "first")
-    # 1 h and 3 h -> mean 2
-    assert float(row["mean_hours"]) == 2.0
+    # 1 h, 3 h, 1/6 h, 1 h -> mean 5.1667 / 4 = 1.2917
+    assert float(row["mean_hours"]) == pytest.approx(1.2917, abs=1e-4)
 
 
 def test_intercom_first_response(cli) -> None:
     [row] = report(cli, INTERCOM, "ticket-time-to-first-response", "--totals")
-    # 1/6 + 1/2 + 2 = 8/3 h over 3 = 0.8889; median 0.5; 304 unreplied
-    assert (row["replied_tickets"], row["unreplied_tickets"]) == ("3", "1")
-    assert float(row["mean_hours"]) == pytest.approx(8 / 9, abs=1e-4) and float(row["median_hours"]) == 0.5
+    # 1/6 + 1/2 + 2 + 1/3 = 3 h over 4 = 0.75; median (1/3 + 1/2) / 2 = 0.4167; 304 and 305 (Fin only) unreplied
+    assert (row["replied_tickets"], row["unreplied_tickets"]) == ("4", "2")
+    assert float(row["mean_hours"]) == 0.75 and float(row["median_hours"]) == pytest.approx(0.4167, abs=1e-4)
 
 
 def test_intercom_ratings(cli) -> None:
@@ -224,13 +227,32 @@ def test_intercom_ndjson_reads_like_the_json_page(cli, tmp_path: Path) -> None:
     page = json.loads((INTERCOM / "conversations.json").read_text())
     (tmp_path / "intercom-conversations.ndjson").write_text("\n".join(json.dumps(c) for c in page["conversations"]) + "\n")
     [row] = report(cli, tmp_path, "ticket-time-to-first-response", "--totals")
-    assert float(row["mean_hours"]) == pytest.approx(8 / 9, abs=1e-4)
+    assert float(row["mean_hours"]) == pytest.approx(8 / 9, abs=1e-4)  # 301-304 only: (1/6 + 1/2 + 2) / 3
 
 
 def test_intercom_by_source(cli) -> None:
     rows = report(cli, INTERCOM, "support-volume", "--totals", "--group-by", "source")
-    # source.type conversation (301 302) -> chat, email (303), phone_call (304) -> phone
-    assert {r["source"]: r["tickets"] for r in rows} == {"chat": "2", "email": "1", "phone": "1"}
+    # source.type conversation (301 302 305 306) -> chat, email (303), phone_call (304) -> phone
+    assert {r["source"]: r["tickets"] for r in rows} == {"chat": "4", "email": "1", "phone": "1"}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # Fin took part in 305 and 306 only; chat had Fin from 305 on, so 301 and 302 (before) and the
+        # email and phone conversations are not counted: 2 / 2
+        ("agent-handling-rate", {"handle_pct": "100.0", "handled": "2", "conversations": "2"}),
+        # 305 resolved (answered, no human, rating 5); 306 routed to the team: 1 / 2
+        ("agent-resolution-rate", {"resolution_pct": "50.0", "resolved": "1", "judged": "2"}),
+        ("agent-deflection-rate", {"deflection_pct": "50.0", "deflected": "1", "judged": "2"}),
+        ("agent-handoff-rate", {"handoff_pct": "50.0", "handoffs": "1", "judged": "2"}),
+        # Fin ratings 5 (helpful) and 2 (not helpful)
+        ("agent-feedback-trend", {"helpful_pct": "50.0", "helpful": "1", "not_helpful": "1"}),
+    ],
+)
+def test_intercom_fin_conversations(cli, name: str, expected: dict[str, str]) -> None:
+    [row] = report(cli, INTERCOM, name, "--totals", "--as-of", "2026-05-31")
+    assert {k: row[k] for k in expected} == expected
 
 
 # -- Chatwoot: API conversations (Unix seconds) and the CSAT download ("... UTC") -------------------

@@ -60,10 +60,35 @@ CSAT = TableMap(
     required_value="rating",
 )
 
+# Fin (the AI agent): ai_agent.resolution_state routed_to_team / escalated is a handoff; its 1-5 rating is the feedback
+AGENT = TableMap(
+    columns={
+        "conversation_id": ("id",),
+        "ticket_id": ("id",),
+        "started_at": ("created_at",),
+        "last_activity_at": ("updated_at",),
+        "closed_at": ("statistics.last_close_at",),
+        "channel": ("source.type",),
+        "agent_involved": ("ai_agent_participated",),
+        "assigned_rep": ("admin_assignee_id",),
+        "ai_resolution_state": ("ai_agent.resolution_state",),
+        "ai_answer_type": ("ai_agent.last_answer_type",),
+        "ai_rating": ("ai_agent.rating",),
+    },
+    units=dict.fromkeys(("started_at", "last_activity_at", "closed_at"), "epoch"),
+    values={"channel": SOURCE},
+    derive={
+        "agent_replied": ("ai_answer_type", {}, "true"),  # an answer type: Fin answered
+        "handed_off": ("ai_resolution_state", {"routed_to_team": "true", "escalated": "true"}, "false"),
+        "feedback": ("ai_rating", {"4": "helpful", "5": "helpful", "1": "not_helpful", "2": "not_helpful"}, "none"),
+    },
+    derived_from="tickets",
+)
+
 PRESET = Preset(
     name="intercom",
     label="Intercom",
-    tables={"tickets": TICKETS, "csat": CSAT},
+    tables={"tickets": TICKETS, "csat": CSAT, "agent_conversations": AGENT},
     source_tz="UTC",
     getting_data="the REST API's conversations (GET /conversations), saved as JSON or NDJSON; times are Unix seconds",
     missing={"closed_at": "save the conversations with their statistics (statistics.last_close_at)"},
