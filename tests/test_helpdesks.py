@@ -380,3 +380,13 @@ def test_unix_seconds_that_are_no_number_are_counted(cli, tmp_path: Path) -> Non
     [row] = table(result.stdout)
     assert row["tickets"] == "3"  # 301 left out, with a warning and its value
     assert "1 row left out: created_at is not a valid timestamp (e.g. 'yesterday'" in result.stderr
+
+
+def test_freshdesk_excel_export_with_typed_times(cli, tmp_path: Path) -> None:
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("xlsxwriter")
+    frame = pl.read_csv(FRESHDESK / "Freshdesk_tickets_export.csv", infer_schema=False)
+    times = ("Created time", "Resolved time", "Closed time", "Initial response time")
+    frame.with_columns(pl.col(times).str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)).write_excel(tmp_path / "Freshdesk export.xlsx")
+    [row] = report(cli, tmp_path, "ticket-time-to-close", "--source-tz", NEW_YORK, "--totals")
+    assert float(row["mean_hours"]) == pytest.approx(38 / 3, abs=1e-4)  # as from the CSV
