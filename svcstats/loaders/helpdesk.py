@@ -16,7 +16,7 @@ import polars as pl
 from svcstats.errors import DataError, first_line
 from svcstats.findings import Check, Finding
 from svcstats.loaders.files import TableFiles, kind_of, scan
-from svcstats.loaders.parse import detect_timestamp_formats, timestamp_from_text
+from svcstats.loaders.parse import TIMESTAMP, detect_timestamp_formats, timestamp_from_text
 from svcstats.loaders.presets import PRESETS, aggregate, recognise
 from svcstats.loaders.presets.base import DROP, Preset, TableMap, norm
 from svcstats.schema import TABLES
@@ -288,10 +288,10 @@ def adapt(frame: pl.LazyFrame, preset: Preset, spec: TableMap, label: str, sourc
     for name, figure in spec.figures.items():
         if name not in exprs and figure.start in exprs and figure.seconds in exprs:
             derived = _figure(out, figure.start, figure.seconds, source_tz)
-            if derived is not None:
-                adapted.frame = adapted.frame.with_columns(derived.alias(name))
-                adapted.notes[name] = _note(adapted.frame, name, label, figure.note)
-                adapted.inputs[name] = figure.seconds
+            # without the zone of local start times the column stays empty (loading them says what to do)
+            adapted.frame = adapted.frame.with_columns((derived if derived is not None else pl.lit(None, TIMESTAMP)).alias(name))
+            adapted.notes[name] = _note(adapted.frame, name, label, figure.note)
+            adapted.inputs[name] = figure.seconds
     return adapted
 
 
