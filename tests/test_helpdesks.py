@@ -390,3 +390,21 @@ def test_freshdesk_excel_export_with_typed_times(cli, tmp_path: Path) -> None:
     frame.with_columns(pl.col(times).str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)).write_excel(tmp_path / "Freshdesk export.xlsx")
     [row] = report(cli, tmp_path, "ticket-time-to-close", "--source-tz", NEW_YORK, "--totals")
     assert float(row["mean_hours"]) == pytest.approx(38 / 3, abs=1e-4)  # as from the CSV
+
+
+def test_zendesk_newer_survey_scores_one_to_five(cli, tmp_path: Path) -> None:
+    text = ZENDESK_FILE.read_text()
+    for old, new in ((",Good,", ",5,"), (",Bad,", ",2,"), (",Good,", ",4,"), (",Offered,", ",,")):
+        text = text.replace(old, new, 1)
+    (tmp_path / "export.csv").write_text(text)
+    [row] = report(cli, tmp_path, "csat", "--source-tz", OSLO, "--totals")
+    # 5 and 4 positive on 1-5, 2 negative; 103 (now blank) had no survey: 2 / 3, mean 11 / 3
+    assert (row["responses"], row["positive"], row["negative"], row["unrated"], row["scale"]) == ("3", "2", "1", "0", "1-5")
+    assert float(row["mean_rating"]) == pytest.approx(11 / 3, abs=1e-4)
+
+
+def test_manifests_in_the_folder_are_not_read_as_exports(cli, tmp_path: Path) -> None:
+    shutil.copy(ZENDESK_FILE, tmp_path / "export.csv")
+    (tmp_path / "svcstats-pull.json").write_text('{"tables": {}, "conversations": [{"id": 1, "created_at": 1, "status": "open"}]}')
+    [row] = report(cli, tmp_path, "support-volume", "--source-tz", OSLO, "--totals")
+    assert row["tickets"] == "5"

@@ -24,6 +24,7 @@ from svcstats.schema import TABLES
 SAMPLE_ROWS = 2000
 RECORD_KEYS = ("conversations", "payload", "data", "tickets", "results", "records")  # where API pages keep their records
 FACTORS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
+MANIFEST_PREFIX = "svcstats-"  # svcstats' own manifests (svcstats-pull.json, svcstats-convert.json) are no exports
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def find_exports(root: Path, only: Path | None, source_format: str) -> dict[str,
         candidates = sorted(
             p
             for p in root.iterdir()
-            if p.is_file() and not p.name.startswith((".", "~$")) and (kind_of(p) or p.name.lower().endswith(".json"))
+            if p.is_file() and not p.name.startswith((".", "~$", MANIFEST_PREFIX)) and (kind_of(p) or p.name.lower().endswith(".json"))
         )
         candidates = [p for p in candidates if _stem(p) not in TABLES]
     found: dict[str, list[tuple[Preset, Path, pl.LazyFrame]]] = {}

@@ -40,7 +40,11 @@ DURATIONS = {
     **{f"{name}_business_seconds": (f"{header} within business hours",) for name, header in MINUTES.items()},
 }
 # Good/Bad on 0-1 (Offered: sent, not answered); the newer CSAT survey writes 1-5 numbers
-RATING = {"good": "1", "bad": "0", "offered": None, "not offered": DROP, "unoffered": DROP, "": DROP}
+RATING = {
+    "good": "1", "good with comment": "1", "bad": "0", "bad with comment": "0", "offered": None,
+    "not offered": DROP, "unoffered": DROP, "": DROP,
+}  # fmt: skip
+GOOD_BAD = ("good", "good with comment", "bad", "bad with comment", "offered")
 
 TICKETS = TableMap(
     columns={
@@ -83,8 +87,8 @@ CSAT = TableMap(
     },
     values={"rating": RATING, "channel": VIA},
     derive={
-        "scale_min": ("rating", dict.fromkeys(("good", "bad", "offered"), "0"), "1"),
-        "scale_max": ("rating", dict.fromkeys(("good", "bad", "offered"), "1"), "5"),
+        "scale_min": ("rating", dict.fromkeys(GOOD_BAD, "0"), "1"),
+        "scale_max": ("rating", dict.fromkeys(GOOD_BAD, "1"), "5"),
     },
     derived_from="tickets",
 )
