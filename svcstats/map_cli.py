@@ -59,6 +59,9 @@ def stub(file: Path) -> str:
         lines.append('# source_tz = "Europe/Oslo"  # REQUIRED: the time zone the export\'s times are written in (they carry none)')
     lines += ["", f"[tables.{found.table}]", f"path = {_q(file.name)}", "", f"[tables.{found.table}.columns]"]
     lines += [f"{_q(header)} = {_q(column)}" for header, column in found.columns.items() if header != column]
+    named = [header for header, column in found.columns.items() if header == column]
+    if named:
+        lines.append(f"# already named as svcstats names them: {', '.join(named)}")
     if found.missing:
         lines.append(f'# no guess for required {", ".join(found.missing)}: add a line "<your header>" = "<column>"')
     rest = [h for h in headers if h not in found.columns]

@@ -408,3 +408,18 @@ def test_manifests_in_the_folder_are_not_read_as_exports(cli, tmp_path: Path) ->
     (tmp_path / "svcstats-pull.json").write_text('{"tables": {}, "conversations": [{"id": 1, "created_at": 1, "status": "open"}]}')
     [row] = report(cli, tmp_path, "support-volume", "--source-tz", OSLO, "--totals")
     assert row["tickets"] == "5"
+
+
+def test_data_map_on_nested_json_then_reports(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = {"conversations": [
+        {"id": 1, "status": "closed", "createdAt": "2026-05-04T09:00:00Z", "closedAt": "2026-05-04T10:30:00Z", "assignee": {"first": "A"}},
+        {"id": 2, "status": "active", "createdAt": "2026-05-05T09:00:00Z", "closedAt": None, "assignee": {"first": "Bo"}},
+    ]}  # fmt: skip
+    (tmp_path / "helpscout.json").write_text(json.dumps(page))
+    monkeypatch.chdir(tmp_path)
+    stub = cli("data", "map", "helpscout.json").stdout
+    assert '"createdAt" = "created_at"' in stub and '"closedAt" = "closed_at"' in stub  # camelCase split into words
+    assert "already named as svcstats names them: status" in stub and "assignee.first" in stub
+    (tmp_path / "svcstats.toml").write_text(stub)
+    [row] = report(cli, tmp_path, "ticket-time-to-close", "--totals")
+    assert (row["closed_tickets"], float(row["mean_hours"]), row["open_tickets"]) == ("1", 1.5, "1")  # 09:00 -> 10:30

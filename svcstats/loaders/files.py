@@ -18,7 +18,10 @@ import polars as pl
 from svcstats.errors import DataError, first_line
 
 # Preference order when a folder holds several files for one table.
-SUFFIXES = {".parquet": "parquet", ".csv": "csv", ".csv.gz": "csv", ".tsv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson", ".xlsx": "xlsx"}
+SUFFIXES = {
+    ".parquet": "parquet", ".csv": "csv", ".csv.gz": "csv", ".tsv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson", ".xlsx": "xlsx",
+    ".json": "json",  # a list of records, or an API page holding one (loaders/helpdesk.py)
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,10 @@ def scan(files: TableFiles) -> pl.LazyFrame:
             return pl.concat([pl.scan_parquet(path) for path in files.paths], how="diagonal_relaxed")
         if files.kind == "ndjson":
             return pl.scan_ndjson(list(files.paths), infer_schema_length=10_000)
+        if files.kind == "json":
+            from svcstats.loaders.helpdesk import json_records  # API pages: help-desk knowledge
+
+            return pl.concat([json_records(path) for path in files.paths], how="diagonal_relaxed")
         return _read_xlsx(files)
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise DataError(f"{files.label}: cannot read: {first_line(exc)}") from exc

@@ -89,7 +89,8 @@ class Guess:
 
 def words(text: str) -> list[str]:
     """A header's words: lower case, split at spaces, underscores, dashes, dots and brackets."""
-    return [w for w in re.split(r"[\s_\-./()\[\]:#]+", text.casefold()) if w]
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)  # createdAt -> created At
+    return [w for w in re.split(r"[\s_\-./()\[\]:#]+", spaced.casefold()) if w]
 
 
 def guess(headers: list[str]) -> Guess:

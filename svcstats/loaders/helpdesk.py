@@ -63,16 +63,15 @@ class Adapted:
 
 def read_export(path: Path) -> pl.LazyFrame:
     """A file's rows as exported, nested objects flattened to dotted names (`meta.assignee.name`)."""
-    if path.name.lower().endswith(".json"):
-        return flatten(_read_json(path))
     kind = kind_of(path)
     if kind is None:
         raise DataError(f"{path.name}: cannot read this kind of file", "use csv, xlsx, parquet, json or ndjson")
     return flatten(scan(TableFiles(path.stem, (path,), kind, path.name)))
 
 
-def _read_json(path: Path) -> pl.LazyFrame:
-    """The records of a JSON file: a list of objects, or an API page keeping them under a known key."""
+def json_records(path: Path) -> pl.LazyFrame:
+    """The records of a JSON file, nested objects flattened: a list of objects, or an API page
+    keeping them under a known key (`conversations`, `data.payload`, ...)."""
     try:
         value = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -86,7 +85,7 @@ def _read_json(path: Path) -> pl.LazyFrame:
     records = [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
     if not records:
         return pl.LazyFrame()
-    return pl.from_dicts(records, infer_schema_length=None).lazy()
+    return flatten(pl.from_dicts(records, infer_schema_length=None).lazy())
 
 
 def flatten(frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -125,11 +124,7 @@ def find_exports(root: Path, only: Path | None, source_format: str) -> dict[str,
     if only is not None:
         candidates = [only]
     else:
-        candidates = sorted(
-            p
-            for p in root.iterdir()
-            if p.is_file() and not p.name.startswith((".", "~$", MANIFEST_PREFIX)) and (kind_of(p) or p.name.lower().endswith(".json"))
-        )
+        candidates = sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith((".", "~$", MANIFEST_PREFIX)) and kind_of(p))
         candidates = [p for p in candidates if _stem(p) not in TABLES]
     found: dict[str, list[tuple[Preset, Path, pl.LazyFrame]]] = {}
     downloads: list[tuple[Preset, Path]] = []
