@@ -423,3 +423,21 @@ def test_data_map_on_nested_json_then_reports(cli, tmp_path: Path, monkeypatch: 
     (tmp_path / "svcstats.toml").write_text(stub)
     [row] = report(cli, tmp_path, "ticket-time-to-close", "--totals")
     assert (row["closed_tickets"], float(row["mean_hours"]), row["open_tickets"]) == ("1", 1.5, "1")  # 09:00 -> 10:30
+
+
+def test_json_edge_cases(cli, tmp_path: Path) -> None:
+    # an empty API page is no record; a field that is an object here and text there keeps the text
+    page = {"conversations": []}
+    (tmp_path / "tickets.json").write_text(json.dumps(page))
+    result = cli("report", "support-volume", "--data", tmp_path, "--totals", "--format", "csv")
+    assert result.code == 3 and "required column 'ticket_id' not found" in result.stderr
+    records = [
+        {"ticket_id": "1", "created_at": "2026-05-04T09:00:00Z", "team": "T1"},
+        {"ticket_id": "2", "created_at": "2026-05-05T09:00:00Z", "team": {"name": "T2"}},
+    ]
+    (tmp_path / "tickets.json").write_text(json.dumps(records))
+    rows = report(cli, tmp_path, "support-volume", "--totals", "--group-by", "team")
+    assert {r["team"]: r["tickets"] for r in rows} == {"T1": "1", '{"name": "T2"}': "1"}
+    (tmp_path / "tickets.json").write_text("{not json")
+    result = cli("report", "support-volume", "--data", tmp_path)
+    assert result.code == 3 and "tickets.json: not readable JSON" in result.stderr and "Traceback" not in result.stderr

@@ -71,7 +71,41 @@ def read_export(path: Path) -> pl.LazyFrame:
 
 def json_records(path: Path) -> pl.LazyFrame:
     """The records of a JSON file, nested objects flattened: a list of objects, or an API page
-    keeping them under a known key (`conversations`, `data.payload`, ...)."""
+    keeping them under a known key (`conversations`, `data.payload`, ...). Read by Polars (twice
+    as fast); a file whose values it cannot fit into one schema is read through Python instead."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        frame = pl.read_json(path, infer_schema_length=None)
+    except OSError as exc:
+        raise DataError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
+    except (pl.exceptions.PolarsError, ValueError, RuntimeError):
+        return flatten(_python_records(path))
+    if not start.startswith(b"["):
+        frame = _unwrapped(frame)
+    return flatten(frame.lazy())
+
+
+def _unwrapped(page: pl.DataFrame) -> pl.DataFrame:
+    """The records an API page (one row) keeps under a known key; the page itself when it has none."""
+    while page.height == 1:
+        key = next((k for k in RECORD_KEYS if k in page.columns and isinstance(page.schema[k], pl.List | pl.Struct)), None)
+        if key is None:
+            break
+        dtype = page.schema[key]
+        if isinstance(dtype, pl.Struct):
+            page = page.select(pl.col(key)).unnest(key)
+            continue
+        if isinstance(dtype.inner, pl.Null):  # type: ignore[union-attr]
+            return pl.DataFrame()  # an empty page
+        if not isinstance(dtype.inner, pl.Struct):  # type: ignore[union-attr]
+            break
+        return page.select(pl.col(key).explode()).filter(pl.col(key).is_not_null()).unnest(key)
+    return page
+
+
+def _python_records(path: Path) -> pl.LazyFrame:
+    """`json_records` through Python's json module and `pl.from_dicts` (any mix of value types)."""
     try:
         value = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -85,7 +119,20 @@ def json_records(path: Path) -> pl.LazyFrame:
     records = [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
     if not records:
         return pl.LazyFrame()
-    return flatten(pl.from_dicts(records, infer_schema_length=None).lazy())
+    kinds: dict[str, set[bool]] = {}
+    for record in records:
+        for key, item in record.items():
+            if item is not None:
+                kinds.setdefault(key, set()).add(isinstance(item, dict | list))
+    mixed = {key for key, seen in kinds.items() if len(seen) > 1}  # an object here, a plain value there: keep the text
+    if mixed:
+        records = [{k: json.dumps(v) if k in mixed and isinstance(v, dict | list) else v for k, v in r.items()} for r in records]
+    try:
+        return pl.from_dicts(records, infer_schema_length=None).lazy()
+    except pl.exceptions.PolarsError as exc:
+        raise DataError(
+            f"{path.name}: its records do not share one shape ({first_line(exc)})", "save the records with the same fields and types"
+        ) from None
 
 
 def flatten(frame: pl.LazyFrame) -> pl.LazyFrame:
