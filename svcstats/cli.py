@@ -22,7 +22,10 @@ from svcstats import __version__
 from svcstats.catalog import REPORTS, ReportInfo, ReportOption, by_collection, get_report, unknown_report
 from svcstats.errors import ExitCode, OutputError, SvcstatsError, first_line
 
-EXIT_CODES = "Exit codes: 0 ok (an empty result too), 1 internal error, 2 usage error, 3 data error, 4 output error."
+EXIT_CODES = (
+    "Exit codes: 0 ok (an empty result too), 1 internal error, 2 usage error, 3 data error, 4 output error, "
+    "5 access token refused, 6 help-desk API failed."
+)
 
 app = typer.Typer(
     name="svcstats",
@@ -440,4 +443,4 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
-from svcstats import automation, data_cli, gaps_cli  # noqa: E402, F401  (register run, saved, dashboard, export; data; knowledge-gaps)
+from svcstats import automation, data_cli, gaps_cli, pull_cli  # noqa: E402, F401  (register run, saved, dashboard, export; data; knowledge-gaps; pull)
