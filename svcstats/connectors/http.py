@@ -55,14 +55,16 @@ class Api:
 class Client:
     """JSON requests to one API with a bearer token, retried as the module says.
 
-    `sleep` is what waits between attempts (tests pass a recorder); `transport` an httpx transport."""
+    `sleep` is what waits between attempts (default time.sleep; tests pass a recorder);
+    `backoff_base` the first back-off (default the module's BACKOFF_BASE, read at each retry);
+    `transport` an httpx transport."""
 
     api: Api
     token: str
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] | None = None
     max_attempts: int = MAX_ATTEMPTS
     max_wait: float = MAX_WAIT
-    backoff_base: float = BACKOFF_BASE
+    backoff_base: float | None = None
     transport: httpx.BaseTransport | None = None
     requests: int = 0  # HTTP requests sent, retries included
     waited: float = 0.0  # seconds slept in retries
@@ -86,6 +88,7 @@ class Client:
 
     @property
     def http(self) -> httpx.Client:
+        """The httpx client (opened on first use)."""
         if self._http is None:
             self._http = httpx.Client(
                 base_url=self.api.base_url.rstrip("/"),
@@ -127,6 +130,7 @@ class Client:
         )
 
     def requests_for_message(self) -> str:
+        """How much was tried, for a message: requests sent and seconds waited."""
         return f"{self.requests} requests and {self.waited:.0f} s of waiting"
 
     def _attempt(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -170,7 +174,8 @@ class Client:
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         asked = exc.retry_after if isinstance(exc, Retryable) else None
-        backoff = min(self.backoff_base * 2 ** (state.attempt_number - 1), BACKOFF_CAP)
+        base = BACKOFF_BASE if self.backoff_base is None else self.backoff_base
+        backoff = min(base * 2 ** (state.attempt_number - 1), BACKOFF_CAP)
         return max(0.0, asked if asked is not None else backoff)
 
     def _stop(self, state: tenacity.RetryCallState) -> bool:
@@ -178,7 +183,7 @@ class Client:
 
     def _sleep(self, seconds: float) -> None:
         self.waited += seconds
-        self.sleep(seconds)
+        (self.sleep or time.sleep)(seconds)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -139,8 +139,11 @@ class Lookups:
 class HubSpotPull:
     """One pull: fetches the streams a request needs into a staging folder, page by page."""
 
-    def __init__(self, client: Client, staging: Staging, *, since: dict[str, str | None], clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, client: Client, staging: Staging, *, since: dict[str, str | None], clock: Callable[[], datetime], snapshot: bool = False
+    ) -> None:
         self.client = client
+        self.snapshot = snapshot
         self.staging = staging
         self.since = since
         self.clock = clock
@@ -239,6 +242,12 @@ class HubSpotPull:
                 }
             )
         return {"tickets": tickets, "stage_history": history}, cursor
+
+    def _owner(self, owner_id: Any) -> str | None:
+        """An owner's name (its id when the owners list does not have it); None for no owner."""
+        if owner_id in (None, ""):
+            return None
+        return self.lookups.owners.get(str(owner_id), str(owner_id))
 
     def _stage_visits(self, ticket_id: str, versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """One row per stage visit, from the stage property's history (served newest first)."""
@@ -399,7 +408,7 @@ class HubSpotPull:
             zone = props.get("hs_standard_time_zone") or None
             hours += [{"rep": rep, **slot, "timezone": zone} for slot in working_slots(props.get("hs_working_hours"), rep)]
             status = str(props.get("hs_availability_status") or "").strip().lower()
-            if status:
+            if status and self.snapshot:
                 team = self.lookups.owner_teams.get(owner_id)
                 availability.append({"rep": rep, "status": status, "started_at": observed, "ended_at": None, "team": team,
                                      "detail": "snapshot"})  # fmt: skip
@@ -603,7 +612,7 @@ def pull(
     staging.open()
     client = Client(api(api_url), token, **(client_options or {}))
     try:
-        source = HubSpotPull(client, staging, since=starts, clock=clock)
+        source = HubSpotPull(client, staging, since=starts, clock=clock, snapshot=snapshot)
         source.load_lookups(need_owners=True, need_pipelines="tickets" in streams)
         specs = [TABLES[t] for t in TABLES if t in chosen]
         return run(
