@@ -59,7 +59,7 @@ def ticket(tid: str, created: str, modified: str, stage: str, owner: str, team: 
             "source_type": source,
             "hs_ticket_priority": "HIGH",
             "hs_lastmodifieddate": modified,
-        },  # fmt: skip
+        },
         "propertiesWithHistory": {
             "hs_pipeline_stage": [
                 {"value": value, "timestamp": when, "sourceType": "CRM_UI"}
