@@ -330,8 +330,16 @@ for _info in REPORTS.values():
 @app.command("reports")
 def list_reports(
     questions: Annotated[bool, typer.Option("--questions", help="List everyday questions and the report that answers each.")] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", "-d", envvar="SVCSTATS_DATA", metavar="DIR", help="Mark the reports this dataset cannot run, with what each needs."
+        ),
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="Config file (its data folder is used too).")] = None,
 ) -> None:
-    """List the reports by collection.
+    """List the reports by collection; with a dataset (--data, $SVCSTATS_DATA or the config's
+    data), the ones it cannot run are marked with what they need.
 
     Example: svcstats reports --questions
     """
@@ -341,11 +349,16 @@ def list_reports(
         for question, answer in everyday():
             print(f"{question}\n  svcstats {answer}")
         return
+    with reported_errors(debug=False):
+        from svcstats.readiness import folder_readiness  # Polars only when a folder is named
+
+        ready = folder_readiness(data, config) or {}
     for collection, reports in by_collection().items():
         print(collection)
         width = max(len(r.name) for r in reports)
         for info in reports:
-            print(f"  {info.name:<{width}}  {info.summary}")
+            lack = ready.get(info.name)
+            print(f"  {info.name:<{width}}  {info.summary}" + (f"  [cannot run: needs {lack}]" if lack else ""))
         print()
 
 
