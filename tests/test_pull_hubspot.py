@@ -315,21 +315,35 @@ def test_second_run_fetches_changes_and_merges_without_duplicates(fake: FakeHubS
     assert manifest["streams"]["tickets"]["cursor"] == "2026-03-06T09:00:00.000Z"
 
 
-def test_availability_snapshots_append(fake: FakeHubSpot, env: str, tmp_path: Path) -> None:
+def test_availability_snapshots_append_and_end_at_the_next(fake: FakeHubSpot, env: str, tmp_path: Path, cli) -> None:
     out = tmp_path / "out"
     pull(out, env)
-    pull(out, env, snapshot=True, clock=lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+    def snapshot(hour: int, minute: int) -> hubspot.Pulled:
+        return pull(out, env, snapshot=True, clock=lambda: datetime(2026, 3, 2, hour, minute, tzinfo=UTC))
+
+    snapshot(9, 0)
     fake.data["users"][1]["properties"]["hs_availability_status"] = "available"
-    pulled = pull(out, env, snapshot=True, clock=lambda: datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
-    assert pulled.rows["availability"] == 4  # two users, two snapshots
-    rows = read(out, "availability").select("rep", "status", "started_at").rows()
+    snapshot(9, 5)
+    pulled = snapshot(10, 0)  # 55 minutes later: cron missed some runs
+    assert pulled.rows["availability"] == 6  # two users, three snapshots
+    rows = read(out, "availability").select("rep", "status", "started_at", "ended_at").rows()
     assert rows == [
-        ("Ann Lee", "available", "2026-03-02T09:00:00.000Z"),
-        ("Bob Ray", "away", "2026-03-02T09:00:00.000Z"),
-        ("Ann Lee", "available", "2026-03-02T09:05:00.000Z"),
-        ("Bob Ray", "available", "2026-03-02T09:05:00.000Z"),
+        ("Ann Lee", "available", "2026-03-02T09:00:00.000Z", "2026-03-02T09:05:00.000Z"),  # until the next snapshot
+        ("Bob Ray", "away", "2026-03-02T09:00:00.000Z", "2026-03-02T09:05:00.000Z"),
+        ("Ann Lee", "available", "2026-03-02T09:05:00.000Z", "2026-03-02T09:20:00.000Z"),  # 55 min gap: 15 min, then unknown
+        ("Bob Ray", "available", "2026-03-02T09:05:00.000Z", "2026-03-02T09:20:00.000Z"),
+        ("Ann Lee", "available", "2026-03-02T10:00:00.000Z", None),  # the latest: holds now
+        ("Bob Ray", "available", "2026-03-02T10:00:00.000Z", None),
     ]
     assert read(out, "tickets").height == 3  # the other tables are kept as they were
+    # Bob's hours on 03-02 up to --as-of (end of day, 24:00): away 09:00-09:05 = 5 min; available
+    # 09:05-09:20 = 15 min and 10:00-24:00 = 14 h; the 40 minutes between count for no status
+    result = cli("report", "rep-availability", "--data", out, "--from", "2026-03-02", "--to", "2026-03-02", "--as-of", "2026-03-02",
+                 "--totals", "-f", "csv", "-q", "--rep", "Bob Ray")  # fmt: skip
+    assert result.code == 0, result.stderr
+    hours = {row["status"]: float(row["hours"]) for row in pl.read_csv(result.stdout.encode()).to_dicts()}
+    assert hours == pytest.approx({"available": 14.25, "away": 5 / 60}, abs=1e-4)  # shown to 4 decimals
 
 
 def test_out_folder_of_something_else_is_refused(tmp_path: Path, cli, env: str) -> None:

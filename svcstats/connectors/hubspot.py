@@ -25,7 +25,7 @@ import httpx
 
 from svcstats.connectors.http import Api, Client
 from svcstats.connectors.pull import Pulled, run
-from svcstats.connectors.state import Staging, StreamState, TableSpec, check_out
+from svcstats.connectors.state import SNAPSHOT, Staging, StreamState, TableSpec, check_out, snapshot_ends
 from svcstats.errors import SourceError, UsageError
 
 API_URL = "https://api.hubapi.com"
@@ -68,7 +68,7 @@ TABLES = {
                   replace_all=True),
         TableSpec(
             "availability", ("rep", "status", "started_at", "ended_at", "team", "detail"),
-            key=("rep", "started_at"), sort=("started_at", "rep"), unique=("rep", "started_at"),
+            key=("rep", "started_at"), sort=("started_at", "rep"), unique=("rep", "started_at"), finish=snapshot_ends,
         ),
     )
 }  # fmt: skip
@@ -411,7 +411,7 @@ class HubSpotPull:
             if status and self.snapshot:
                 team = self.lookups.owner_teams.get(owner_id)
                 availability.append({"rep": rep, "status": status, "started_at": observed, "ended_at": None, "team": team,
-                                     "detail": "snapshot"})  # fmt: skip
+                                     "detail": SNAPSHOT})  # fmt: skip
         return {"working_hours": hours, "availability": availability}, None
 
     # -- paging --------------------------------------------------------------------------------

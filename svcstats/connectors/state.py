@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +45,7 @@ class TableSpec:
     sort: tuple[str, ...]
     replace_all: bool = False
     unique: tuple[str, ...] = ()
+    finish: Callable[[pl.LazyFrame], pl.LazyFrame] | None = None  # applied to the merged table (e.g. snapshot_ends)
 
 
 @dataclass
@@ -160,7 +161,31 @@ def merge(existing: pl.LazyFrame | None, staged: pl.LazyFrame | None, spec: Tabl
     )
     if spec.unique:
         merged = merged.unique(subset=list(spec.unique), keep="last", maintain_order=True)
-    return merged.sort(list(spec.sort), nulls_last=True, maintain_order=True)
+    merged = merged.sort(list(spec.sort), nulls_last=True, maintain_order=True)
+    return spec.finish(merged) if spec.finish else merged
+
+
+SNAPSHOT = "snapshot"  # availability.detail of a status observed by a snapshot
+SNAPSHOT_GAP_MINUTES = 15
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.3fZ"
+
+
+def snapshot_ends(frame: pl.LazyFrame, gap_minutes: int = SNAPSHOT_GAP_MINUTES) -> pl.LazyFrame:
+    """Availability rows observed by snapshots (detail "snapshot"), each ended: at the rep's next
+    snapshot when it comes within `gap_minutes`, else `gap_minutes` after it (the time between
+    is unknown: no status, rather than the last one stretched over hours); the rep's latest
+    snapshot stays open (its status holds now)."""
+    started = pl.col("started_at").str.to_datetime(TIME_FORMAT, time_zone="UTC", strict=False)
+    gap = pl.duration(minutes=gap_minutes)
+    following = started.shift(-1).over("rep", order_by=started)
+    end = (
+        pl.when(following.is_null())
+        .then(pl.lit(None, pl.String))
+        .when(following - started <= gap)
+        .then(following.dt.strftime(TIME_FORMAT))
+        .otherwise((started + gap).dt.strftime(TIME_FORMAT))
+    )
+    return frame.with_columns(ended_at=pl.when(pl.col("detail") == SNAPSHOT).then(end).otherwise(pl.col("ended_at")))
 
 
 def read_existing(out: Path, spec: TableSpec) -> pl.LazyFrame | None:
