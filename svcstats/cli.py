@@ -338,8 +338,10 @@ def list_reports(
     ] = None,
     config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="Config file (its data folder is used too).")] = None,
 ) -> None:
-    """List the reports by collection; with a dataset (--data, $SVCSTATS_DATA or the config's
-    data), the ones it cannot run are marked with what they need.
+    """List the reports by collection.
+
+    With a dataset (--data, $SVCSTATS_DATA or the config's data), the reports it cannot run are
+    marked with what they need.
 
     Example: svcstats reports --questions
     """

@@ -59,9 +59,11 @@ def hubspot(
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", metavar="", help="Show the full traceback on errors.")] = False,
 ) -> None:
-    """Pull HubSpot tickets, stage history, conversations, feedback surveys, working hours and
-    availability into DIR, one CSV per table plus svcstats-pull.json (what was pulled, when,
-    each table's cursor and rows). The token is read from $HUBSPOT_ACCESS_TOKEN (a private app's
+    """Pull HubSpot data through its API into a dataset folder, incrementally.
+
+    Tickets, stage history, conversations, feedback surveys, working hours and availability go
+    into DIR, one CSV per table plus svcstats-pull.json (what was pulled, when, each table's
+    cursor and rows). The token is read from $HUBSPOT_ACCESS_TOKEN (a private app's
     access token; never from the command line). A second run fetches only what changed since the
     first and merges it without duplicates; an interrupted run is resumed by running the same
     command again. Exit 5: token missing, invalid or lacking a scope; 6: the API failed.

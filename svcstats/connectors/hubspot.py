@@ -206,7 +206,7 @@ class HubSpotPull:
             ids = [{"id": str(r["id"])} for r in records]
             body = {"inputs": ids, "properties": list(TICKET_PROPERTIES), "propertiesWithHistory": ["hs_pipeline_stage"]}
             path = "/crm/v3/objects/tickets/batch/read"
-            full = _results(self.client, self.client.post(path, body, scope=SCOPES["tickets"]), path) if ids else []
+            full = _results(self.client, self.client.post(path, body, scope=SCOPES["tickets"]), path, "POST") if ids else []
             rows, cursor = self._ticket_rows(full)
             yield rows, next_after, cursor
 
@@ -445,8 +445,8 @@ class HubSpotPull:
             if after:
                 body["after"] = after
             payload = self.client.post(path, body, scope=SCOPES[stream])
-            records = _results(self.client, payload, path)
-            after = _next_after(self.client, payload, path)
+            records = _results(self.client, payload, path, "POST")
+            after = _next_after(self.client, payload, path, "POST")
             yield records, after
             if after is None:
                 return
@@ -534,22 +534,22 @@ def _actor(message: dict[str, Any]) -> str:
     return str(actor or message.get("createdBy") or "")
 
 
-def _results(client: Client, payload: dict[str, Any], path: str) -> list[dict[str, Any]]:
+def _results(client: Client, payload: dict[str, Any], path: str, method: str = "GET") -> list[dict[str, Any]]:
     """The `results` of a page, each a record with an id; anything else is a malformed page."""
     results = payload.get("results")
     if not isinstance(results, list) or not all(isinstance(r, dict) and r.get("id") not in (None, "") for r in results):
-        raise client.malformed("GET", path, "the page has no list of results with ids (not the documented shape)")
+        raise client.malformed(method, path, "the page has no list of results with ids (not the documented shape)")
     return results
 
 
-def _next_after(client: Client, payload: dict[str, Any], path: str) -> str | None:
+def _next_after(client: Client, payload: dict[str, Any], path: str, method: str = "GET") -> str | None:
     """`paging.next.after` of a page, or None on the last page."""
     paging = payload.get("paging")
     if paging is None:
         return None
     after = (paging.get("next") or {}).get("after") if isinstance(paging, dict) else None
     if not isinstance(paging, dict) or (paging.get("next") and after in (None, "")):
-        raise client.malformed("GET", path, "paging.next has no after token")
+        raise client.malformed(method, path, "paging.next has no after token")
     return None if after is None else str(after)
 
 
