@@ -115,7 +115,7 @@ def test_pull_pages_every_endpoint_into_neutral_tables(fake: FakeHubSpot, env: s
     manifest = json.loads((out / "svcstats-pull.json").read_text())
     assert manifest["streams"]["tickets"]["cursor"] == "2026-03-05T10:00:00.000Z"  # ticket 12's last modification
     assert manifest["tables"]["messages"]["rows"] == 10
-    assert not (tmp_path / ".hubspot.pull").exists()  # the staging folder is gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".hubspot.lock", "hubspot"]  # staging gone; the publish lock stays
 
 
 def test_reports_on_the_pulled_folder(fake: FakeHubSpot, env: str, tmp_path: Path, cli) -> None:
@@ -344,6 +344,23 @@ def test_availability_snapshots_append_and_end_at_the_next(fake: FakeHubSpot, en
     assert result.code == 0, result.stderr
     hours = {row["status"]: float(row["hours"]) for row in pl.read_csv(result.stdout.encode()).to_dicts()}
     assert hours == pytest.approx({"available": 14.25, "away": 5 / 60}, abs=1e-4)  # shown to 4 decimals
+
+
+def test_a_second_pull_of_the_same_kind_waits_for_none(fake: FakeHubSpot, env: str, tmp_path: Path, cli) -> None:
+    from svcstats.connectors.state import Staging
+
+    out = tmp_path / "out"
+    running = Staging(out, "hubspot", {"command": "svcstats pull hubspot"})
+    running.open()  # a pull in progress holds .out.pull.lock
+    try:
+        result = cli("pull", "hubspot", "--out", out, "--api-url", env)
+        assert result.code == 2
+        assert f"another svcstats pull into {out} is running" in result.stderr
+        snapshot = cli("pull", "hubspot", "--out", out, "--api-url", env, "--availability-snapshot")
+        assert snapshot.code == 0, snapshot.stderr  # a snapshot has its own staging folder: cron goes on
+    finally:
+        running.close()
+        running.discard()
 
 
 def test_out_folder_of_something_else_is_refused(tmp_path: Path, cli, env: str) -> None:

@@ -608,7 +608,7 @@ def pull(
     starts = {name: since or cursors[name] for name in streams}
     starts["users"] = None  # users are few: read whole every time
     request = {"source": "hubspot", "api_url": api_url, "tables": sorted(chosen), "since": starts, "command": command}
-    staging = Staging(out, "hubspot", request)
+    staging = Staging(out, "hubspot", request, kind="snapshot" if snapshot else "pull")
     staging.open()
     client = Client(api(api_url), token, **(client_options or {}))
     try:
@@ -625,6 +625,7 @@ def pull(
         )
     finally:
         client.close()
+        staging.close()
 
 
 def _notes(staging: Staging) -> list[str]:

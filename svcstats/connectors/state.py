@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import polars as pl
 
@@ -63,9 +63,11 @@ class StreamState:
 class Staging:
     """The staging folder of a pull into `out`: `.<name>.pull/` beside it."""
 
-    def __init__(self, out: Path, source: str, request: dict[str, Any]) -> None:
+    def __init__(self, out: Path, source: str, request: dict[str, Any], kind: str = "pull") -> None:
         self.out = out
-        self.path = out.absolute().parent / f".{out.name}.pull"
+        # one staging folder per kind of pull, so that a cron snapshot and a long pull can run together
+        self.path = out.absolute().parent / f".{out.name}.{kind}"
+        self._lock: TextIO | None = None
         self.source = source
         self.request = request
         self.streams: dict[str, StreamState] = {}
@@ -73,7 +75,18 @@ class Staging:
         self.resumed = False
 
     def open(self) -> None:
-        """Create the folder, or take up an interrupted pull's (which must have the same request)."""
+        """Create the folder, or take up an interrupted pull's (which must have the same request).
+        Fails when the same kind of pull into the same folder is running."""
+        self._lock = _lock(self.path.with_name(self.path.name + ".lock"), wait=False)
+        if self._lock is None:
+            raise UsageError(f"another svcstats pull into {self.out} is running", "wait for it to finish, or stop it first")
+        try:
+            self._take_up()
+        except BaseException:
+            self.close()
+            raise
+
+    def _take_up(self) -> None:
         state_file = self.path / STATE
         if state_file.is_file():
             saved = json.loads(state_file.read_text(encoding="utf-8"))
@@ -137,6 +150,13 @@ class Staging:
     def discard(self) -> None:
         """Remove the staging folder."""
         shutil.rmtree(self.path, ignore_errors=True)
+
+    def close(self) -> None:
+        """Let another pull of this kind start (the staging folder stays, for a resume)."""
+        if self._lock is not None:
+            Path(self._lock.name).unlink(missing_ok=True)  # while still held: a waiting pull fails, none is let in twice
+            self._lock.close()
+            self._lock = None
 
 
 def merge(existing: pl.LazyFrame | None, staged: pl.LazyFrame | None, spec: TableSpec) -> pl.LazyFrame:
@@ -228,6 +248,7 @@ def publish(staging: Staging, specs: Sequence[TableSpec], manifest: dict[str, An
     new = out.absolute().parent / f".{out.name}.new-{os.getpid()}"
     shutil.rmtree(new, ignore_errors=True)
     rows: dict[str, int] = {}
+    publishing = _lock(out.absolute().parent / f".{out.name}.lock", wait=True)  # one swap at a time
     try:
         new.mkdir()
         written = set()
@@ -252,6 +273,8 @@ def publish(staging: Staging, specs: Sequence[TableSpec], manifest: dict[str, An
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:
         shutil.rmtree(new, ignore_errors=True)
+        if publishing is not None:
+            publishing.close()
     staging.discard()
     return rows
 
@@ -265,6 +288,25 @@ def max_iso(*values: str | None) -> str | None:
     """The latest of ISO 8601 UTC timestamps written alike (None when all are)."""
     present = [v for v in values if v]
     return max(present) if present else None
+
+
+def _lock(path: Path, *, wait: bool) -> TextIO | None:
+    """An exclusive lock on file `path`, held while the returned file is open; None when another
+    process holds it and not `wait`. (Without fcntl, as on Windows, no locking: always granted.)"""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        return open(os.devnull, "w")
+    try:
+        handle = path.open("w")
+    except OSError as exc:
+        raise OutputError(f"cannot create {path}: {exc.strerror or exc}") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
 
 
 def _write_atomically(path: Path, text: str) -> None:
