@@ -152,11 +152,14 @@ class FakeHubSpot:
     page_size: int = 2
     fail: dict[tuple[str, str | None], list[Response]] = field(default_factory=dict)
     log: list[tuple[str, str, str | None]] = field(default_factory=list)
+    search_bodies: list[tuple[str, str, dict]] = field(default_factory=list)  # (method, path, JSON body) of POSTs
 
     def __call__(self, request: Request) -> Response:
         body = request.get_json(silent=True) if request.method == "POST" else None
         after = request.args.get("after") if body is None else body.get("after")
         self.log.append((request.method, request.path, after))
+        if body is not None:
+            self.search_bodies.append((request.method, request.path, body))
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return _json({"status": "error", "message": "Authentication credentials not found.", "category": "INVALID_AUTHENTICATION"}, 401)
         waiting = self.fail.get((request.path, after))

@@ -315,6 +315,29 @@ def test_second_run_fetches_changes_and_merges_without_duplicates(fake: FakeHubS
     assert manifest["streams"]["tickets"]["cursor"] == "2026-03-06T09:00:00.000Z"
 
 
+def test_search_starts_again_before_hubspots_result_cap(
+    fake: FakeHubSpot, env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    pull(out, env)
+    fake.log.clear()
+    fake.data["tickets"].append(
+        ticket("14", "2026-03-06T08:00:00Z", "2026-03-06T08:30:00Z", "1", "102", "t2", "CHAT", [("1", "2026-03-06T08:00:00Z")])
+    )
+    fake.data["tickets"][2]["properties"]["hs_lastmodifieddate"] = "2026-03-06T09:00:00Z"
+    monkeypatch.setattr(hubspot, "SEARCH_CAP", 51)  # a second page (offset 2, 50 a page) would pass it
+    pulled = pull(out, env, tables=["tickets", "stage_history"])
+    searches = [body for method, path, body in fake.search_bodies if path == f"{TICKETS}/search"]
+    # from the cursor (12's 03-05 10:00): page [12, 14]; then again from 14's 08:30: [14, 13]
+    assert [(b["filterGroups"][0]["filters"][0]["value"], b.get("after")) for b in searches] == [
+        (hubspot.epoch_ms("2026-03-05T10:00:00Z"), None),
+        (hubspot.epoch_ms("2026-03-06T08:30:00Z"), None),
+    ]
+    assert pulled.rows["tickets"] == 4  # 14 seen twice, kept once
+    assert read(out, "tickets")["ticket_id"].to_list() == ["11", "12", "13", "14"]
+    assert read(out, "stage_history").filter(pl.col("ticket_id") == "14").height == 1
+
+
 def test_availability_snapshots_append_and_end_at_the_next(fake: FakeHubSpot, env: str, tmp_path: Path, cli) -> None:
     out = tmp_path / "out"
     pull(out, env)

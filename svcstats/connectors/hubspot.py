@@ -32,6 +32,7 @@ API_URL = "https://api.hubapi.com"
 TOKEN_ENV = "HUBSPOT_ACCESS_TOKEN"
 PAGE_LIMIT = 100
 HISTORY_LIMIT = 50  # HubSpot serves at most 50 records a page with property history
+SEARCH_CAP = 10_000  # HubSpot's CRM search gives at most this many results of one query
 
 TABLES = {
     spec.name: spec
@@ -430,14 +431,18 @@ class HubSpotPull:
                 return
 
     def _searched(
-        self, object_type: str, properties: tuple[str, ...], after: str | None, since: str, limit: int
+        self, object_type: str, properties: tuple[str, ...], token: str | None, since: str, limit: int
     ) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
-        """Records modified at or after `since` (oldest change first), page by page."""
+        """Records modified at or after `since` (oldest change first), page by page. HubSpot's
+        search stops at SEARCH_CAP results, so before reaching it the search starts again from the
+        last modification seen (records seen twice are merged away). Page tokens are
+        "<from epoch ms>|<after>", so that a resumed pull asks the same search."""
         path = f"/crm/v3/objects/{object_type}/search"
         stream = "tickets" if object_type == "tickets" else "feedback"
+        start, _, after = (token or f"{epoch_ms(since)}|").partition("|")
         while True:
             body: dict[str, Any] = {
-                "filterGroups": [{"filters": [{"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": epoch_ms(since)}]}],
+                "filterGroups": [{"filters": [{"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": start}]}],
                 "sorts": [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}],
                 "properties": list(properties),
                 "limit": limit,
@@ -446,8 +451,18 @@ class HubSpotPull:
                 body["after"] = after
             payload = self.client.post(path, body, scope=SCOPES[stream])
             records = _results(self.client, payload, path, "POST")
-            after = _next_after(self.client, payload, path, "POST")
-            yield records, after
+            next_after = _next_after(self.client, payload, path, "POST")
+            if next_after is not None and _offset(next_after) + limit > SEARCH_CAP:
+                last = (records[-1].get("properties") or {}).get("hs_lastmodifieddate") if records else None
+                restart = epoch_ms(iso(last) or since)
+                if restart == start:
+                    raise SourceError(
+                        f"HubSpot API: over {SEARCH_CAP} {object_type} modified at one instant; the search cannot page past them",
+                        "pull without --since (a full listing) instead",
+                    )
+                start, next_after = restart, ""
+            after = next_after
+            yield records, None if after is None else f"{start}|{after}"
             if after is None:
                 return
 
@@ -518,6 +533,11 @@ def iso(value: Any) -> str | None:
 def epoch_ms(value: str) -> str:
     """An ISO 8601 UTC time as epoch milliseconds (how CRM search filters take dates)."""
     return str(int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000))
+
+
+def _offset(after: str) -> int:
+    """A search page token as the number of results before it (HubSpot's are offsets)."""
+    return int(after) if after.isdigit() else 0
 
 
 def _clock(minutes: int) -> str:
