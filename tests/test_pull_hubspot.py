@@ -402,3 +402,18 @@ def test_pull_help_imports_neither_httpx_nor_polars() -> None:
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_tables_are_checked_before_any_request(fake: FakeHubSpot, env: str, tmp_path: Path, cli) -> None:
+    unknown = cli("pull", "hubspot", "--out", tmp_path / "out", "--api-url", env, "--tables", "tickets,calls")
+    assert (unknown.code, fake.log) == (2, [])
+    assert "--tables: unknown table 'calls'" in unknown.stderr
+    history = cli("pull", "hubspot", "--out", tmp_path / "out", "--api-url", env, "--tables", "availability")
+    assert history.code == 2
+    assert "--tables availability needs --availability-snapshot" in history.stderr
+
+
+def test_only_the_tables_asked_for_are_pulled(fake: FakeHubSpot, env: str, tmp_path: Path) -> None:
+    pulled = pull(tmp_path / "out", env, tables=["csat"])
+    assert pulled.rows == {"csat": 3}
+    assert {path for _, path, _ in fake.log} == {"/crm/v3/owners", "/crm/v3/objects/feedback_submissions"}
