@@ -8,6 +8,7 @@ the files' headers are read, so this is quick; `svcstats data check` and `svcsta
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,6 +84,8 @@ def _name(need: Need) -> str:
 def folder_readiness(data: Path | None, config: Path | None) -> dict[str, str | None] | None:
     """`readiness` of the folder that --data (or $SVCSTATS_DATA, or the config's `data`) names,
     read as reports read it; None when no folder is named."""
+    if data is None and config is None and not os.environ.get("SVCSTATS_CONFIG") and not (Path.cwd() / "svcstats.toml").is_file():
+        return None  # no folder named anywhere (as config.find_config_file looks): the listing stays instant
     from svcstats.config import load_config
     from svcstats.data_cli import open_dataset
 
