@@ -417,3 +417,32 @@ def test_only_the_tables_asked_for_are_pulled(fake: FakeHubSpot, env: str, tmp_p
     pulled = pull(tmp_path / "out", env, tables=["csat"])
     assert pulled.rows == {"csat": 3}
     assert {path for _, path, _ in fake.log} == {"/crm/v3/owners", "/crm/v3/objects/feedback_submissions"}
+
+
+def test_ctrl_c_mid_pull_then_the_same_command_finishes_it(
+    fake: FakeHubSpot, env: str, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from svcstats.connectors.state import Staging
+
+    out = tmp_path / "out"
+    real = Staging.page_done
+    calls = []
+
+    def interrupted(self, name, rows, after, cursor):
+        calls.append(name)
+        if len(calls) == 4:  # tickets 1, 2, threads 1 done; Ctrl-C while threads page 2 is being saved
+            raise KeyboardInterrupt
+        real(self, name, rows, after, cursor)
+
+    monkeypatch.setattr(Staging, "page_done", interrupted)
+    assert cli("pull", "hubspot", "--out", out, "--api-url", env).code == 130
+    monkeypatch.setattr(Staging, "page_done", real)
+    assert not out.exists()
+    fake.log.clear()
+    second = cli("pull", "hubspot", "--out", out, "--api-url", env)
+    assert second.code == 0, second.stderr
+    assert "threads: resuming after page 1" in second.stderr
+    assert TICKETS not in [p for _, p, _ in fake.log]  # tickets were done: not asked again
+    messages = read(out, "messages")
+    assert messages.height == 10 and messages["message_id"].is_unique().all()  # threads page 2 (501) fetched once more, kept once
+    assert read(out, "tickets").height == 3
