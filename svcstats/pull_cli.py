@@ -95,3 +95,6 @@ def hubspot(
         )
         for line in lines(pulled):
             print(line, file=sys.stderr)
+
+
+from svcstats import pull_desks_cli  # noqa: E402, F401  (registers pull zendesk, pull chatwoot)
