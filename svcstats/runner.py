@@ -63,7 +63,8 @@ def compute(request: ReportRequest) -> Outcome:
         raise UsageError(f"unknown engine {request.engine!r}", f"choose one of: {', '.join(ENGINES)}")
     source_format = request.source_format or config.source_format
     now = end_of_day(request.as_of, tz) if request.as_of else datetime.now(UTC)
-    dataset = Dataset(data_dir, config, source_format=source_format, source_tz=resolved.source_tz, engine=request.engine)
+    cutoff = now if request.as_of else None  # --as-of: every table as it stood at the end of that day
+    dataset = Dataset(data_dir, config, source_format=source_format, source_tz=resolved.source_tz, engine=request.engine, cutoff=cutoff)
     ctx = ReportContext(
         info=info,
         dataset=dataset,

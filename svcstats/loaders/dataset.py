@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +19,7 @@ import polars as pl
 from svcstats.config import Config
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
-from svcstats.loaders import hubspot
+from svcstats.loaders import hubspot, snapshot
 from svcstats.loaders.converted import latest_visits_tables
 from svcstats.loaders.files import TableFiles, locate, scan
 from svcstats.loaders.parse import (
@@ -80,6 +81,7 @@ class Dataset:
         source_tz: str | None = None,
         engine: str = "streaming",
         parse_text_once: bool = True,
+        cutoff: datetime | None = None,
     ) -> None:
         if not root.is_dir():
             raise DataError(f"data folder {root} not found", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
@@ -90,6 +92,8 @@ class Dataset:
         self.engine = engine
         # False for a single streaming pass over each table (data convert): no table held in memory
         self.parse_text_once = parse_text_once
+        # --as-of: every table as it stood just before this instant (see loaders/snapshot.py)
+        self.cutoff = cutoff
         self.checks: list[Check] = []
         self._raw: dict[str, RawTable | None] = {}
 
@@ -137,7 +141,8 @@ class Dataset:
         missing = [c for c in spec.required if c not in present]
         if missing:
             raise self._missing_column_error(table, raw, missing[0])
-        wanted = list(dict.fromkeys([*spec.required, *columns]))
+        asked = list(dict.fromkeys([*spec.required, *columns]))
+        wanted = list(dict.fromkeys([*asked, *(snapshot.needs(table) if self.cutoff else ())]))
         unknown = [c for c in wanted if c not in present and c not in spec.columns]
         if unknown:
             raise UsageError(f"{raw.label} has no column {unknown[0]!r}", f"its columns are: {_list(self.columns(table))}")
@@ -176,7 +181,8 @@ class Dataset:
         if raw.parse_once:
             checked = checked.collect(engine=self.engine).lazy()  # type: ignore[arg-type]
         self.checks.append(_problems_check(checked, staged, problems, raw, lambda row: self.place(table, row)))
-        return checked.filter(~pl.any_horizontal(list(flags))).select(*kept, *wanted)
+        loaded = checked.filter(~pl.any_horizontal(list(flags))).select(*kept, *wanted)
+        return loaded if self.cutoff is None else snapshot.cut(table, loaded, self.cutoff).select(*kept, *asked)
 
     # -- internals -------------------------------------------------------------------------
 
