@@ -566,7 +566,7 @@ rankings are one table, told apart by the ranking column (replies_sent, messages
             ),
             date_by={"sent": "sent_at"},
             module="svcstats.reports.ticket_reply_count",
-            group_aliases=MESSAGE_GROUPS,
+            group_aliases=TICKET_GROUPS,  # --rep and --group-by rep: the ticket owner
             example_options=" --top 5",
             range_only=True,
             options=(
@@ -601,7 +601,7 @@ group.
             ),
             date_by={"sent": "sent_at"},
             module="svcstats.reports.message_volume_by_hour",
-            group_aliases=MESSAGE_GROUPS,
+            group_aliases=TICKET_GROUPS,  # --rep and --group-by rep: the ticket owner
             example_options=" --tz Europe/Oslo",
             range_only=True,
             options=(

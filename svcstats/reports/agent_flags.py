@@ -24,7 +24,7 @@ from svcstats.catalog import AGENT_NEEDS
 from svcstats.config import MAX_PENDING_AFTER_HOURS
 from svcstats.errors import UsageError
 from svcstats.findings import Check, Finding
-from svcstats.reports.base import ReportContext
+from svcstats.reports.base import NO_VALUE, ReportContext
 
 TABLE = "agent_conversations"
 DEFAULT_PENDING_AFTER_HOURS = 72.0
@@ -33,7 +33,8 @@ NO_CHANNEL = "(none)"
 FEEDBACK_WORDS = {
     **dict.fromkeys(("helpful", "positive", "thumbs_up", "thumbsup", "yes", "good", "up"), "helpful"),
     **dict.fromkeys(("not_helpful", "unhelpful", "negative", "thumbs_down", "thumbsdown", "no", "bad", "down"), "not_helpful"),
-    **dict.fromkeys(("none", "no_feedback", "n/a", ""), "none"),
+    # NO_VALUE: the label an empty value gets when --group-by feedback loads the column as a group key
+    **dict.fromkeys(("none", "no_feedback", "n/a", "", NO_VALUE), "none"),
 }
 NEEDS = AGENT_NEEDS  # the optional columns the flags read
 MINUTES_PER_MICROSECOND = 1 / 6e7
@@ -100,7 +101,8 @@ def conversation_flags(ctx: ReportContext) -> pl.LazyFrame:
     flags = _with_human_messages(ctx, flags, wait).with_columns(
         (col("handed_off") | col("assigned_rep").is_not_null() | col("human_messaged")).alias("human_involved"),
     )
-    judged = col("involved") & (col("inactive_since") + wait <= ctx.now)
+    # judged once inactive for at least --pending-after hours at the end of the --as-of day
+    judged = col("involved") & (col("inactive_since") + wait <= (ctx.until or ctx.now))
     deflected = judged & ~col("human_involved")
     resolved = deflected & col("agent_replied") & ~col("human_requested") & (col("feedback") != "not_helpful")
     flags = flags.with_columns(

@@ -30,7 +30,8 @@ SHAPES: dict[str, tuple[tuple[str, str, str] | None, tuple[str, ...]]] = {
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Per period (and group) the counts of the report's shape and its rate."""
-    if ctx.options.get("by") == "channel" and "channel" not in ctx.group_keys:
+    by_channel = ctx.options.get("by") == "channel" or ctx.info.name == "agent-conversations-by-channel"
+    if by_channel and "channel" not in ctx.group_keys:
         ctx.group_by = [*ctx.group_by, "channel"]
     flags = conversation_flags(ctx)
     placed = ctx.place(flags.filter(pl.col("deployed")) if ctx.info.name == "agent-handling-rate" else flags)

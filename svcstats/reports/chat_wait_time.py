@@ -15,19 +15,29 @@ def chat_milestones(messages: pl.LazyFrame) -> pl.LazyFrame:
     """Per chat (ticket_id): the customer's first message, the first human reply after it, and the
     last bot message between the two (the handoff to a human). Plain aggregations and joins: a
     filter inside a per-group aggregation is evaluated group by group, far slower at scale."""
-    sent = pl.col("sent_at")
+    sent, order = pl.col("sent_at"), pl.col("message_id").fill_null("")
     started = messages.filter(pl.col("sender_type") == "customer").group_by("ticket_id").agg(sent.min().alias("chat_started_at"))
     after_start = messages.join(started, on="ticket_id", how="inner").filter(sent >= pl.col("chat_started_at"))
-    replied = after_start.filter(is_human_reply()).group_by("ticket_id").agg(sent.min().alias("first_reply_at"))
+    replies = after_start.filter(is_human_reply())
+    replied = replies.group_by("ticket_id").agg(sent.min().alias("first_reply_at"))
+    replied = (  # the first reply's message_id, to order a bot message at the same instant
+        replies.join(replied, on="ticket_id", how="inner")
+        .filter(sent == pl.col("first_reply_at"))
+        .group_by("ticket_id", "first_reply_at")
+        .agg(order.min().alias("first_reply_order"))
+    )
     bots = after_start.filter(pl.col("sender_type") == "bot").join(replied, on="ticket_id", how="inner")
-    handoff = bots.filter(sent <= pl.col("first_reply_at")).group_by("ticket_id").agg(sent.max().alias("handoff_at"))
-    return started.join(replied, on="ticket_id", how="left").join(handoff, on="ticket_id", how="left")
+    # the handoff comes before the reply in message order (sent_at, then message_id): a bot
+    # message at the reply's instant but ordered after it is not the handoff
+    before_reply = (sent < pl.col("first_reply_at")) | ((sent == pl.col("first_reply_at")) & (order < pl.col("first_reply_order")))
+    handoff = bots.filter(before_reply).group_by("ticket_id").agg(sent.max().alias("handoff_at"))
+    return started.join(replied.drop("first_reply_order"), on="ticket_id", how="left").join(handoff, on="ticket_id", how="left")
 
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Answered chats with mean/median/p90 minutes of waiting; abandoned chats counted with their share."""
     tickets = ctx.records(["source", "owner"])
-    messages = ctx.reuse(ctx.dataset.load("messages", ["is_public", "channel"]))
+    messages = ctx.reuse(ctx.dataset.load("messages", ["message_id", "is_public", "channel"]))
     if "source" in ctx.dataset.columns("tickets"):
         chats = tickets.filter(pl.col("source") == "chat")
     elif "channel" in ctx.dataset.columns("messages"):

@@ -12,7 +12,7 @@ from svcstats.reports.waits import conversation
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Customer messages received and replies sent per hour of the day (0-23, local to --tz),
     or per weekday and hour with --by-weekday, with their average per day of the range."""
-    messages = conversation(ctx.dataset, bool(ctx.options.get("include_bots"))).with_columns(rep=pl.col("sender"))
+    messages = conversation(ctx.dataset, bool(ctx.options.get("include_bots")))  # --rep: the ticket owner
     messages = ctx.refine(messages, computed=["sent_at"]).filter(range_filter(pl.col("sent_at"), ctx.date_range, ctx.tz))
     local = pl.col("sent_at").dt.convert_time_zone(ctx.tz)
     slots = ["weekday", "hour"] if ctx.options.get("by_weekday") else ["hour"]

@@ -24,9 +24,11 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     replies = ctx.refine(replies.with_columns(rep=pl.col("sender")), computed=["sent_at"])
     result = ctx.assemble([ctx.aggregate(ctx.place(replies), pl.len().alias("replies"))], counts=["replies"])
     top = top_count(ctx.options.get("top"), 10)
-    if not (ctx.totals and "rep" in ctx.group_keys and top):
+    if not (ctx.totals and "rep" in ctx.group_keys):
         return result
     others = [key for key in ctx.keys if key != "rep"]
     rank = pl.col("replies").rank("min", descending=True)
-    ranked = result.with_columns((rank.over(others) if others else rank).cast(pl.Int64).alias("rank")).filter(pl.col("rank") <= top)
+    ranked = result.with_columns((rank.over(others) if others else rank).cast(pl.Int64).alias("rank"))
+    if top:  # --top 0 lists every rep, still ranked
+        ranked = ranked.filter(pl.col("rank") <= top)
     return ranked.sort([*others, "rank", "rep"])
