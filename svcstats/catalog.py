@@ -440,13 +440,20 @@ next reply by a human agent (hours = reply - customer message), with the mean, m
 per period or group. Waits are placed by when they started (--date-by started) or ended
 (--date-by answered). --group-by rep attributes a wait to the rep who ended it with a reply
 (--attribute owner: to the ticket owner); open waits have no replying rep and are grouped as
-Unassigned. --per-ticket gives each ticket's total waiting time; --top N the customers (by the
+Unassigned. A wait still unanswered when its ticket is closed (by --as-of) was ended by the
+close, not by a reply: it is counted in closed_unanswered, not in open_waits, and has no
+duration (a "thanks" after the last reply, say); open_waits are the waits on tickets still open.
+--per-ticket gives each ticket's total waiting time; --top N the customers (by the
 sender id of their messages, else the ticket) who waited longest on average.
 
 """
             + MESSAGE_RULES,
             table="messages",
-            columns=WAIT_COLUMNS,
+            columns=(
+                *WAIT_COLUMNS[:7],
+                ("closed_unanswered", "waits never answered whose ticket was closed (by --as-of): ended by the close, not averaged"),
+                *WAIT_COLUMNS[7:],
+            ),
             date_by={"started": "started_at", "answered": "ended_at"},
             module="svcstats.reports.customer_wait_time",
             schedule_of="the rep who replied (the default schedule while a wait is open)",

@@ -6,6 +6,7 @@ import polars as pl
 
 from svcstats.errors import UsageError
 from svcstats.reports.base import ReportContext, duration_stats
+from svcstats.reports.tickets import is_closed
 from svcstats.reports.waits import Side, conversation, waits
 
 
@@ -13,8 +14,15 @@ def wait_report(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
     """Closed waits with mean/median/p90 hours and open waits counted, per period or group; or,
     with --per-ticket, each ticket's total wait; or, with --top N, the customers who wait (or
     answer) longest on average."""
-    placed = ctx.place(ctx.refine(attributed_waits(ctx, waiting), computed=["hours", "started_at", "ended_at"]))
+    found = attributed_waits(ctx, waiting)
+    if waiting == "customer":
+        found = with_ticket_closed(ctx, found)
+    placed = ctx.place(ctx.refine(found, computed=["hours", "started_at", "ended_at", "ticket_closed"]))
     closed = pl.col("ended_at").is_not_null()
+    # a customer wait on a ticket closed by --as-of without a reply was ended by the close
+    unanswered = ~closed & pl.col("ticket_closed") if waiting == "customer" else pl.lit(False)
+    still_open = ~closed & ~unanswered
+    counted = [(unanswered.sum().alias("closed_unanswered"))] if waiting == "customer" else []
     top = ctx.options.get("top")
     if top is not None:
         return top_customers(ctx, placed, top)
@@ -23,25 +31,34 @@ def wait_report(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
             placed,
             closed.sum().alias("waits"),
             pl.col("hours").sum().alias("total_hours"),
-            (~closed).sum().alias("open_waits"),
+            still_open.sum().alias("open_waits"),
+            *counted,
             by=["ticket_id"],
         )
         order = [*ctx.keys, "total_hours", "ticket_id"]
         descending = [*(False for _ in ctx.keys), True, False]  # longest total wait first
-        return per_ticket.with_columns(pl.col("waits", "open_waits").cast(pl.Int64)).sort(order, descending=descending)
-    opened = (
-        [pl.col("open_hours").mean().alias("mean_open_hours"), pl.col("open_hours").max().alias("max_open_hours")]
-        if ctx.options.get("open")
-        else []
-    )
+        counts = ["waits", "open_waits", *(["closed_unanswered"] if counted else [])]
+        return per_ticket.with_columns(pl.col(counts).cast(pl.Int64)).sort(order, descending=descending)
+    age = pl.col("open_hours").filter(still_open)
+    opened = [age.mean().alias("mean_open_hours"), age.max().alias("max_open_hours")] if ctx.options.get("open") else []
     summary = ctx.aggregate(
         placed,
         closed.sum().alias("waits"),
         *duration_stats(pl.col("hours").filter(closed), ctx.stats),
-        (~closed).sum().alias("open_waits"),
+        still_open.sum().alias("open_waits"),
+        *counted,
         *opened,
     )
-    return ctx.assemble([summary], counts=["waits", "open_waits"])
+    return ctx.assemble([summary], counts=["waits", "open_waits", *(["closed_unanswered"] if counted else [])])
+
+
+def with_ticket_closed(ctx: ReportContext, found: pl.LazyFrame) -> pl.LazyFrame:
+    """`found` (waits) with ticket_closed: whether the wait's ticket is closed by --as-of (false
+    when the tickets export is missing or has no close data)."""
+    if not ctx.dataset.has("tickets") or not {"closed_at", "is_closed"} & set(ctx.dataset.columns("tickets")):
+        return found.with_columns(ticket_closed=pl.lit(False))
+    tickets = ctx.dataset.load("tickets", ["closed_at", "is_closed"]).select("ticket_id", is_closed(ctx.now).alias("ticket_closed"))
+    return found.join(tickets, on="ticket_id", how="left").with_columns(pl.col("ticket_closed").fill_null(False))
 
 
 def attributed_waits(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
