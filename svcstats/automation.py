@@ -337,7 +337,11 @@ def dashboard_command(
 
             parts = [heading, "=" * len(heading), ""]
             for label, call, outcome in results:
-                parts += [f"{label}: " + table_text(outcome.result, title(outcome, call.request)), chart_text(outcome, call.request), ""]
+                parts += [
+                    f"{label}: " + table_text(outcome.result, title(outcome, call.request), business=call.request.hours == "business"),
+                    chart_text(outcome, call.request),
+                    "",
+                ]
             text = "\n".join(parts)
         emit(lambda handle: handle.write(text.encode()), output)
 

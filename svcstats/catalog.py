@@ -21,6 +21,11 @@ COLLECTIONS = (
 
 # Shared wording for columns several reports carry.
 PERIOD_COLUMN = ("period_start", "first day of the period (ISO date, in --tz); absent with --totals")
+PERIOD_COLUMNS = (
+    PERIOD_COLUMN,
+    ("period_end", "last day of the period (ISO date); absent with --totals"),
+    ("partial", "true when the date range cuts the period (it starts before the range or ends after it); absent with --totals"),
+)
 GROUP_COLUMNS = ("<group>", "one column per --group-by key, named after it (rep, team, ...); absent without --group-by")
 
 
@@ -118,7 +123,7 @@ WAIT_OPTIONS = (
     ReportOption("top", "--top", None, "Only the N customers with the longest mean wait (by customer id, else ticket)."),
 )
 WAIT_COLUMNS = (
-    PERIOD_COLUMN,
+    *PERIOD_COLUMNS,
     GROUP_COLUMNS,
     ("waits", "waits that ended (n of the durations)"),
     ("mean_hours", "mean wait in hours"),
@@ -173,7 +178,7 @@ Edge cases: a rating outside its scale, or a scale not listed above, is left out
 a warning.""",
             table="csat",
             columns=(
-                PERIOD_COLUMN,
+                *PERIOD_COLUMNS,
                 GROUP_COLUMNS,
                 ("csat_pct", "positive / responses x 100; empty when there are no rated responses"),
                 ("responses", "rated responses"),
@@ -232,7 +237,7 @@ Edge cases:
 - Periods with no closed tickets appear with closed_tickets = 0 and empty durations.""",
             table="tickets",
             columns=(
-                PERIOD_COLUMN,
+                *PERIOD_COLUMNS,
                 GROUP_COLUMNS,
                 ("closed_tickets", "closed tickets in the period or group (n of the durations)"),
                 *DURATION_COLUMNS,
@@ -280,7 +285,7 @@ Edge cases:
 - With --group-by rep the ticket's current owner is used, whoever replied.""",
             table="tickets",
             columns=(
-                PERIOD_COLUMN,
+                *PERIOD_COLUMNS,
                 GROUP_COLUMNS,
                 ("replied_tickets", "tickets with a first reply (n of the durations)"),
                 *DURATION_COLUMNS,
@@ -321,7 +326,7 @@ Edge cases:
   are left out and counted in a note.""",
             table="tickets",
             columns=(
-                PERIOD_COLUMN,
+                *PERIOD_COLUMNS,
                 GROUP_COLUMNS,
                 ("chats", "chats started in the period or group"),
                 ("answered_chats", "of those, chats with a human reply (n of the waits)"),
@@ -376,7 +381,7 @@ HubSpot's ticket export keeps only the latest entry and exit of each stage, so f
 export cumulative = latest = time in stage, and re-entries are invisible.""",
             table="stage_history",
             columns=(
-                PERIOD_COLUMN,
+                *PERIOD_COLUMNS,
                 GROUP_COLUMNS,
                 ("pipeline", "pipeline of the stage"),
                 ("stage", "stage name"),
@@ -418,7 +423,7 @@ open, counts as open).
 Periods with no tickets appear with zero counts.""",
             table="tickets",
             columns=(
-                PERIOD_COLUMN,
+                *PERIOD_COLUMNS,
                 GROUP_COLUMNS,
                 ("tickets", "tickets whose --date-by date falls in the period"),
                 ("closed_tickets", "of those, tickets closed at --as-of (empty without close data)"),
@@ -503,7 +508,7 @@ here (customer-wait-time counts them).
             + MESSAGE_RULES,
             table="messages",
             columns=(
-                PERIOD_COLUMN,
+                *PERIOD_COLUMNS,
                 ("rep", "the replying rep (or ticket owner with --attribute owner); other --group-by keys follow"),
                 ("first_responses", "answered first waits of tickets"),
                 ("mean_first_hours, median_first_hours, p90_first_hours", "their mean, median, p90 in hours"),
@@ -533,7 +538,7 @@ unless --group-by says otherwise. With --totals only the top N reps are listed (
             + MESSAGE_RULES,
             table="messages",
             columns=(
-                PERIOD_COLUMN,
+                *PERIOD_COLUMNS,
                 ("rep", "the sender of the replies; other --group-by keys follow"),
                 ("replies", "replies sent"),
                 ("rank", "with --totals: the rep's rank by replies (ties share a rank)"),
@@ -639,7 +644,7 @@ after an event's own ended_at has no status and no working hours.
             + AVAILABILITY_RULES,
             table="availability",
             columns=(
-                PERIOD_COLUMN,
+                *PERIOD_COLUMNS,
                 GROUP_COLUMNS,
                 ("reps", "reps with a known status in the period or group"),
                 ("working_hours", "their working hours while the status was known"),
@@ -673,7 +678,7 @@ days. --group-by team sweeps each team apart.
             + AVAILABILITY_RULES,
             table="availability",
             columns=(
-                PERIOD_COLUMN,
+                *PERIOD_COLUMNS,
                 GROUP_COLUMNS,
                 ("hour", "local hour of day, 0-23 (with --by-hour)"),
                 ("max_available_reps", "most reps Available at the same moment"),
@@ -705,7 +710,7 @@ at --as-of.
             + AVAILABILITY_RULES,
             table="availability",
             columns=(
-                PERIOD_COLUMN,
+                *PERIOD_COLUMNS,
                 ("rep", "the rep (other --group-by keys follow)"),
                 ("status", "the status, as exported"),
                 ("detail", "the detailed status (with --detail; (none) when empty)"),
@@ -804,7 +809,7 @@ rate carries its numerator and denominator. The date range options do not apply 
 an error): the weeks come from --as-of.""",
         (
             GROUP_COLUMNS,
-            ("week_start", "Monday of the week holding --as-of"),
+            ("week_start", "first day of the week holding --as-of (Monday; Sunday with --week-start sunday)"),
             ("resolved, handled, pending", "this week's counts"),
             ("mean_resolution_minutes", "mean minutes from start to end of the resolved conversations"),
             ("deflection_pct", "deflected / judged x 100"),
@@ -828,7 +833,7 @@ agent-conversations-by-channel), "Conversations handled by channel": handled = c
 the agent took part in, whether it resolved them or handed them off; resolved, handoffs and
 pending beside it.""",
         (
-            PERIOD_COLUMN,
+            *PERIOD_COLUMNS,
             GROUP_COLUMNS,
             ("handled", "conversations the agent took part in"),
             ("resolved", "of those, resolved by the agent"),
@@ -845,7 +850,7 @@ pending beside it.""",
 HubSpot's "Conversations handled by channel": agent-conversations-handled split by channel
 (the same as agent-conversations-handled --by channel).""",
         (
-            PERIOD_COLUMN,
+            *PERIOD_COLUMNS,
             ("channel", "the conversation's channel ((none) when empty)"),
             ("handled", "conversations the agent took part in"),
             ("resolved", "of those, resolved by the agent"),
@@ -866,7 +871,7 @@ helpful) (rated); conversations without feedback are not in the rate. Feedback w
 normalised: helpful/positive/thumbs up/yes; not helpful/unhelpful/negative/thumbs down/no;
 none or empty. One feedback per conversation (the export's last).""",
         (
-            PERIOD_COLUMN,
+            *PERIOD_COLUMNS,
             GROUP_COLUMNS,
             ("helpful_pct", "helpful / rated x 100"),
             ("rated", "helpful + not_helpful"),
@@ -885,7 +890,7 @@ a channel from the first conversation the agent took part in on it) and handled 
 part in. Conversations on other channels, or before the agent came to theirs, are left out and
 counted in a note. A low rate means the agent is under-used.""",
         (
-            PERIOD_COLUMN,
+            *PERIOD_COLUMNS,
             GROUP_COLUMNS,
             ("handle_pct", "handled / conversations x 100"),
             ("handled", "conversations the agent took part in"),
@@ -905,7 +910,7 @@ or involved, and the feedback is not negative, judged once it has been inactive 
 assigned rep or a human's message on the ticket, a request for a human, or "not helpful" feedback
 each make the conversation unresolved.""",
         (
-            PERIOD_COLUMN,
+            *PERIOD_COLUMNS,
             GROUP_COLUMNS,
             ("resolution_pct", "resolved / judged x 100"),
             ("resolved", "conversations resolved by the agent"),
@@ -922,7 +927,7 @@ HubSpot's "Resolved conversations": resolved per period (--totals: over the rang
 unresolved (judged, not resolved) and pending (not judged yet); resolved + unresolved + pending
 = handled.""",
         (
-            PERIOD_COLUMN,
+            *PERIOD_COLUMNS,
             GROUP_COLUMNS,
             ("resolved", "conversations resolved by the agent"),
             ("unresolved", "judged conversations not resolved"),
@@ -939,7 +944,7 @@ no human was involved (no handoff, no assigned rep, no human message on the tick
 resolution is a deflection; a deflected conversation the visitor left unhappy (negative
 feedback, or a request for a human that never came) is not a resolution.""",
         (
-            PERIOD_COLUMN,
+            *PERIOD_COLUMNS,
             GROUP_COLUMNS,
             ("deflection_pct", "deflected / judged x 100"),
             ("deflected", "judged conversations without a human"),
@@ -955,7 +960,7 @@ feedback, or a request for a human that never came) is not a resolution.""",
 HubSpot's "Deflections over time": deflected conversations (judged, no human involved) per
 period, with the judged and pending conversations beside them.""",
         (
-            PERIOD_COLUMN,
+            *PERIOD_COLUMNS,
             GROUP_COLUMNS,
             ("deflected", "judged conversations without a human"),
             ("judged", "involved conversations whose outcome is final"),
@@ -975,7 +980,7 @@ counts for the human only. share_pct = the resolver's resolutions / all resoluti
 period (and groups). Conversations without the agent count for the team too, when a rep closed
 them.""",
         (
-            PERIOD_COLUMN,
+            *PERIOD_COLUMNS,
             GROUP_COLUMNS,
             ("resolver", "a team member, or Customer agent"),
             ("share_pct", "resolved / all_resolved x 100: the resolver's share of the row's resolutions"),
@@ -996,7 +1001,7 @@ reason. A handoff is counted only once its conversation is judged (inactive for 
 hours), as the rate's denominator is; handoffs of conversations not judged yet are in pending.
 agent-handoff-outcomes counts every handoff at once, so its recent periods can show more.""",
         (
-            PERIOD_COLUMN,
+            *PERIOD_COLUMNS,
             GROUP_COLUMNS,
             ("handoff_pct", "handoffs / judged x 100"),
             ("handoffs", "judged conversations handed off to a human"),
@@ -1015,7 +1020,7 @@ per trigger (customer_request, cannot_answer, custom_trigger, agent_paused, othe
 handoff is counted only once its conversation is judged (inactive for --pending-after hours);
 until then it is in pending. agent-handoff-outcomes counts every handoff at once, so its recent
 periods can show more.""",
-        (PERIOD_COLUMN, GROUP_COLUMNS, ("handoffs", "judged conversations handed off to a human"), REASON_NOTE, RATE_NOTE),
+        (*PERIOD_COLUMNS, GROUP_COLUMNS, ("handoffs", "judged conversations handed off to a human"), REASON_NOTE, RATE_NOTE),
     ),
     _agent_report(
         "agent-handoff-outcomes",
@@ -1032,7 +1037,7 @@ conversations closed by --as-of: mean, median, p90 hours; hours after the handof
 (closed_at - handoff_at) come beside as mean_after_handoff_hours. open_handoffs are handed-off
 conversations not closed by --as-of: in the denominator, not in the times.""",
         (
-            PERIOD_COLUMN,
+            *PERIOD_COLUMNS,
             GROUP_COLUMNS,
             ("conversion_pct", "converted / handoffs x 100"),
             ("handoffs", "conversations handed off"),

@@ -151,6 +151,14 @@ COMMON_OPTIONS = [
         help="Take this date as today (reproducible cron runs); without a range, the range ends there.",
     ),
     _option(
+        "week_start",
+        Literal["monday", "sunday"] | None,
+        None,
+        "--week-start",
+        panel=RANGE,
+        help="First day of a week (weekly periods, --this-week, --last-week, --last Nw); default: config week_start, else monday.",
+    ),
+    _option(
         "date_by",
         str | None,
         None,

@@ -98,6 +98,7 @@ class Config(BaseModel):
     source_format: SourceFormat = "auto"
     source_tz: str | None = None
     tz: str | None = None
+    week_start: Literal["monday", "sunday"] = "monday"  # the first day of weekly periods and of --this-week/--last-week
     datetime_formats: list[str] = []
     tables: dict[str, TableConfig] = {}
     business_hours: BusinessHours | None = None

@@ -60,11 +60,21 @@ def choose_format(requested: str | None, output: Path | None, stdout_is_terminal
     return "table" if stdout_is_terminal else "csv"
 
 
-def render(result: pl.DataFrame, fmt: str, output: Path | None, *, title: str = "", hidden: Sequence[str] = (), footer: str = "") -> None:
+def render(
+    result: pl.DataFrame,
+    fmt: str,
+    output: Path | None,
+    *,
+    title: str = "",
+    hidden: Sequence[str] = (),
+    footer: str = "",
+    business: bool = False,
+) -> None:
     """Write `result` in `fmt` to `output` (atomically) or to stdout; `hidden` columns are left
-    out of the table view only, which `footer` (a chart) follows."""
+    out of the table view only, which `footer` (a chart) follows; `business` (--hours business)
+    shows durations in the table in hours, never in days (a day of 24 working hours is misread)."""
     if fmt == "table":
-        text = table_text(result.drop([c for c in hidden if c in result.columns]), title) + footer
+        text = table_text(result.drop([c for c in hidden if c in result.columns]), title, business=business) + footer
         emit(lambda handle: handle.write(text.encode()), output)
         return
     if fmt in BINARY_FORMATS:
@@ -97,9 +107,10 @@ def markdown_text(result: pl.DataFrame) -> str:
     return "\n".join([header, rule, *rows]) + "\n"
 
 
-def table_text(result: pl.DataFrame, title: str) -> str:
-    """A Rich table as plain text (no colour): durations humanised, numbers right-aligned, and
-    as wide as its content, so nothing is cut off on a narrow terminal or in a pipe."""
+def table_text(result: pl.DataFrame, title: str, business: bool = False) -> str:
+    """A Rich table as plain text (no colour): durations humanised (in hours only when
+    `business`), numbers right-aligned, and as wide as its content, so nothing is cut off on a
+    narrow terminal or in a pipe."""
     from rich import box
     from rich.console import Console
     from rich.measure import Measurement
@@ -109,7 +120,7 @@ def table_text(result: pl.DataFrame, title: str) -> str:
     for name, dtype in zip(result.columns, result.dtypes, strict=True):
         numeric = dtype.is_numeric()
         table.add_column(column_label(name), justify="right" if numeric else "left", no_wrap=True)
-    formatters = [cell_formatter(name, dtype) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
+    formatters = [cell_formatter(name, dtype, business) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
     for row in result.iter_rows():
         table.add_row(*(fmt(value) for fmt, value in zip(formatters, row, strict=True)))
     if result.is_empty():
@@ -131,8 +142,9 @@ def column_label(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def humanize_hours(hours: float | None) -> str:
-    """A duration for people: "45s", "12m", "3h 05m", "2d 4h"."""
+def humanize_hours(hours: float | None, days: bool = True) -> str:
+    """A duration for people: "45s", "12m", "3h 05m", "2d 4h" (or, without `days`, "52h 00m":
+    business hours, where a 24-hour day would be three working days)."""
     if hours is None:
         return "–"
     seconds = round(hours * 3600)
@@ -143,18 +155,21 @@ def humanize_hours(hours: float | None) -> str:
     if minutes < 60:
         return f"{sign}{minutes}m"
     whole_hours, minutes = divmod(minutes, 60)
-    if whole_hours < 24:
+    if whole_hours < 24 or not days:
         return f"{sign}{whole_hours}h {minutes:02d}m"
     days, whole_hours = divmod(whole_hours, 24)
     return f"{sign}{days}d {whole_hours}h"
 
 
-def cell_formatter(name: str, dtype: pl.DataType) -> Callable[[object], str]:
+def cell_formatter(name: str, dtype: pl.DataType, business: bool = False) -> Callable[[object], str]:
     """How the table (terminal or html) and the charts show a value of column `name`: durations
-    humanised, percentages with %, floats with at most 2 decimals, nulls as a dash."""
+    humanised (in hours, not days, when `business`), percentages with %, floats with at most 2
+    decimals, nulls as a dash; `partial` periods marked "yes"."""
     for suffix, hours_per_unit in DURATION_UNITS.items():
         if name.endswith(suffix):
-            return lambda v: humanize_hours(None if v is None else v * hours_per_unit)  # type: ignore[operator]
+            return lambda v: humanize_hours(None if v is None else v * hours_per_unit, days=not business)  # type: ignore[operator]
+    if name == "partial" and dtype == pl.Boolean:
+        return lambda v: "yes" if v else ""
     if name.endswith(PERCENT_SUFFIX):
         return lambda v: "–" if v is None else f"{v:.1f}%"
     if dtype.is_float():

@@ -31,6 +31,7 @@ class ReportRequest:
     this_month: bool = False
     last_month: bool = False
     as_of: date | None = None
+    week_start: str | None = None  # "monday" or "sunday"; None: the config's (monday unless set)
     date_by: str | None = None
     frequency: str | None = None  # None: the report's default (weekly for most)
     totals: bool = False

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from svcstats.catalog import get_report
 from svcstats.config import Config, check_time_zone, load_config
-from svcstats.daterange import DateRange, resolve_range, today_in
+from svcstats.daterange import WEEK_STARTS, DateRange, resolve_range, today_in
 from svcstats.errors import UsageError
 from svcstats.loaders.converted import converted_source_tz
 from svcstats.request import ReportRequest
@@ -26,6 +26,7 @@ class Resolved:
     as_of: date
     date_range: DateRange
     data: Path
+    week_start: str = "monday"  # the first day of a week: --week-start, else the config's
 
 
 def resolve(request: ReportRequest) -> Resolved:
@@ -40,6 +41,9 @@ def resolve(request: ReportRequest) -> Resolved:
     # an Oslo export reads in Oslo time, and so does its conversion to Parquet
     tz = check_time_zone(request.tz or config.tz or source_tz or converted_source_tz(Path(data_dir)) or "UTC")
     as_of = request.as_of or today_in(tz)
+    week_start = request.week_start or config.week_start
+    if week_start not in WEEK_STARTS:
+        raise UsageError(f"unknown --week-start {week_start!r}", f"choose one of: {', '.join(WEEK_STARTS)}")
     check_own_range(request)
     date_range = resolve_range(
         date_from=request.date_from,
@@ -50,11 +54,12 @@ def resolve(request: ReportRequest) -> Resolved:
         this_month=request.this_month,
         last_month=request.last_month,
         as_of=as_of,
+        first_day=week_start,
     )
     if request.as_of is not None and date_range.end is None:
         # --as-of pins today: what happened after it had not happened yet
         date_range = DateRange(date_range.start, request.as_of)
-    return Resolved(config, config_path, source_tz, tz, as_of, date_range, Path(data_dir))
+    return Resolved(config, config_path, source_tz, tz, as_of, date_range, Path(data_dir), week_start)
 
 
 RANGE_FLAGS = {

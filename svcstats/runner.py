@@ -22,7 +22,7 @@ from svcstats.daterange import DateRange
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Finding
 from svcstats.loaders.dataset import Dataset
-from svcstats.periods import end_of_day
+from svcstats.periods import SUNDAY_WEEKS, end_of_day, with_period_end
 from svcstats.progress import working
 from svcstats.render import CHART_FORMATS, check_destination, choose_format, render
 from svcstats.reports.base import ReportContext
@@ -71,7 +71,7 @@ def compute(request: ReportRequest) -> Outcome:
         date_range=date_range,
         as_of=as_of,
         tz=tz,
-        every=FREQUENCIES[frequency],
+        every=SUNDAY_WEEKS if frequency == "weekly" and resolved.week_start == "sunday" else FREQUENCIES[frequency],
         totals=request.totals or info.range_only,
         group_by=request.group_by or list(info.default_group_by),
         selections={"rep": request.reps, "team": request.teams, "pipeline": request.pipelines, "source": request.sources},
@@ -91,6 +91,7 @@ def compute(request: ReportRequest) -> Outcome:
         result, *check_results = collect([query, *(c.frame for c in checks)], request.engine)
     except pl.exceptions.PolarsError as exc:
         raise DataError(f"{info.name}: cannot compute from {data_dir}: {first_line(exc)}", "run with --debug for details") from exc
+    result = with_period_end(result, ctx.every, date_range)  # over time: each period's end and whether it is cut
     findings = [finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)]
     seconds = time.perf_counter() - started
     return Outcome(info, result, findings, date_range, tz, seconds, as_of, data_dir, resolved.config_path)
@@ -132,7 +133,9 @@ def write_outcome(outcome: Outcome, request: ReportRequest, fmt: str) -> None:
     result = outcome.result
     if fmt == "table":  # a person reads instants in the report's zone; machine formats stay in UTC
         result = result.with_columns(cs.datetime(time_zone="*").dt.convert_time_zone(outcome.tz))
-    render(result, fmt, request.output, title=title(outcome, request), hidden=_hidden(outcome.info, request.stats), footer=footer)
+    hidden = _hidden(outcome.info, request.stats)
+    business = request.hours == "business"
+    render(result, fmt, request.output, title=title(outcome, request), hidden=hidden, footer=footer, business=business)
 
 
 def compute_and_tell(request: ReportRequest, label: str = "") -> Outcome:

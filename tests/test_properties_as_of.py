@@ -222,9 +222,9 @@ def runs() -> list[tuple[str, list[str]]]:
 RUNS = runs()
 
 
-@pytest.mark.parametrize("report, extra", RUNS, ids=[name for name, _ in RUNS])
+@pytest.mark.parametrize(("report", "extra"), RUNS, ids=[name for name, _ in RUNS])
 def test_as_of_sees_nothing_after_its_day(cli, report: str, extra: list[str]) -> None:
-    @settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(datasets())
     def check(data: dict[str, list[dict[str, object]]]) -> None:
         with tempfile.TemporaryDirectory() as whole, tempfile.TemporaryDirectory() as cut:

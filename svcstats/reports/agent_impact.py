@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from svcstats.periods import end_of_day, local_midnight
+from svcstats.daterange import week_start
+from svcstats.periods import SUNDAY_WEEKS, end_of_day, local_midnight
 from svcstats.reports.agent_flags import conversation_flags, counts
 from svcstats.reports.base import ReportContext
 
@@ -20,7 +21,8 @@ COUNTS = ("resolved", "handled", "pending", "deflected", "judged", "helpful", "r
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """One row (per group): this week's measures and, beside each, last week's."""
     flags = conversation_flags(ctx)
-    this_monday = ctx.as_of - timedelta(days=ctx.as_of.weekday())
+    # the first day of the week holding --as-of: a Monday, or a Sunday with --week-start sunday
+    this_monday = week_start(ctx.as_of, "sunday" if ctx.every == SUNDAY_WEEKS else "monday")
     this_week = _week(ctx, flags, this_monday)
     last_week = _week(ctx, flags, this_monday - timedelta(days=7)).rename({m: f"{m}_last_week" for m in MEASURES})
     keys = ctx.group_keys

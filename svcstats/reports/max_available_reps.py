@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from svcstats.periods import PERIOD, end_of_day, local_instant, local_midnight, split_by_hour
+from svcstats.periods import PERIOD, end_of_day, local_instant, local_midnight, split_by_hour, step
 from svcstats.reports.availability import hours, in_periods, is_available, status_intervals
 from svcstats.reports.base import ReportContext
 
@@ -60,7 +60,7 @@ def clock_hours(ctx: ReportContext, result: pl.LazyFrame, intervals: pl.LazyFram
     else:
         periods = result.select(PERIOD).unique().join(known, how="cross")
         opens = local_instant(pl.col(PERIOD).cast(pl.Datetime("us")), ctx.tz)
-        closes = local_instant(pl.col(PERIOD).dt.offset_by(ctx.every).cast(pl.Datetime("us")), ctx.tz)
+        closes = local_instant(pl.col(PERIOD).dt.offset_by(step(ctx.every)).cast(pl.Datetime("us")), ctx.tz)
         spans = periods.select(
             PERIOD, pl.max_horizontal(opens, first).alias("started_at"), pl.min_horizontal(closes, last).alias("ended_at")
         )
