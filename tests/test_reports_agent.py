@@ -133,7 +133,11 @@ def test_feedback_trend(data: Path) -> None:
 
 def test_resolution_rate_weekly(data: Path) -> None:
     result = run_report(data, "agent-resolution-rate", date_from=date(2026, 3, 2), date_to=date(2026, 3, 29), **AS_OF).result
-    weeks = {str(r.pop("period_start")): r for r in rows(result)}
+    # 03-02 to 03-29: four whole weeks, each ending on the Sunday 6 days after its Monday
+    assert [(str(r["period_end"]), r["partial"]) for r in rows(result)] == [
+        ("2026-03-08", False), ("2026-03-15", False), ("2026-03-22", False), ("2026-03-29", False)
+    ]  # fmt: skip
+    weeks = {str(r.pop("period_start")): r for r in rows(result.drop("period_end", "partial"))}
     assert weeks == {
         "2026-03-02": {"resolution_pct": 40.0, "resolved": 2, "judged": 5, "pending": 0},  # C1, C2 of C1-C5
         "2026-03-09": {"resolution_pct": 0.0, "resolved": 0, "judged": 2, "pending": 0},  # C6, C7
