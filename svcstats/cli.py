@@ -137,8 +137,12 @@ COMMON_OPTIONS = [
     _option("date_from", datetime | None, None, "--from", formats=DATE_FORMATS, panel=RANGE, help="First day, inclusive (YYYY-MM-DD)."),
     _option("date_to", datetime | None, None, "--to", formats=DATE_FORMATS, panel=RANGE, help="Last day, inclusive (YYYY-MM-DD)."),
     _option("last", str | None, None, "--last", panel=RANGE, help="The last N periods up to --as-of: 30d, 12w, 6m, 2q, 1y."),
-    _option("this_week", bool, False, "--this-week", panel=RANGE, help="From Monday of this week to --as-of."),
-    _option("last_week", bool, False, "--last-week", panel=RANGE, help="Monday to Sunday of last week."),
+    _option(
+        "this_week", bool, False, "--this-week", panel=RANGE, help="From the first day of this week (Monday, or --week-start) to --as-of."
+    ),
+    _option(
+        "last_week", bool, False, "--last-week", panel=RANGE, help="The whole of last week (Monday to Sunday, or as --week-start says)."
+    ),
     _option("this_month", bool, False, "--this-month", panel=RANGE, help="From the 1st of this month to --as-of."),
     _option("last_month", bool, False, "--last-month", panel=RANGE, help="The whole of last month."),
     _option(
@@ -148,7 +152,8 @@ COMMON_OPTIONS = [
         "--as-of",
         formats=DATE_FORMATS,
         panel=RANGE,
-        help="Take this date as today (reproducible cron runs); without a range, the range ends there.",
+        help="Take this date as today (reproducible cron runs): reports see the data as it stood at the end of that day; "
+        "without a range, the range ends there.",
     ),
     _option(
         "week_start",
