@@ -188,3 +188,16 @@ def test_week_start_from_the_config_and_last_week(cli, tmp_path: Path) -> None:
 def test_week_start_in_help(cli) -> None:
     result = cli("report", "support-volume", "--help")
     assert "--week-start" in result.stdout
+
+
+def test_business_hours_chart_labels_in_hours(cli, tmp_path: Path) -> None:
+    # the same 33 working hours under the table's chart: labelled "33h 00m" too
+    write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at", "closed_at"], [["T1", "2026-10-05T09:00:00Z", "2026-10-09T10:00:00Z"]])
+    write_csv(
+        tmp_path / "working_hours.csv",
+        ["rep", "weekday", "start", "end", "timezone"],
+        [["*", d, "09:00", "17:00", "UTC"] for d in ("mon", "tue", "wed", "thu", "fri")],
+    )
+    result = cli("report", "ticket-time-to-close", "--data", tmp_path, "--totals", "--hours", "business", "--chart")
+    assert result.code == 0, result.stderr
+    assert "1d 9h" not in result.stdout and result.stdout.count("33h 00m") >= 2

@@ -33,10 +33,11 @@ class ChartData:
     series: dict[str, list[float | None]]
     note: str = ""  # what was left out of the picture, if anything
     grouped: bool = True  # one series per group (else a single series, named after the value)
+    business: bool = False  # --hours business: durations in hours, as the table shows them
 
     def format(self, value: float | None) -> str:
         """A value as the table shows it (durations humanised, percentages with %)."""
-        return cell_formatter(self.value, pl.Float64())(value)
+        return cell_formatter(self.value, pl.Float64(), self.business)(value)
 
     @property
     def maximum(self) -> float:
@@ -107,4 +108,5 @@ def chart_data(outcome: Outcome, request: ReportRequest, title: str) -> ChartDat
             frame = frame.with_row_index("order").top_k(MAX_BARS, by=["value", "order"], reverse=[False, True]).sort("order")
         categories = frame["label"].to_list()
         series = {name: frame["value"].to_list()}
-    return ChartData(title, value, value_label, over_time, categories, series, note, grouped=bool(labels))
+    business = request.hours == "business"
+    return ChartData(title, value, value_label, over_time, categories, series, note, grouped=bool(labels), business=business)
