@@ -800,7 +800,8 @@ AGENT_REPORTS = (
         "Customer agent impact this week",
         "This week's resolved and handled conversations, resolution time, deflection and helpful feedback, beside last week's.",
         """\
-HubSpot's "Impact this week": for the week holding --as-of (Monday to Sunday, in --tz) and the
+HubSpot's "Impact this week": for the week holding --as-of (Monday to Sunday, or Sunday to
+Saturday with --week-start sunday, in --tz) and the
 week before it, side by side: resolved conversations, handled (involved) conversations, pending
 ones, the mean resolution time in minutes (resolved conversations: end, else last activity,
 minus start), the deflection rate (deflected / judged) and the share of feedback marked helpful

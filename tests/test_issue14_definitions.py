@@ -201,3 +201,35 @@ def test_business_hours_chart_labels_in_hours(cli, tmp_path: Path) -> None:
     result = cli("report", "ticket-time-to-close", "--data", tmp_path, "--totals", "--hours", "business", "--chart")
     assert result.code == 0, result.stderr
     assert "1d 9h" not in result.stdout and result.stdout.count("33h 00m") >= 2
+
+
+def test_week_start_sunday_moves_agent_impact_and_last_weeks(cli, tmp_path: Path) -> None:
+    # as of Wed 10-21: the week holding it starts Sun 10-18 (Monday weeks: Mon 10-19)
+    write_csv(
+        tmp_path / "agent_conversations.csv",
+        ["conversation_id", "started_at", "agent_involved"],
+        [["K1", "2026-10-18T10:00:00Z", "true"], ["K2", "2026-10-12T10:00:00Z", "true"]],
+    )
+    [row] = table(cli, "report", "agent-impact", "--data", tmp_path, "--as-of", "2026-10-21", "--week-start", "sunday")
+    # Sunday weeks: K1 (Sun 10-18) is this week, K2 (Mon 10-12) last week (10-11 to 10-17)
+    assert (row["week_start"], row["handled"], row["handled_last_week"]) == ("2026-10-18", "1", "1")
+    [row] = table(cli, "report", "agent-impact", "--data", tmp_path, "--as-of", "2026-10-21")
+    # Monday weeks: this week from 10-19 has nothing; last week (10-12 to 10-18) has K1 and K2
+    assert (row["week_start"], row["handled"], row["handled_last_week"]) == ("2026-10-19", "0", "2")
+    # --last 2w: from the first day of the week before this one to --as-of
+    result = cli(
+        "report",
+        "support-volume",
+        "--data",
+        close_times(tmp_path),
+        "--last",
+        "2w",
+        "--as-of",
+        "2026-10-21",
+        "--week-start",
+        "sunday",
+        "--verbose",
+        "--format",
+        "csv",
+    )
+    assert "2026-10-11 to 2026-10-21" in result.stderr
