@@ -269,7 +269,10 @@ The first reply is taken from the messages table when the dataset has one: the e
 message (is_public not false) with sender_type agent sent at or after the ticket's creation.
 Bot and system messages and internal notes never count as a response, so an automatic
 acknowledgement does not stop the clock. Without a messages table, the tickets column
-first_response_at is used as exported (HubSpot: "First agent response date").
+first_response_at is used as exported (HubSpot: "First agent response date"), else created_at
+plus first_email_reply_seconds (HubSpot: "Time to first agent email reply (HH:mm:ss)", which
+counts email replies only; a note says how many tickets were timed so). A tickets export with
+neither and no messages table is an error naming what is missing, never zero replies.
 
 By default tickets are placed by creation date (--date-by created); --date-by first-response
 places them by the time of the first reply.

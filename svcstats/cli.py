@@ -22,7 +22,10 @@ from svcstats import __version__
 from svcstats.catalog import REPORTS, ReportInfo, ReportOption, by_collection, get_report, unknown_report
 from svcstats.errors import ExitCode, OutputError, SvcstatsError, first_line
 
-EXIT_CODES = "Exit codes: 0 ok (an empty result too), 1 internal error, 2 usage error, 3 data error, 4 output error."
+EXIT_CODES = (
+    "Exit codes: 0 ok (an empty result too), 1 internal error, 2 usage error, 3 data error, 4 output error, "
+    "5 access token refused, 6 help-desk API failed."
+)
 
 app = typer.Typer(
     name="svcstats",
@@ -327,8 +330,18 @@ for _info in REPORTS.values():
 @app.command("reports")
 def list_reports(
     questions: Annotated[bool, typer.Option("--questions", help="List everyday questions and the report that answers each.")] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", "-d", envvar="SVCSTATS_DATA", metavar="DIR", help="Mark the reports this dataset cannot run, with what each needs."
+        ),
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="Config file (its data folder is used too).")] = None,
 ) -> None:
     """List the reports by collection.
+
+    With a dataset (--data, $SVCSTATS_DATA or the config's data), the reports it cannot run are
+    marked with what they need.
 
     Example: svcstats reports --questions
     """
@@ -338,11 +351,16 @@ def list_reports(
         for question, answer in everyday():
             print(f"{question}\n  svcstats {answer}")
         return
+    with reported_errors(debug=False):
+        from svcstats.readiness import folder_readiness  # Polars only when a folder is named
+
+        ready = folder_readiness(data, config) or {}
     for collection, reports in by_collection().items():
         print(collection)
         width = max(len(r.name) for r in reports)
         for info in reports:
-            print(f"  {info.name:<{width}}  {info.summary}")
+            lack = ready.get(info.name)
+            print(f"  {info.name:<{width}}  {info.summary}" + (f"  [cannot run: needs {lack}]" if lack else ""))
         print()
 
 
@@ -440,4 +458,4 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
-from svcstats import automation, data_cli, gaps_cli  # noqa: E402, F401  (register run, saved, dashboard, export; data; knowledge-gaps)
+from svcstats import automation, data_cli, gaps_cli, pull_cli  # noqa: E402, F401  (register run, saved, dashboard, export; data; knowledge-gaps; pull)

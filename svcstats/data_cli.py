@@ -43,7 +43,8 @@ def check(
 ) -> None:
     """Validate a dataset: per table its rows and columns, then every problem (unparseable values,
     empty required values, duplicate ids, impossible records such as closed before created) with
-    its count and an example. Exit 3 when any problem is an error.
+    its count and an example; on stderr, which reports the folder can run and what the others
+    need. Exit 3 when any problem is an error.
 
     Example: svcstats data check --data examples/data
     """
@@ -58,6 +59,10 @@ def check(
         dataset = open_dataset(data, config, source_format, source_tz)
         report = check(dataset)
         render(report.frame, chosen, output, title=f"Data check · {dataset.root}")
+        from svcstats.readiness import readiness, summary
+
+        for line in summary(readiness(dataset)):
+            print(line, file=sys.stderr)
     if report.errors:
         raise fail(report.summary(), ExitCode.DATA)
     print(report.summary(), file=sys.stderr)

@@ -56,12 +56,19 @@ def _before(later: str, earlier: str) -> Callable[[], pl.Expr]:
     return lambda: pl.col(later) < pl.col(earlier)
 
 
+def _early_message() -> pl.Expr:
+    """A customer or agent message sent before its ticket was created, by more than a second: a
+    thread's welcome or system message a few milliseconds before the ticket is normal data."""
+    early = pl.col("sent_at") < pl.col(TICKET_CREATED) - pl.duration(seconds=1)
+    return early & pl.col("sender_type").is_in(["customer", "agent"])
+
+
 RULES = (
     Rule("tickets", "closed_at before created_at", ("closed_at", "created_at"), _before("closed_at", "created_at")),
     Rule("tickets", "first_closed_at after closed_at", ("first_closed_at", "closed_at"), _before("closed_at", "first_closed_at")),
     Rule("tickets", "first_response_at before created_at", ("first_response_at", "created_at"), _before("first_response_at", "created_at")),
     Rule("stage_history", "exited_at before entered_at", ("exited_at", "entered_at"), _before("exited_at", "entered_at"), re_entry=True),
-    Rule("messages", "sent_at before the ticket's created_at", ("sent_at",), _before("sent_at", TICKET_CREATED), needs_tickets=True),
+    Rule("messages", "sent_at before the ticket's created_at", ("sent_at",), lambda: _early_message(), needs_tickets=True),
     Rule("availability", "ended_at before started_at", ("ended_at", "started_at"), _before("ended_at", "started_at")),
     Rule("working_hours", "end equals start", ("start", "end"), lambda: pl.col("end") == pl.col("start")),
     Rule(
