@@ -274,8 +274,11 @@ def test_knowledge_gaps_as_a_report_name_points_to_its_command(cli, data: Path) 
 
 
 def test_knowledge_gaps_options_are_the_shared_ones() -> None:
-    from svcstats.cli import COMMON_OPTIONS
-    from svcstats.gaps_cli import ConfigFile, Data, Output
+    from typing import get_type_hints
 
-    shared = {p.name: p.annotation for p in COMMON_OPTIONS}
+    from svcstats.commands.gaps import list_topics
+    from svcstats.commands.options import COMMON_OPTIONS as shared
+
+    declared = get_type_hints(list_topics, include_extras=True)
+    Data, ConfigFile, Output = declared["data"], declared["config"], declared["output"]
     assert (Data, ConfigFile, Output) == (shared["data"], shared["config"], shared["output"])

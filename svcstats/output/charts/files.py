@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from svcstats.charts.data import ChartData, chart_data
-from svcstats.render import cell_formatter, column_label, emit
-from svcstats.request import ReportRequest
-from svcstats.runner import Outcome, title
+from svcstats.outcome import Outcome
+from svcstats.output.charts.data import ChartData, chart_data
+from svcstats.output.files import emit
+from svcstats.output.render import cell_formatter, column_label
+from svcstats.output.titles import title
+from svcstats.query import ReportQuery
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -43,7 +45,7 @@ class Section:
 
     heading: str
     outcome: Outcome
-    request: ReportRequest
+    request: ReportQuery
     label: str = ""
 
 
@@ -115,7 +117,7 @@ def inline_svg(document: str, prefix: str = "") -> str:
     return svg
 
 
-def table_html(outcome: Outcome, request: ReportRequest) -> str:
+def table_html(outcome: Outcome, request: ReportQuery) -> str:
     """The result as an HTML table with the terminal table's formatting."""
     result = outcome.result
     formatters = [cell_formatter(name, dtype) for name, dtype in result.schema.items()]
@@ -150,7 +152,7 @@ def page_html(heading: str, subtitle: str, sections: Sequence[Section]) -> str:
     )
 
 
-def write_chart_file(outcome: Outcome, request: ReportRequest, fmt: str, output: Path | None) -> None:
+def write_chart_file(outcome: Outcome, request: ReportQuery, fmt: str, output: Path | None) -> None:
     """Write one report as an html page (chart and table), or its chart alone as svg or png."""
     heading = title(outcome, request)
     if fmt == "html":
