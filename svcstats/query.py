@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 from svcstats.errors import UsageError
 
@@ -80,6 +80,13 @@ def check_query_values(query: ReportQuery) -> None:
     unknown = [s for s in query.stats if s not in DURATION_STATS]
     if unknown:
         raise UsageError(f"unknown --stat {unknown[0]!r}", f"choose from: {', '.join(DURATION_STATS)}")
+
+
+def polars_engine(name: str) -> Engine:
+    """`name` as the engine type Polars' collect takes; an unknown one is a usage error."""
+    if name not in ENGINES:
+        raise UsageError(f"unknown engine {name!r}", f"choose one of: {', '.join(ENGINES)}")
+    return cast(Engine, name)
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,14 @@ from svcstats.errors import DataError, UsageError, first_line
 from svcstats.loaders.dataset import Dataset
 from svcstats.outcome import Outcome
 from svcstats.periods import end_of_day
-from svcstats.query import DEFAULT_STATS, ENGINES, FREQUENCIES, ReportQuery
+from svcstats.query import DEFAULT_STATS, ENGINES, FREQUENCIES, ReportQuery, polars_engine
 from svcstats.reports.base import ReportContext
 from svcstats.settings import resolve
 
 
 def collect(frames: Sequence[pl.LazyFrame], engine: str) -> list[pl.DataFrame]:
     """Collect every frame in one pass on the chosen engine (streaming by default)."""
-    return pl.collect_all(list(frames), engine=engine)  # type: ignore[arg-type]
+    return pl.collect_all(list(frames), engine=polars_engine(engine))
 
 
 def compute(request: ReportQuery) -> Outcome:

@@ -154,16 +154,15 @@ def _parse(options: list[_Option], args: list[str]) -> tuple[dict[str, Any], set
             raw.setdefault(option.name, []).append(_value(option, flag, attached if "=" in arg else None, rest))
             continue
         for at, letter in enumerate(arg[1:], start=2):  # -qv, -fcsv
-            flag = f"-{letter}"
-            option = by_flag.get(flag)
-            if option is None:
-                raise _ParseError(f"No such option: {flag}")
-            attached = arg[at:] if option.takes_value and at < len(arg) else None
-            raw.setdefault(option.name, []).append(_value(option, flag, attached, rest))
-            if attached is not None:
+            short = by_flag.get(f"-{letter}")
+            if short is None:
+                raise _ParseError(f"No such option: -{letter}")
+            rest_of_arg = arg[at:] if short.takes_value and at < len(arg) else None
+            raw.setdefault(short.name, []).append(_value(short, f"-{letter}", rest_of_arg, rest))
+            if rest_of_arg is not None:
                 break
     if extra:
-        raise _ParseError(f"Got unexpected extra argument{'s' if len(extra) > 1 else ''} ({' '.join(extra)})")
+        raise _ParseError(f"Got unexpected extra argument(s) ({' '.join(extra)})")
     values = {option.name: _converted(option, raw[option.name]) if option.name in raw else _default(option) for option in options}
     return values, set(raw)
 

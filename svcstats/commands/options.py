@@ -245,7 +245,7 @@ def report_option(option: ReportOption) -> Any:
     """The declaration of an option only this report takes."""
     annotation: Any
     if option.choices:
-        annotation = Literal[option.choices]  # type: ignore[valid-type]
+        annotation = Literal[option.choices]
     elif isinstance(option.default, bool):
         annotation = bool
     else:

@@ -30,8 +30,10 @@ def emit(write: Callable[[IO[bytes]], object], output: Path | None) -> None:
     if is_stdout(output):
         stdout = env.current().out()
         stdout.flush()
-        write(stdout.buffer)
-        stdout.buffer.flush()
+        # a text stream's bytes: sys.stdout and pytest's capture both have one
+        binary = stdout.buffer  # type: ignore[attr-defined]
+        write(binary)
+        binary.flush()
         return
     assert output is not None
     with atomic_file(output) as handle:
