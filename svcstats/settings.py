@@ -94,16 +94,7 @@ def resolve(request: ReportQuery) -> Resolved:
     if request.as_of is not None and date_range.end is None:
         # --as-of pins today: what happened after it had not happened yet
         date_range = DateRange(date_range.start, request.as_of)
-    return Resolved(
-        config=base.config,
-        config_path=base.config_path,
-        data=base.data,
-        source_format=base.source_format,
-        source_tz=base.source_tz,
-        tz=tz,
-        as_of=as_of,
-        date_range=date_range,
-    )
+    return Resolved(**vars(base), tz=tz, as_of=as_of, date_range=date_range)
 
 
 def range_flag(name: str) -> str:
