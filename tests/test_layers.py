@@ -176,3 +176,15 @@ def test_terminal_checks_ask_one_replaceable_environment(tmp_path: Path) -> None
         check_destination("parquet", None)  # piped: fine
     assert os.environ.get("PYTEST_CURRENT_TEST")  # and the default environment is back
     assert env.current() == env.Environment()
+
+
+@pytest.mark.parametrize("text", ["x", "0", "2.5"])
+def test_the_parser_reads_numbers_as_typer_does(cli, tmp_path: Path, text: str) -> None:
+    """Report options may be numbers: checked and worded as Typer checks `demo --tickets` (an int, at least 1)."""
+    from svcstats.commands.argv import _Option, _ParseError, _typed
+
+    result = cli("demo", "--out", tmp_path, "--tickets", text)
+    said = result.stderr.removeprefix("svcstats: error: ").rsplit(" (see ", 1)[0]
+    with pytest.raises(_ParseError) as refused:
+        _typed(_Option("tickets", ("--tickets",), int, 2000, None, None, (1, None)), text)
+    assert result.code == 2 and str(refused.value) == said

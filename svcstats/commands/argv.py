@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import get_close_matches
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from svcstats.catalog import ReportInfo, get_report
 from svcstats.commands.options import DATE_FORMATS, report_options
@@ -79,6 +79,7 @@ class _Option:
     default: Any
     envvar: str | None
     formats: tuple[str, ...] | None
+    bounds: tuple[Any, Any] = (None, None)  # min and max of a number
 
     @property
     def takes_value(self) -> bool:
@@ -102,7 +103,8 @@ def _options(info: ReportInfo) -> list[_Option]:
         flags = (declaration.default, *declaration.param_decls) if isinstance(declaration.default, str) else declaration.param_decls
         envvar = declaration.envvar if isinstance(declaration.envvar, str) else None
         formats = tuple(declaration.formats) if getattr(declaration, "formats", None) else None
-        found.append(_Option(name, tuple(flags), _without_none(annotation), default, envvar, formats))
+        bounds = (getattr(declaration, "min", None), getattr(declaration, "max", None))
+        found.append(_Option(name, tuple(flags), _without_none(annotation), default, envvar, formats, bounds))
     return found
 
 
@@ -213,7 +215,21 @@ def _typed(option: _Option, text: str) -> Any:
         raise _ParseError(f"Invalid value for {option.label}: Value error, {text!r} does not match the formats {listed}.")
     if base is Path:
         return Path(text)
+    if base in (int, float):
+        return _number(option, base, text)
     return text
+
+
+def _number(option: _Option, kind: type, text: str) -> Any:
+    """`text` as an int or float within the option's bounds, checked (and worded) as Typer does."""
+    from pydantic import Field, TypeAdapter, ValidationError
+
+    low, high = option.bounds
+    try:
+        bounded: Any = Annotated[kind, Field(ge=low, le=high)]
+        return TypeAdapter(bounded).validate_python(text)
+    except ValidationError as exc:
+        raise _ParseError(f"Invalid value for {option.label}: {exc.errors()[0]['msg']}") from None
 
 
 # -- writing arguments --------------------------------------------------------------------
