@@ -324,7 +324,13 @@ class HubSpotPull:
         }
 
     def _conversation(
-        self, thread: dict[str, Any], thread_id: str, ticket_id: str | None, channel: str, rows: list[dict], items: list[dict]
+        self,
+        thread: dict[str, Any],
+        thread_id: str,
+        ticket_id: str | None,
+        channel: str,
+        rows: list[dict[str, Any]],
+        items: list[dict[str, Any]],
     ) -> dict[str, Any]:
         """The AI/bot conversation facts of a thread: the agent took part when a bot (B-) or AI
         (L-) actor sent a message; the handoff is the first human message, or assignment to a
@@ -418,7 +424,12 @@ class HubSpotPull:
     # -- paging --------------------------------------------------------------------------------
 
     def _listed(
-        self, path: str, params: dict[str, Any], after: str | None, rows: Callable[[list[dict]], tuple[Rows, str | None]], stream: str
+        self,
+        path: str,
+        params: dict[str, Any],
+        after: str | None,
+        rows: Callable[[list[dict[str, Any]]], tuple[Rows, str | None]],
+        stream: str,
     ) -> Iterator[Page]:
         """Pages of a GET list endpoint from `after`, mapped by `rows`."""
         while True:
@@ -454,7 +465,8 @@ class HubSpotPull:
             next_after = _next_after(self.client, payload, path, "POST")
             if next_after is not None and _offset(next_after) + limit > SEARCH_CAP:
                 last = (records[-1].get("properties") or {}).get("hs_lastmodifieddate") if records else None
-                restart = epoch_ms(iso(last) or since)
+                moment = iso(last) or since
+                restart = epoch_ms(moment) if moment else start  # no instant to restart from: cannot page on
                 if restart == start:
                     raise SourceError(
                         f"HubSpot API: over {SEARCH_CAP} {object_type} modified at one instant; the search cannot page past them",
@@ -472,7 +484,7 @@ class HubSpotPull:
         properties: tuple[str, ...],
         after: str | None,
         since: str | None,
-        rows: Callable[[list[dict]], tuple[Rows, str | None]],
+        rows: Callable[[list[dict[str, Any]]], tuple[Rows, str | None]],
         stream: str,
     ) -> Iterator[Page]:
         """A CRM object's pages: listed on a first pull, searched by last-modified time from a cursor."""

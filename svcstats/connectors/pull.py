@@ -57,8 +57,8 @@ def run(
             continue
         if staging.resumed and state.pages:
             print(f"pull: {name}: resuming after page {state.pages}", file=sys.stderr)
-        for rows, after, cursor in show(source.pages(name, state), f"{name} (pages)"):
-            staging.page_done(name, rows, after, cursor)
+        for page_rows, after, cursor in show(source.pages(name, state), f"{name} (pages)"):
+            staging.page_done(name, page_rows, after, cursor)
         print(f"pull: {name}: {state.pages} pages, {_counts(state.rows)}", file=sys.stderr)
     said = notes(staging)
     previous = manifest.get("streams", {})

@@ -25,6 +25,7 @@ from typing import Any, TextIO
 import polars as pl
 
 from svcstats.errors import OutputError, UsageError
+from svcstats.output.files import place_folder
 
 MANIFEST = "svcstats-pull.json"
 STATE = "state.json"
@@ -268,7 +269,7 @@ def publish(staging: Staging, specs: Sequence[TableSpec], manifest: dict[str, An
             tables[table] = {**tables.get(table, {}), "file": f"{table}.csv", "rows": count}
         manifest["tables"] = tables
         (new / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        _replace_folder(new, out)
+        place_folder(new, out, f"cannot write {out}")  # the same swap export and `data convert` do
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:
@@ -321,13 +322,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-
-
-def _replace_folder(new: Path, out: Path) -> None:
-    """Move `new` onto `out`; an existing `out` is moved aside first and removed after."""
-    from svcstats.convert import _replace_folder as replace  # the same swap `data convert` does
-
-    replace(new, out)
 
 
 def table_names(specs: Iterable[TableSpec]) -> list[str]:

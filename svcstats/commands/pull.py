@@ -1,5 +1,5 @@
 """`svcstats pull ...`: fetch a help desk's data through its API into a dataset folder. Registered
-by cli.py; httpx and Polars are imported only inside the commands, so `--help` stays instant."""
+in cli.py; httpx and Polars are imported only inside the commands, so `--help` stays instant."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from typing import Annotated
 
 import typer
 
-from svcstats.cli import DATE_FORMATS, app
+from svcstats.commands.errors import reported_errors
+from svcstats.commands.options import DATE_FORMATS
 
 pull_app = typer.Typer(
     help="Fetch a help desk's data through its API into a dataset folder every report reads (--data DIR).",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(pull_app, name="pull")
 
 HUBSPOT_TABLES = "tickets, stage_history, messages, agent_conversations, csat, working_hours, availability"
 
@@ -70,7 +70,6 @@ def hubspot(
 
     Example: svcstats pull hubspot --out hubspot-data && svcstats report ticket-time-to-first-response --data hubspot-data
     """
-    from svcstats.cli import reported_errors
 
     with reported_errors(debug):
         from svcstats.connectors import hubspot as connector

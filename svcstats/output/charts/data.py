@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from svcstats.render import PERCENT_SUFFIX, cell_formatter, column_label
-from svcstats.request import ReportRequest
-from svcstats.runner import Outcome
+from svcstats.outcome import Outcome
+from svcstats.output.render import PERCENT_SUFFIX, cell_formatter, column_label
+from svcstats.query import ReportQuery
 
 MAX_SERIES = 8  # more groups than this: the largest are drawn, the note says how many were left out
 MAX_BARS = 40  # the same for bars
@@ -44,7 +44,7 @@ class ChartData:
         return max((v for values in self.series.values() for v in values if v is not None), default=0.0)
 
 
-def value_column(outcome: Outcome, request: ReportRequest) -> str:
+def value_column(outcome: Outcome, request: ReportQuery) -> str:
     """The column a chart draws: the first --stat (else the median) of a report with durations
     (the first such column, e.g. median_first_hours), else the first percentage, else the first count."""
     result, info = outcome.result, outcome.info
@@ -72,7 +72,7 @@ def unit_of(column: str) -> str:
     return column.replace("_", " ")
 
 
-def chart_data(outcome: Outcome, request: ReportRequest, title: str) -> ChartData:
+def chart_data(outcome: Outcome, request: ReportQuery, title: str) -> ChartData:
     """The chart of `outcome`'s result as `request` shaped it."""
     result, info = outcome.result, outcome.info
     value = value_column(outcome, request)
