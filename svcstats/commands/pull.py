@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from svcstats.commands.errors import reported_errors
+from svcstats.commands.errors import reported_errors, say
 from svcstats.commands.options import DATE_FORMATS
 
 pull_app = typer.Typer(
@@ -91,6 +91,7 @@ def hubspot(
             api_url=api_url or connector.API_URL,
             snapshot=snapshot,
             command=shlex.join(["svcstats", *sys.argv[1:]]) if sys.argv[1:2] == ["pull"] else "",
+            tell=say,
         )
         for line in lines(pulled):
-            print(line, file=sys.stderr)
+            say(line)

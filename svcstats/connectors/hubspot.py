@@ -450,7 +450,8 @@ class HubSpotPull:
         "<from epoch ms>|<after>", so that a resumed pull asks the same search."""
         path = f"/crm/v3/objects/{object_type}/search"
         stream = "tickets" if object_type == "tickets" else "feedback"
-        start, _, after = (token or f"{epoch_ms(since)}|").partition("|")
+        start, _, resumed_after = (token or f"{epoch_ms(since)}|").partition("|")
+        after: str | None = resumed_after
         while True:
             body: dict[str, Any] = {
                 "filterGroups": [{"filters": [{"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": start}]}],
@@ -619,10 +620,12 @@ def pull(
     command: str = "",
     client_options: dict[str, Any] | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    tell: Callable[[str], None] = lambda line: None,
 ) -> Pulled:
     """Pull `tables` (default: all but availability; with `snapshot`, availability and working
     hours) from HubSpot into the dataset folder `out`: incremental from the cursors of the pull
-    already there (or from `since`, ISO 8601), resuming an interrupted pull of the same request."""
+    already there (or from `since`, ISO 8601), resuming an interrupted pull of the same request;
+    `tell` receives a progress line per stream."""
     chosen = list(tables or (SNAPSHOT_TABLES if snapshot else DEFAULT_TABLES))
     unknown = [t for t in chosen if t not in TABLES]
     if unknown:
@@ -654,6 +657,7 @@ def pull(
             specs,
             {**manifest, "source": "hubspot", "api_url": api_url},
             notes=_notes,
+            tell=tell,
         )
     finally:
         client.close()
