@@ -92,6 +92,8 @@ class Dataset:
         self.parse_text_once = parse_text_once
         self.checks: list[Check] = []
         self._raw: dict[str, RawTable | None] = {}
+        self._loaded: dict[tuple[str, tuple[str, ...], str | None], pl.LazyFrame] = {}
+        self._reported: dict[str, set[Problem]] = {}  # per table, the problems a check already counts
 
     def has(self, table: str) -> bool:
         """True when the folder holds `table` (or it can be derived, like HubSpot stage history)."""
@@ -130,14 +132,26 @@ class Dataset:
     def load(self, table: str, columns: Iterable[str] = (), *, row_index: str | None = None) -> pl.LazyFrame:
         """The table in the neutral schema: required columns plus `columns` (optional neutral
         columns absent from the export come as nulls; other names must exist in the export),
-        plus a column `row_index` numbering the rows as exported (for `place`), if given."""
+        plus a column `row_index` numbering the rows as exported (for `place`), if given.
+
+        Memoised per (table, columns, row_index): a report that reads a table in several places
+        gets the same frame (parsed once), and each problem of a table is counted in one check,
+        so a bad value is reported once however often the table is loaded."""
         raw = self._require(table)
+        spec = TABLES[table]
+        wanted = list(dict.fromkeys([*spec.required, *columns]))
+        key = (table, tuple(wanted), row_index)
+        if key not in self._loaded:
+            self._loaded[key] = self._load(table, raw, wanted, row_index)
+        return self._loaded[key]
+
+    def _load(self, table: str, raw: RawTable, wanted: list[str], row_index: str | None) -> pl.LazyFrame:
+        """`load` without the memo: parse, flag the problems, add a check for those not yet counted."""
         spec = TABLES[table]
         present = raw.schema
         missing = [c for c in spec.required if c not in present]
         if missing:
             raise self._missing_column_error(table, raw, missing[0])
-        wanted = list(dict.fromkeys([*spec.required, *columns]))
         unknown = [c for c in wanted if c not in present and c not in spec.columns]
         if unknown:
             raise UsageError(f"{raw.label} has no column {unknown[0]!r}", f"its columns are: {_list(self.columns(table))}")
@@ -175,7 +189,11 @@ class Dataset:
         checked = staged.select(*kept, *wanted, **flags)
         if raw.parse_once:
             checked = checked.collect(engine=self.engine).lazy()  # type: ignore[arg-type]
-        self.checks.append(_problems_check(checked, staged, problems, raw, lambda row: self.place(table, row)))
+        reported = self._reported.setdefault(table, set())
+        new = [i for i, problem in enumerate(problems) if problem not in reported]
+        if new:  # problems an earlier load of the table (with other columns) counts are not counted again
+            reported.update(list(problems)[i] for i in new)
+            self.checks.append(_problems_check(checked, staged, problems, raw, lambda row: self.place(table, row), new))
         return checked.filter(~pl.any_horizontal(list(flags))).select(*kept, *wanted)
 
     # -- internals -------------------------------------------------------------------------
@@ -339,10 +357,17 @@ def can_fail(kind: Kind, dtype: pl.DataType) -> bool:
 
 
 def _problems_check(
-    checked: pl.LazyFrame, staged: pl.LazyFrame, problems: dict[Problem, pl.Expr], raw: RawTable, place: Callable[[int], str]
+    checked: pl.LazyFrame,
+    staged: pl.LazyFrame,
+    problems: dict[Problem, pl.Expr],
+    raw: RawTable,
+    place: Callable[[int], str],
+    counted: list[int],
 ) -> Check:
-    """Count the rows with each problem (flag columns `problem:i` of `checked`); for a problem
-    with any, look up the first such row and its value in `staged` with a second query (only then)."""
+    """Count the rows with each problem numbered in `counted` (flag columns `problem:i` of
+    `checked`); for a problem with any, look up the first such row and its value in `staged` with
+    a second query (only then)."""
+    chosen = [problem for i, problem in enumerate(problems) if i in counted]
 
     def example(problem: Problem) -> str:
         value = pl.col(problem.raw).cast(pl.String) if problem.raw else pl.lit(None, pl.String)
@@ -359,11 +384,11 @@ def _problems_check(
     def read(result: pl.DataFrame) -> list[Finding]:
         return [
             Finding(raw.label, problem.what, int(count), "warning", example(problem))
-            for problem, count in zip(problems, result.row(0), strict=True)
+            for problem, count in zip(chosen, result.row(0), strict=True)
             if count
         ]
 
-    return Check(checked.select(pl.col(f"problem:{i}").sum() for i in range(len(problems))), read)
+    return Check(checked.select(pl.col(f"problem:{i}").sum() for i in counted), read)
 
 
 def _file_line(raw: RawTable, row: int) -> int:

@@ -1,0 +1,51 @@
+"""One pass over the data: a table is loaded (parsed, checked) once per report however many of its
+parts read it, so a bad value is reported once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from svcstats.loaders.dataset import Dataset
+from tests.conftest import write_csv
+
+MESSAGES = ["ticket_id", "message_id", "sent_at", "sender_type", "sender", "is_public"]
+
+
+@pytest.fixture
+def bad_message(tmp_path: Path) -> Path:
+    """Three messages of one ticket, the second with a sent_at that is not a timestamp."""
+    write_csv(
+        tmp_path / "messages.csv",
+        MESSAGES,
+        [
+            ["T1", "M1", "2026-03-02T09:00:00Z", "customer", "c@x", "true"],
+            ["T1", "M2", "yesterday", "agent", "Ann", "true"],
+            ["T1", "M3", "2026-03-02T11:00:00Z", "agent", "Ann", "true"],
+        ],
+    )
+    return tmp_path
+
+
+@pytest.mark.parametrize("report", ["customer-wait-time", "customer-response-time", "ticket-reply-count", "owner-reply-count"])
+def test_a_bad_value_is_reported_once(cli, bad_message: Path, report: str) -> None:
+    # the wait reports read messages for the waits and again for the repliers' schedules: one warning
+    result = cli("report", report, "--data", bad_message, "--totals", "--format", "csv")
+    assert result.code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "sent_at is not a valid timestamp" in line]
+    assert len(warnings) == 1, result.stderr
+    assert warnings[0].startswith("warning: messages.csv: 1 row left out")
+
+
+def test_loads_are_memoised_per_table_and_columns(bad_message: Path) -> None:
+    dataset = Dataset(bad_message)
+    first = dataset.load("messages", ["sender"])
+    assert dataset.load("messages", ["sender"]) is first  # the same frame: parsed once
+    assert len(dataset.checks) == 1
+    wider = dataset.load("messages", ["sender", "is_public"])
+    assert wider is not first
+    # the wider load's check counts only what the first does not (is_public): sent_at is counted once
+    findings = [f for check in dataset.checks for f in check.read(check.frame.collect())]
+    assert [(f.what, f.rows) for f in findings] == [("sent_at is not a valid timestamp", 1)]
+    assert wider.collect().height == first.collect().height == 2
