@@ -201,10 +201,15 @@ class ReportContext:
         return self.dataset.columns("tickets")
 
     def reuse(self, frame: pl.LazyFrame) -> pl.LazyFrame:
-        """`frame` computed once, for a report that reads it in several queries (its result and
-        its exclusion counts): Polars 2.1 does not share such sub-plans across collect_all, so
-        each query would otherwise redo the scans and joins behind it."""
-        return frame.collect(engine=self.engine).lazy()  # type: ignore[arg-type]
+        """`frame`, which several queries of the report read (its result and its exclusion counts).
+
+        Nothing is collected here: the runner's one collect_all eliminates common sub-plans across
+        the queries it is given (Polars 2.1 puts one CACHE node under them), so such a frame is
+        computed once. Measured on a 100k-ticket demo: identical results for all 29 reports and the
+        same run time as collecting it here, with one materialisation fewer per call. The one
+        materialisation that stays is the loader's: text tables are parsed once into memory
+        (Dataset.load), which common-sub-plan elimination does not replace (6x slower without)."""
+        return frame
 
     def place(self, frame: pl.LazyFrame, ts_column: str | None = None) -> pl.LazyFrame:
         """Keep the records whose date (default: the --date-by column) lies in the range, and
