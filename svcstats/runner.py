@@ -6,7 +6,6 @@ adds the command-line behaviour around it (messages on stderr, --strict, renderi
 
 from __future__ import annotations
 
-import importlib
 import sys
 import time
 from collections.abc import Sequence
@@ -77,7 +76,7 @@ def compute(request: ReportRequest) -> Outcome:
         where=request.where,
         date_by=request.date_by,
         stats=_stats(info, request.stats),
-        options=request.options,
+        options=info.parse_options(request.options),  # each option checked by its one rule, before any data is read
         now=now - timedelta(microseconds=1) if request.as_of else now,
         until=now,
         engine=request.engine,
@@ -85,7 +84,7 @@ def compute(request: ReportRequest) -> Outcome:
     )
     started = time.perf_counter()
     try:
-        query = importlib.import_module(info.module).build(ctx)
+        query = info.run(ctx)
         checks = [*dataset.checks, *ctx.checks]
         result, *check_results = collect([query, *(c.frame for c in checks)], request.engine)
     except pl.exceptions.PolarsError as exc:

@@ -104,3 +104,60 @@ def test_the_readme_lists_the_catalogue() -> None:
             if name not in listed[current]:
                 listed[current].append(name)
     assert listed == {collection: [info.name for info in infos] for collection, infos in by_collection().items()}
+
+
+def test_every_report_module_is_in_the_catalogue() -> None:
+    """A report is one module of svcstats/reports/ defining REPORT (or several, in REPORTS); the
+    catalogue lists every such definition once, and nothing else."""
+    import importlib
+    import pkgutil
+
+    import svcstats.reports
+    from svcstats.catalog import ORDER
+
+    defined = []
+    for module in pkgutil.iter_modules(svcstats.reports.__path__):
+        loaded = importlib.import_module(f"svcstats.reports.{module.name}")
+        defined += [loaded.REPORT] if hasattr(loaded, "REPORT") else list(getattr(loaded, "REPORTS", ()))
+    assert sorted(info.name for info in defined) == sorted(info.name for info in ORDER)
+    assert all(any(info is listed for listed in ORDER) for info in defined)
+
+
+def test_the_catalogue_loads_no_polars() -> None:
+    """Every definition (and so every --help) is read without Polars: the report modules import it
+    only when a report runs."""
+    import subprocess
+    import sys
+
+    code = "import sys, svcstats.catalog as c; assert len(c.REPORTS) == 29; print('polars' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+TOP = [info for info in REPORTS.values() if any(o.name == "top" for o in info.options)]
+
+
+@pytest.mark.parametrize("info", TOP, ids=lambda info: info.name)
+@pytest.mark.parametrize("value", ["-1", "ten", "2.5", ""])
+def test_top_has_one_rule_everywhere(info: ReportInfo, value: str) -> None:
+    # --top is a whole number, 0 = all, in every report that takes it: refused the same way
+    from svcstats.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"--top .* is not a whole number of at least 0"):
+        run_report(EXAMPLES, info.name, as_of=AS_OF, totals=True, options={"top": value})
+
+
+def test_top_zero_lists_all_in_every_report() -> None:
+    # customers with a closed wait in the range (at least one per customer); --top 0 ranks them all
+    every = run_report(EXAMPLES, "customer-wait-time", as_of=AS_OF, totals=True, options={"top": "0"}).result
+    assert every.height > 10 and every["rank"].to_list() == list(range(1, every.height + 1))
+    three = run_report(EXAMPLES, "customer-wait-time", as_of=AS_OF, totals=True, options={"top": "3"}).result
+    assert three.rows() == every.head(3).rows()
+    reps = run_report(EXAMPLES, "owner-reply-count", as_of=AS_OF, totals=True, options={"top": "0"}).result
+    assert reps.height == run_report(EXAMPLES, "owner-reply-count", as_of=AS_OF).result["rep"].n_unique()
+
+
+def test_pending_after_bound_is_the_configs() -> None:
+    from svcstats.config import MAX_PENDING_AFTER_HOURS
+    from svcstats.reports.rules import PENDING_AFTER
+
+    assert PENDING_AFTER.maximum == MAX_PENDING_AFTER_HOURS

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
 
-from svcstats.reports.agent_flags import conversation_flags
-from svcstats.reports.base import ReportContext, duration_stats
+from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN
+from svcstats.reports.rules import agent_report
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from svcstats.reports.base import ReportContext
+
 
 COUNTS = ["handoffs", "converted", "to_ticket", "open_handoffs", "closed_handoffs"]
 
@@ -13,6 +19,11 @@ COUNTS = ["handoffs", "converted", "to_ticket", "open_handoffs", "closed_handoff
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Per period: handoffs, converted ones and their share, open ones, and the hours from the
     agent's assignment (conversation start) to close."""
+    import polars as pl
+
+    from svcstats.reports.agent_flags import conversation_flags
+    from svcstats.reports.base import duration_stats
+
     flags = conversation_flags(ctx)
     handoffs = ctx.place(flags.filter(pl.col("handed_off")))
     closed = pl.col("closed_at").is_not_null() & (pl.col("closed_at") <= ctx.now)
@@ -36,3 +47,35 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     return result.with_columns(ctx.rate("converted", "handoffs").alias("conversion_pct")).select(
         *ctx.keys, "conversion_pct", *COUNTS, *stats, "mean_after_handoff_hours"
     )
+
+
+REPORT = agent_report(
+    "agent-handoff-outcomes",
+    "Customer agent handoff",
+    "Of the handed-off conversations: the share converted, and the time from the agent's assignment to close.",
+    """\
+HubSpot's "Customer agent handoff". Of the conversations the agent handed off (whatever their
+age: a handoff is a fact as soon as it happens, so this report counts it at once, unlike
+agent-handoffs and agent-handoff-rate, which wait until the conversation is judged), converted = taken up by a human (an assigned
+rep, or a human message on the ticket) and closed by the end of --as-of, or turned into a ticket
+(ticket_id given). conversion_pct = converted / handoffs. The time is from the agent's
+assignment (the conversation's start) to its close (closed_at), for the handed-off
+conversations closed by --as-of: mean, median, p90 hours; hours after the handoff itself
+(closed_at - handoff_at) come beside as mean_after_handoff_hours. open_handoffs are handed-off
+conversations not closed by --as-of: in the denominator, not in the times.""",
+    (
+        PERIOD_COLUMN,
+        GROUP_COLUMNS,
+        ("conversion_pct", "converted / handoffs x 100"),
+        ("handoffs", "conversations handed off"),
+        ("converted", "of those, closed by a human or turned into a ticket"),
+        ("to_ticket", "of those, with a ticket"),
+        ("open_handoffs", "handed off and not closed at --as-of"),
+        ("closed_handoffs", "handed off and closed (n of the times)"),
+        ("mean_hours, median_hours, p90_hours", "hours from the conversation's start to its close"),
+        ("mean_after_handoff_hours", "mean hours from the handoff to the close"),
+    ),
+    duration_stats=True,
+    schedule_of="the rep the conversation was handed to",
+    build=build,
+)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
 
-from svcstats.reports.agent_flags import AGENT_RESOLVER, conversation_flags
-from svcstats.reports.base import UNASSIGNED, ReportContext
+from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN
+from svcstats.reports.rules import agent_report
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from svcstats.reports.base import ReportContext
 
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Resolved conversations per resolver (the agent, or the rep who closed it) and each one's
     share of the row's resolutions."""
+    import polars as pl
+
+    from svcstats.reports.agent_flags import AGENT_RESOLVER, conversation_flags
+    from svcstats.reports.base import UNASSIGNED
+
     flags = conversation_flags(ctx)
     closed_by_human = pl.col("human_involved") & pl.col("closed_at").is_not_null() & (pl.col("closed_at") <= ctx.now)
     resolver = (
@@ -26,3 +36,27 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     total = pl.col("resolved").sum().over(ctx.keys) if ctx.keys else pl.col("resolved").sum()
     result = result.with_columns(total.alias("all_resolved"))
     return result.select(*ctx.keys, "resolver", ctx.rate("resolved", "all_resolved").alias("share_pct"), "resolved", "all_resolved")
+
+
+REPORT = agent_report(
+    "agent-in-your-team",
+    "Customer agent in your team",
+    "Resolved conversations per period by each team member and by the agent, with each one's share.",
+    """\
+HubSpot's "Customer agent in your team": per period, the conversations resolved by the agent
+(resolver "Customer agent", the resolved flag) and those closed by each team member: a
+conversation with a human involved, closed (closed_at) by the end of --as-of, credited to its
+assigned_rep ("Unassigned" when none). A conversation handed off and then closed by a human
+counts for the human only. share_pct = the resolver's resolutions / all resolutions of the row's
+period (and groups). Conversations without the agent count for the team too, when a rep closed
+them.""",
+    (
+        PERIOD_COLUMN,
+        GROUP_COLUMNS,
+        ("resolver", "a team member, or Customer agent"),
+        ("share_pct", "resolved / all_resolved x 100: the resolver's share of the row's resolutions"),
+        ("resolved", "conversations resolved by the resolver"),
+        ("all_resolved", "conversations resolved by anyone in the row's period (and groups)"),
+    ),
+    build=build,
+)

@@ -14,13 +14,13 @@ from typing import Any
 
 import polars as pl
 
-from svcstats.catalog import ReportInfo
 from svcstats.daterange import DateRange
 from svcstats.errors import UsageError, first_line
 from svcstats.findings import Check, Finding, Severity, count_check
 from svcstats.loaders.dataset import Dataset
 from svcstats.loaders.parse import SOURCE_WORDS
 from svcstats.periods import PERIOD, calendar, period_of, range_filter
+from svcstats.reports.definition import ReportInfo
 from svcstats.schedule import DEFAULT
 from svcstats.schema import TABLES
 from svcstats.worktime import WorkingTime, load_working_time

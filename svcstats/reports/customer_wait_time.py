@@ -2,12 +2,48 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
 
-from svcstats.reports.base import ReportContext
-from svcstats.reports.reply_waits import wait_report
+from svcstats.reports.definition import Records, ReportInfo
+from svcstats.reports.rules import MESSAGE_GROUPS, MESSAGE_RULES, WAIT_COLUMNS, WAIT_OPTIONS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from svcstats.reports.base import ReportContext
 
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Customer waits, from the first unanswered customer message to the next human reply."""
+    from svcstats.reports.reply_waits import wait_report
+
     return wait_report(ctx, "customer")
+
+
+REPORT = ReportInfo(
+    name="customer-wait-time",
+    collection="Ticket replies",
+    title="Customer wait time",
+    summary="How long customers wait for the team's replies, at every point of a conversation.",
+    about="""\
+Measures every customer wait: from the first customer message that is not yet answered to the
+next reply by a human agent (hours = reply - customer message), with the mean, median and p90
+per period or group. Waits are placed by when they started (--date-by started) or ended
+(--date-by answered). --group-by rep attributes a wait to the rep who ended it with a reply
+(--attribute owner: to the ticket owner); open waits have no replying rep and are grouped as
+Unassigned. --per-ticket gives each ticket's total waiting time; --top N the customers (by the
+sender id of their messages, else the ticket) who waited longest on average.
+
+"""
+    + MESSAGE_RULES,
+    table="messages",
+    columns=WAIT_COLUMNS,
+    date_by={"started": "started_at", "answered": "ended_at"},
+    build=build,
+    records=Records("ticket", "ticket_id", "a ticket's messages (and its owner, for --attribute owner)"),
+    schedule_of="the rep who replied (the default schedule while a wait is open)",
+    duration_stats=True,
+    group_aliases=MESSAGE_GROUPS,
+    example_options=" --frequency monthly --group-by rep",
+    options=WAIT_OPTIONS,
+)

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
 
-from svcstats.periods import PERIOD, end_of_day, local_instant, local_midnight, split_by_hour
-from svcstats.reports.availability import hours, in_periods, is_available, status_intervals
-from svcstats.reports.base import ReportContext
+from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Records, ReportInfo, ReportOption
+from svcstats.reports.rules import AVAILABILITY_GROUPS, AVAILABILITY_RULES
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from svcstats.reports.base import ReportContext
 
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Per row key (and hour of day with --by-hour): the peak number of reps available at once
     (a sweep over interval starts and ends, ends first at equal instants), the first moment it
     was reached, and the time-weighted average number available."""
+    import polars as pl
+
+    from svcstats.periods import PERIOD, split_by_hour
+    from svcstats.reports.availability import hours, in_periods, is_available, status_intervals
+
     intervals = ctx.reuse(status_intervals(ctx))
     pieces = in_periods(ctx, intervals.filter(is_available()))
     by = ["hour"] if ctx.options.get("by_hour") else []
@@ -52,6 +61,11 @@ def clock_hours(ctx: ReportContext, result: pl.LazyFrame, intervals: pl.LazyFram
     range start, or without one from the first known status of any rep, to the range end or
     --as-of; with --by-hour, per local hour of day (a 25-hour day has hour 1 twice, a 23-hour day
     lacks hour 2)."""
+    import polars as pl
+
+    from svcstats.periods import PERIOD, end_of_day, local_instant, local_midnight, split_by_hour
+    from svcstats.reports.availability import hours
+
     first = pl.lit(local_midnight(ctx.date_range.start, ctx.tz)) if ctx.date_range.start else pl.col("first_known_at")
     last = pl.lit(min(end_of_day(ctx.date_range.end, ctx.tz), ctx.until) if ctx.date_range.end and ctx.until else ctx.until)
     known = intervals.select(pl.col("started_at").min().alias("first_known_at"))
@@ -70,3 +84,40 @@ def clock_hours(ctx: ReportContext, result: pl.LazyFrame, intervals: pl.LazyFram
     keys = [k for k in (PERIOD, *by) if k in spans.collect_schema().names()]
     total = hours().sum().alias("clock_hours")
     return spans.group_by(keys).agg(total) if keys else spans.select(total)
+
+
+REPORT = ReportInfo(
+    name="max-available-reps",
+    collection="Scheduling",
+    title="Maximum available reps",
+    summary="The most reps available at the same moment, per day, with when it happened and the average.",
+    about="""\
+Per day (or --frequency period), the largest number of reps Available at the same moment
+(max_available_reps), the first moment that number was reached (peak_at), and the time-weighted
+average number Available (mean_available_reps = Available rep-hours / clock hours of the
+period, clipped to the range and --as-of). The peak is found with a sweep over the starts and
+ends of Available intervals; at equal instants ends come before starts, so a rep handing over
+to another at 12:00 never counts twice. --by-hour gives the profile across the day: one row per
+local hour of day (0-23), with the peak within that hour on any day and the average over the
+days. --group-by team sweeps each team apart.
+
+"""
+    + AVAILABILITY_RULES,
+    table="availability",
+    columns=(
+        PERIOD_COLUMN,
+        GROUP_COLUMNS,
+        ("hour", "local hour of day, 0-23 (with --by-hour)"),
+        ("max_available_reps", "most reps Available at the same moment"),
+        ("peak_at", "the first moment that many were Available (UTC)"),
+        ("mean_available_reps", "time-weighted average number of reps Available"),
+        ("available_rep_hours", "Available time of all reps, added up, in hours"),
+    ),
+    date_by={"started": "started_at"},
+    build=build,
+    records=Records("rep", "rep", "a rep's availability events; the sweep for the peak is an aggregation over all reps' intervals"),
+    group_aliases=AVAILABILITY_GROUPS,
+    example_options=" --last-week --as-of 2026-10-31",
+    default_frequency="daily",
+    options=(ReportOption("by_hour", "--by-hour", False, "One row per hour of day: the profile across the day."),),
+)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
 
-from svcstats.reports.availability import in_periods, status_intervals
-from svcstats.reports.base import NO_VALUE, ReportContext
+from svcstats.reports.definition import PERIOD_COLUMN, Records, ReportInfo, ReportOption
+from svcstats.reports.rules import AVAILABILITY_GROUPS, AVAILABILITY_RULES
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from svcstats.reports.base import ReportContext
+
 
 INTERVAL_COLUMNS = ["rep", "status", "detail", "started_at", "ended_at", "hours", "carried_in", "open"]
 
@@ -13,6 +19,11 @@ INTERVAL_COLUMNS = ["rep", "status", "detail", "started_at", "ended_at", "hours"
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Hours per status (and detail) per row key with each one's share of the key's covered time;
     with --intervals, the status intervals themselves."""
+    import polars as pl
+
+    from svcstats.reports.availability import in_periods, status_intervals
+    from svcstats.reports.base import NO_VALUE
+
     intervals = status_intervals(ctx)
     if ctx.options.get("intervals"):
         extra = [k for k in ctx.group_keys if k not in INTERVAL_COLUMNS]
@@ -24,3 +35,46 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     covered = pl.col("hours").sum().over(ctx.keys) if ctx.keys else pl.col("hours").sum()
     share = pl.when(covered > 0).then(pl.col("hours") * 100.0 / covered).alias("share_pct")
     return result.with_columns(share).sort([*ctx.keys, *by])
+
+
+REPORT = ReportInfo(
+    name="rep-availability",
+    collection="Scheduling",
+    title="Rep availability",
+    summary="Per rep, the time spent in each status and its share; detailed statuses and the intervals themselves.",
+    about="""\
+Per rep (the default grouping) and period, the hours in each status and its share of the time
+the rep's status was known (share_pct; a rep's shares add up to 100 in each row key).
+--detail splits each status by its detailed status (the detail column: lunch, meeting, ...).
+--intervals lists the status intervals themselves, clipped to the range: rep, status, detail,
+start, end, hours, whether it was carried in from before the range, and whether it was still open
+at --as-of.
+
+"""
+    + AVAILABILITY_RULES,
+    table="availability",
+    columns=(
+        PERIOD_COLUMN,
+        ("rep", "the rep (other --group-by keys follow)"),
+        ("status", "the status, as exported"),
+        ("detail", "the detailed status (with --detail; (none) when empty)"),
+        ("hours", "hours in that status"),
+        ("intervals", "status intervals (pieces of them within the period)"),
+        ("share_pct", "share of the rep's time with a known status, in percent"),
+        (
+            "started_at, ended_at, carried_in, open",
+            "with --intervals (instead of hours per status): each interval clipped to the range, whether it began "
+            "before the range, whether it was still open at --as-of",
+        ),
+    ),
+    date_by={"started": "started_at"},
+    build=build,
+    records=Records("rep", "rep", "a rep's availability events"),
+    group_aliases=AVAILABILITY_GROUPS,
+    example_options=" --last-month --as-of 2026-10-31 --totals",
+    default_group_by=("rep",),
+    options=(
+        ReportOption("detail", "--detail", False, "Split each status by its detailed status."),
+        ReportOption("intervals", "--intervals", False, "List the status intervals instead of totals."),
+    ),
+)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from svcstats.errors import UsageError
 from svcstats.reports.base import ReportContext, duration_stats
 from svcstats.reports.waits import Side, conversation, waits
 
@@ -17,7 +16,7 @@ def wait_report(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
     closed = pl.col("ended_at").is_not_null()
     top = ctx.options.get("top")
     if top is not None:
-        return top_customers(ctx, placed, top)
+        return top_customers(ctx, placed, int(top))
     if ctx.options.get("per_ticket"):
         per_ticket = ctx.aggregate(
             placed,
@@ -64,11 +63,9 @@ def attributed_waits(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
     return found.with_columns(rep=pl.col("ender" if waiting == "customer" else "starter"))
 
 
-def top_customers(ctx: ReportContext, placed: pl.LazyFrame, top: str) -> pl.LazyFrame:
-    """The `top` customers (by id, else the ticket) with the longest mean closed wait, per row key
-    (ties broken by customer id)."""
-    if not top.isdigit() or int(top) < 1:
-        raise UsageError(f"--top {top!r} is not a positive whole number", "e.g. --top 10")
+def top_customers(ctx: ReportContext, placed: pl.LazyFrame, top: int) -> pl.LazyFrame:
+    """The `top` customers (by id, else the ticket; 0 = all) with the longest mean closed wait, per
+    row key (ties broken by customer id)."""
     closed = placed.filter(pl.col("ended_at").is_not_null()).with_columns(customer=pl.coalesce("customer", "ticket_id"))
     ranked = ctx.aggregate(
         closed,
@@ -81,7 +78,7 @@ def top_customers(ctx: ReportContext, placed: pl.LazyFrame, top: str) -> pl.Lazy
     rank = pl.struct((-pl.col("mean_hours")).alias("longest"), "customer").rank("ordinal")
     ranked = ranked.with_columns((rank.over(ctx.keys) if ctx.keys else rank).alias("rank"))
     return (
-        ranked.filter(pl.col("rank") <= int(top))
+        (ranked.filter(pl.col("rank") <= top) if top else ranked)
         .with_columns(pl.col("waits", "rank").cast(pl.Int64))
         .sort([*ctx.keys, "rank"])
         .select(*ctx.keys, "rank", "customer", "waits", "mean_hours", "total_hours")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
+
+from svcstats.reports.definition import Chart, Records, ReportInfo, top_option
+from svcstats.reports.rules import MESSAGE_GROUPS, MESSAGE_RULES, WAIT_OPTIONS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from svcstats.reports.base import ReportContext
+
 
 from svcstats.errors import UsageError
-from svcstats.reports.base import ReportContext
-from svcstats.reports.owner_reply_count import top_count
-from svcstats.reports.waits import conversation
 
 RANKINGS = {"replies_sent": "reply", "messages_received": "customer"}
 
@@ -15,6 +21,10 @@ RANKINGS = {"replies_sent": "reply", "messages_received": "customer"}
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Two rankings over the range: the top N tickets by replies sent and by customer messages
     received (ties broken by ticket id), with subject and owner when known."""
+    import polars as pl
+
+    from svcstats.reports.waits import conversation
+
     if ctx.group_keys:
         raise UsageError(
             "ticket-reply-count ranks tickets over the whole range; it takes no --group-by", "filter with --team, --rep or --where instead"
@@ -28,7 +38,8 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         counts = counts.join(details, on="ticket_id", how="left")
     else:
         counts = counts.with_columns(subject=pl.lit(None, pl.String), owner=pl.lit(None, pl.String))
-    top = top_count(ctx.options.get("top"), 10)
+    top = ctx.options.get("top")
+    top = 10 if top is None else int(top)  # --top: rules of definition.top_option, 0 = all
     rankings = []
     for name in RANKINGS:
         ordered = counts.filter(pl.col(name) > 0).sort([name, "ticket_id"], descending=[True, False])
@@ -36,3 +47,40 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         rankings.append(ordered.with_columns(ranking=pl.lit(name), rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)))
     columns = ["ranking", "rank", "ticket_id", "subject", "owner", *RANKINGS]
     return pl.concat([r.select(columns) for r in rankings]).sort(["ranking", "rank"], descending=[True, False])
+
+
+REPORT = ReportInfo(
+    name="ticket-reply-count",
+    collection="Ticket replies",
+    title="Ticket reply count",
+    summary="The tickets with the most replies sent and with the most customer messages.",
+    about="""\
+Two rankings over the date range (always a total, never per period): the top N tickets (10
+unless --top N) by replies sent (public human-agent messages) and the top N by customer
+messages received, counting the messages sent in the range. Ties are broken by ticket id.
+Subject and owner come from the tickets table when there is one. In machine formats both
+rankings are one table, told apart by the ranking column (replies_sent, messages_received).
+
+"""
+    + MESSAGE_RULES,
+    table="messages",
+    columns=(
+        ("ranking", "replies_sent or messages_received"),
+        ("rank", "1 = the most"),
+        ("ticket_id", "the ticket"),
+        ("subject, owner", "from the tickets table, when known"),
+        ("replies_sent", "replies sent in the range"),
+        ("messages_received", "customer messages received in the range"),
+    ),
+    date_by={"sent": "sent_at"},
+    build=build,
+    records=Records("ticket", "ticket_id", "a ticket's messages and its row of tickets (subject, owner)"),
+    group_aliases=MESSAGE_GROUPS,
+    example_options=" --top 5",
+    range_only=True,
+    options=(
+        WAIT_OPTIONS[1],
+        top_option("How many tickets each ranking lists (default 10)"),
+    ),
+    chart=Chart("replies_sent", ("ticket_id",), ranking="replies_sent"),
+)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
 
-from svcstats.reports.base import ReportContext, duration_stats
-from svcstats.reports.tickets import is_closed, require_close_dates, require_first_close, with_first_close
+from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Records, ReportInfo, ReportOption
+from svcstats.reports.rules import DURATION_COLUMNS, TICKET_GROUPS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from svcstats.reports.base import ReportContext
 
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Closed tickets with mean/median/p90 hours to close, still-open tickets counted apart, and
     how many of the closed ones were reopened."""
+    import polars as pl
+
+    from svcstats.reports.base import duration_stats
+    from svcstats.reports.tickets import is_closed, require_close_dates, require_first_close, with_first_close
+
     require_close_dates(ctx.dataset, ctx.info.name)
     tickets, first_close_known = with_first_close(ctx.dataset, ctx.records([*ctx.info.needs, "owner"]))
     tickets = ctx.reuse(tickets)
@@ -40,3 +50,62 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     counts = ["closed_tickets", "open_tickets", *(["reopened_tickets"] if reopen_known else [])]
     result = ctx.assemble([durations, open_counts], counts=counts)
     return result if reopen_known else result.with_columns(pl.col("reopened_tickets").cast(pl.Int64))
+
+
+REPORT = ReportInfo(
+    name="ticket-time-to-close",
+    collection="Team performance",
+    title="Time to close",
+    summary="How long tickets take from creation to close: mean, median, p90.",
+    about="""\
+Measures, for each closed ticket, the time from its creation (created_at) to its close
+(closed_at): hours_to_close = closed_at - created_at. HubSpot's "Average time to close" is the
+mean; svcstats also gives the median and the 90th percentile, which are less distorted by a
+few very old tickets.
+
+A ticket is closed when it is marked closed (is_closed), or when the export does not say, when
+it has a close date on or before --as-of (so re-running with the same --as-of gives the same
+figures as the data grows). closed_at is the last close, as in HubSpot: a reopened and
+closed-again ticket counts the whole time up to its latest close. A ticket marked closed without
+a close date is left out and counted in a warning; an export without closed_at is an error.
+
+By default tickets are placed in the range and in periods by their close date
+(--date-by closed); --date-by created places them by creation date instead.
+
+Edge cases:
+- --close first measures to the first close instead (Zendesk's "first resolution time"): from
+  first_closed_at, or when the export lacks it, the first entry into a closed stage in
+  stage_history (is_closed_stage, else a stage named "closed"). reopened_tickets counts closed
+  tickets whose first close came before their last (or with a reopen date); it is empty when the
+  data has neither first closes nor reopen dates.
+- Tickets still open have no time to close. They are not averaged but counted in open_tickets,
+  by their creation date (in the range and period they were created in), whatever --date-by is.
+- A ticket closed before it was created (bad data) is left out of the figures and counted in a
+  warning on stderr.
+- Periods with no closed tickets appear with closed_tickets = 0 and empty durations.""",
+    table="tickets",
+    columns=(
+        PERIOD_COLUMN,
+        GROUP_COLUMNS,
+        ("closed_tickets", "closed tickets in the period or group (n of the durations)"),
+        *DURATION_COLUMNS,
+        ("open_tickets", "tickets created in the period or group that are still open (excluded from the durations)"),
+        ("reopened_tickets", "of the closed tickets, those closed more than once (empty when unknown)"),
+    ),
+    date_by={"closed": "closed_at", "created": "created_at"},
+    build=build,
+    records=Records("ticket", "ticket_id", "a ticket's row and its stage_history rows (for the first close)"),
+    schedule_of="the ticket owner",
+    needs=("closed_at", "is_closed", "first_closed_at", "reopened_at"),
+    options=(
+        ReportOption(
+            "close",
+            "--close",
+            "last",
+            "Which close ends the time: last (HubSpot's figure) or first (first_closed_at or stage history).",
+            ("last", "first"),
+        ),
+    ),
+    duration_stats=True,
+    group_aliases=TICKET_GROUPS,
+)

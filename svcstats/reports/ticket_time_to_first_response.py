@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
 
-from svcstats.reports.base import ReportContext, duration_stats
-from svcstats.reports.messages import first_replies
+from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Records, ReportInfo
+from svcstats.reports.rules import DURATION_COLUMNS, TICKET_GROUPS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from svcstats.reports.base import ReportContext
 
 
 def build(ctx: ReportContext) -> pl.LazyFrame:
     """Replied tickets with mean/median/p90 hours to the first reply; unreplied ones counted apart."""
+    import polars as pl
+
+    from svcstats.reports.base import duration_stats
+    from svcstats.reports.messages import first_replies
+
     tickets = ctx.records([*ctx.info.needs, "owner"])
     if ctx.dataset.has("messages"):
         replies = first_replies(ctx.dataset, tickets)
@@ -32,3 +42,44 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     )
     waiting = ctx.aggregate(ctx.place(unreplied, "created_at"), pl.len().alias("unreplied_tickets"))
     return ctx.assemble([durations, waiting], counts=["replied_tickets", "unreplied_tickets"])
+
+
+REPORT = ReportInfo(
+    name="ticket-time-to-first-response",
+    collection="Team performance",
+    title="Time to first response",
+    summary="How long customers wait for the first human reply to a ticket.",
+    about="""\
+Measures, for each ticket, the time from its creation (created_at) to the first reply by a
+human agent: hours_to_first_response = first_reply_at - created_at. HubSpot's "Average time to
+first response" is the mean; the median and p90 come beside it.
+
+The first reply is taken from the messages table when the dataset has one: the earliest public
+message (is_public not false) with sender_type agent sent at or after the ticket's creation.
+Bot and system messages and internal notes never count as a response, so an automatic
+acknowledgement does not stop the clock. Without a messages table, the tickets column
+first_response_at is used as exported (HubSpot: "First agent response date").
+
+By default tickets are placed by creation date (--date-by created); --date-by first-response
+places them by the time of the first reply.
+
+Edge cases:
+- Tickets with no reply yet are not averaged but counted in unreplied_tickets, by creation date.
+- A first_response_at before created_at (bad data) is left out and counted in a warning.
+- With --group-by rep the ticket's current owner is used, whoever replied.""",
+    table="tickets",
+    columns=(
+        PERIOD_COLUMN,
+        GROUP_COLUMNS,
+        ("replied_tickets", "tickets with a first reply (n of the durations)"),
+        *DURATION_COLUMNS,
+        ("unreplied_tickets", "tickets created in the period or group without a reply yet"),
+    ),
+    date_by={"created": "created_at", "first-response": "first_reply_at"},
+    build=build,
+    records=Records("ticket", "ticket_id", "a ticket's row and its messages"),
+    schedule_of="the ticket owner",
+    needs=("first_response_at",),
+    duration_stats=True,
+    group_aliases=TICKET_GROUPS,
+)

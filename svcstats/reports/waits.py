@@ -1,16 +1,8 @@
-"""Waits in a conversation, paired once for every reply-time report (the message rules).
+"""Waits in a conversation, paired once for every reply-time report.
 
-- A *reply* is a public message from a human agent; bots (unless include_bots), system
-  messages and internal notes neither reply nor wait.
-- A customer waits from the first customer message that is not yet answered (a run of customer
-  messages starts one wait, at the first) until the next reply.
-- Symmetrically, the team waits for the customer from the first unanswered reply until the
-  customer's next message.
-- A wait with no end in the data is open: it has no duration, only an age.
-- Messages are ordered within a ticket by sent_at, then message_id, then customer before reply,
-  so that equal timestamps pair the same way every run.
-
-All pairing is window expressions over each ticket's messages: no loops over rows.
+The rules are `rules.MESSAGE_RULES` (what `svcstats about` prints for the Ticket replies
+reports): what a reply is, when a wait starts and ends, the message order. The pairing is window
+expressions over each ticket's messages: no loops over rows.
 """
 
 from __future__ import annotations
