@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN
+from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Stages
 from svcstats.reports.rules import agent_report
 
 if TYPE_CHECKING:
@@ -16,24 +16,40 @@ if TYPE_CHECKING:
 COUNTS = ["handoffs", "converted", "to_ticket", "open_handoffs", "closed_handoffs"]
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Per period: handoffs, converted ones and their share, open ones, and the hours from the
-    agent's assignment (conversation start) to close."""
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) One row per conversation with its flags, and for a closed one (by --as-of) the hours
+    from its start and from its handoff to the close (in the assigned rep's working hours with
+    --hours business)."""
     import polars as pl
 
     from svcstats.reports.agent_flags import conversation_flags
+
+    closed = _closed(ctx)
+    return conversation_flags(ctx).with_columns(
+        closed.alias("closed"),
+        pl.when(closed).then(ctx.duration("started_at", "closed_at", rep="assigned_rep")).alias("hours"),
+        pl.when(closed).then(ctx.duration("handoff_at", "closed_at", rep="assigned_rep")).alias("after_handoff_hours"),
+    )
+
+
+def _closed(ctx: ReportContext) -> pl.Expr:
+    import polars as pl
+
+    return pl.col("closed_at").is_not_null() & (pl.col("closed_at") <= ctx.now)
+
+
+def aggregate(ctx: ReportContext, flags: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Per row key: handoffs, converted ones, open ones, and the hours to close."""
+    import polars as pl
+
     from svcstats.reports.base import duration_stats
 
-    flags = conversation_flags(ctx)
     handoffs = ctx.place(flags.filter(pl.col("handed_off")))
-    closed = pl.col("closed_at").is_not_null() & (pl.col("closed_at") <= ctx.now)
+    closed = pl.col("closed")
     taken_up = pl.col("assigned_rep").is_not_null() | pl.col("human_messaged")
     to_ticket = pl.col("ticket_id").is_not_null()
-    summary = ctx.aggregate(
-        handoffs.with_columns(
-            pl.when(closed).then(ctx.duration("started_at", "closed_at", rep="assigned_rep")).alias("hours"),
-            pl.when(closed).then(ctx.duration("handoff_at", "closed_at", rep="assigned_rep")).alias("after_handoff_hours"),
-        ),
+    return ctx.aggregate(
+        handoffs,
         pl.len().alias("handoffs"),
         ((closed & taken_up) | to_ticket).sum().alias("converted"),
         to_ticket.sum().alias("to_ticket"),
@@ -42,6 +58,10 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         *duration_stats(pl.col("hours"), ctx.stats),
         pl.col("after_handoff_hours").mean().alias("mean_after_handoff_hours"),
     )
+
+
+def finish(ctx: ReportContext, summary: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) Every period of the calendar, with the converted share first."""
     result = ctx.assemble([summary], counts=COUNTS)
     stats = [f"{stat}_hours" for stat in ctx.stats]
     return result.with_columns(ctx.rate("converted", "handoffs").alias("conversion_pct")).select(
@@ -77,5 +97,5 @@ conversations not closed by --as-of: in the denominator, not in the times.""",
     ),
     duration_stats=True,
     schedule_of="the rep the conversation was handed to",
-    build=build,
+    stages=Stages(facts, aggregate, finish),
 )

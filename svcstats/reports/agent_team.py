@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN
+from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Stages
 from svcstats.reports.rules import agent_report
 
 if TYPE_CHECKING:
@@ -13,15 +13,14 @@ if TYPE_CHECKING:
     from svcstats.reports.base import ReportContext
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Resolved conversations per resolver (the agent, or the rep who closed it) and each one's
-    share of the row's resolutions."""
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) One row per conversation with its flags and its resolver: the agent for a resolution,
+    else the assigned rep (Unassigned) when a human was involved and closed it by --as-of."""
     import polars as pl
 
     from svcstats.reports.agent_flags import AGENT_RESOLVER, conversation_flags
     from svcstats.reports.base import UNASSIGNED
 
-    flags = conversation_flags(ctx)
     closed_by_human = pl.col("human_involved") & pl.col("closed_at").is_not_null() & (pl.col("closed_at") <= ctx.now)
     resolver = (
         pl.when(pl.col("resolved"))
@@ -30,8 +29,21 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         .then(pl.col("assigned_rep").fill_null(UNASSIGNED))
         .alias("resolver")
     )
-    resolutions = ctx.place(flags.with_columns(resolver).filter(pl.col("resolver").is_not_null()))
-    per_resolver = ctx.aggregate(resolutions, pl.len().alias("resolved"), by=["resolver"])
+    return conversation_flags(ctx).with_columns(resolver)
+
+
+def aggregate(ctx: ReportContext, flags: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Resolved conversations per row key and resolver."""
+    import polars as pl
+
+    resolutions = ctx.place(flags.filter(pl.col("resolver").is_not_null()))
+    return ctx.aggregate(resolutions, pl.len().alias("resolved"), by=["resolver"])
+
+
+def finish(ctx: ReportContext, per_resolver: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) Every period of the calendar for every resolver, each one's share of the row's resolutions."""
+    import polars as pl
+
     result = ctx.assemble([per_resolver], counts=["resolved"], by=["resolver"])
     total = pl.col("resolved").sum().over(ctx.keys) if ctx.keys else pl.col("resolved").sum()
     result = result.with_columns(total.alias("all_resolved"))
@@ -58,5 +70,5 @@ them.""",
         ("resolved", "conversations resolved by the resolver"),
         ("all_resolved", "conversations resolved by anyone in the row's period (and groups)"),
     ),
-    build=build,
+    stages=Stages(facts, aggregate, finish),
 )

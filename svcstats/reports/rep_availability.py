@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import PERIOD_COLUMN, Records, ReportInfo, ReportOption
+from svcstats.reports.definition import PERIOD_COLUMN, Records, ReportInfo, ReportOption, Stages
 from svcstats.reports.rules import AVAILABILITY_GROUPS, AVAILABILITY_RULES
 
 if TYPE_CHECKING:
@@ -16,25 +16,44 @@ if TYPE_CHECKING:
 INTERVAL_COLUMNS = ["rep", "status", "detail", "started_at", "ended_at", "hours", "carried_in", "open"]
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Hours per status (and detail) per row key with each one's share of the key's covered time;
-    with --intervals, the status intervals themselves."""
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) The status intervals of each rep (reports/availability.py), clipped to the range."""
+    from svcstats.reports.availability import status_intervals
+
+    return status_intervals(ctx)
+
+
+def aggregate(ctx: ReportContext, intervals: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Hours and intervals per status (and detail) per row key, the intervals cut at period
+    boundaries; with --intervals, the intervals themselves."""
     import polars as pl
 
-    from svcstats.reports.availability import in_periods, status_intervals
+    from svcstats.reports.availability import in_periods
     from svcstats.reports.base import NO_VALUE
 
-    intervals = status_intervals(ctx)
     if ctx.options.get("intervals"):
         extra = [k for k in ctx.group_keys if k not in INTERVAL_COLUMNS]
-        return intervals.select(*extra, *INTERVAL_COLUMNS).sort(["rep", "started_at"])
-    by = ["status", "detail"] if ctx.options.get("detail") else ["status"]
+        return intervals.select(*extra, *INTERVAL_COLUMNS)
     pieces = in_periods(ctx, intervals).with_columns(pl.col("detail").fill_null(NO_VALUE))
-    per_status = ctx.aggregate(pieces, pl.col("hours").sum(), pl.len().alias("intervals"), by=by)
+    return ctx.aggregate(pieces, pl.col("hours").sum(), pl.len().alias("intervals"), by=_by(ctx))
+
+
+def finish(ctx: ReportContext, per_status: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) Every period of the calendar and each status's share of the key's covered time, sorted;
+    with --intervals, the intervals by rep and start."""
+    import polars as pl
+
+    if ctx.options.get("intervals"):
+        return per_status.sort(["rep", "started_at"])
+    by = _by(ctx)
     result = ctx.assemble([per_status], counts=["intervals"], by=by).with_columns(pl.col("hours").fill_null(0.0))
     covered = pl.col("hours").sum().over(ctx.keys) if ctx.keys else pl.col("hours").sum()
     share = pl.when(covered > 0).then(pl.col("hours") * 100.0 / covered).alias("share_pct")
     return result.with_columns(share).sort([*ctx.keys, *by])
+
+
+def _by(ctx: ReportContext) -> list[str]:
+    return ["status", "detail"] if ctx.options.get("detail") else ["status"]
 
 
 REPORT = ReportInfo(
@@ -68,7 +87,7 @@ at --as-of.
         ),
     ),
     date_by={"started": "started_at"},
-    build=build,
+    stages=Stages(facts, aggregate, finish),
     records=Records("rep", "rep", "a rep's availability events"),
     group_aliases=AVAILABILITY_GROUPS,
     example_options=" --last-month --as-of 2026-10-31 --totals",
