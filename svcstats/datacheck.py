@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from svcstats.errors import DataError, first_line
+from svcstats.findings import Finding
 from svcstats.loaders.dataset import Dataset
 from svcstats.schema import TABLES
 
@@ -115,7 +116,7 @@ def check(dataset: Dataset) -> Report:
                 extra_columns=_names(c for c in present if c not in spec.columns),
             )
             entries.append(found)
-            pending.append((dataset.exported_rows(table), lambda result, row=found: row.update(rows=int(result.item()))))
+            pending.append((dataset.exported_rows(table), _row_count(found)))
             missing = [c for c in spec.required if c not in present]
             if missing:
                 entries.append(_row(table, "required columns missing", "error", None, example=_names(missing)))
@@ -128,11 +129,11 @@ def check(dataset: Dataset) -> Report:
         except DataError as exc:
             entries.append(_row(table, "cannot read", "error", None, example=exc.one_line()))
     for rule in RULES:
-        frame = _rule_frame(rule, dataset, loaded)
-        if frame is not None:
-            pending.append(_rule_count(rule, frame, dataset, entries))
+        rule_frame = _rule_frame(rule, dataset, loaded)
+        if rule_frame is not None:
+            pending.append(_rule_count(rule, rule_frame, dataset, entries))
     try:
-        results = pl.collect_all([frame for frame, _ in pending], engine=dataset.engine)  # type: ignore[arg-type]
+        results = pl.collect_all([frame for frame, _ in pending], engine=dataset.engine)
     except pl.exceptions.PolarsError as exc:
         raise DataError(f"cannot check {dataset.root}: {first_line(exc)}", "run with --debug for details") from exc
     for (_, read), result in zip(pending, results, strict=True):
@@ -144,7 +145,7 @@ def check(dataset: Dataset) -> Report:
     ordered = sorted(entries, key=lambda e: (list(TABLES).index(str(e["table"])), e["severity"] not in ("ok", "note")))
     frame = pl.DataFrame(ordered, schema=_schema()).select(COLUMNS)
     errors = [e for e in entries if e["severity"] == "error"]
-    return Report(frame, found_tables, len(errors), sum(int(e["rows"] or 0) for e in errors))
+    return Report(frame, found_tables, len(errors), sum(rows for e in errors if isinstance(rows := e["rows"], int)))
 
 
 def check_folder(data: Path, **dataset_options: object) -> Report:
@@ -167,7 +168,18 @@ def _names(names: object) -> str | None:
     return ", ".join(names) or None  # type: ignore[arg-type]
 
 
-def _loader_reader(read: Callable[[pl.DataFrame], list], table: str, entries: list[dict[str, object]]) -> Callable[[pl.DataFrame], None]:
+def _row_count(row: dict[str, object]) -> Callable[[pl.DataFrame], None]:
+    """Fill a "found" row's count of exported rows from its one-value result."""
+
+    def fill(result: pl.DataFrame) -> None:
+        row.update(rows=int(result.item()))
+
+    return fill
+
+
+def _loader_reader(
+    read: Callable[[pl.DataFrame], list[Finding]], table: str, entries: list[dict[str, object]]
+) -> Callable[[pl.DataFrame], None]:
     """Turn a loader check's findings into error rows (a bad value, an empty required value and
     a repeated id all leave rows out of every report)."""
 

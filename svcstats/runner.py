@@ -20,7 +20,7 @@ from svcstats.catalog import ReportInfo, get_report
 from svcstats.daterange import DateRange
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Finding
-from svcstats.loaders.dataset import Dataset
+from svcstats.loaders.dataset import Dataset, Engine
 from svcstats.periods import end_of_day
 from svcstats.progress import working
 from svcstats.render import CHART_FORMATS, check_destination, choose_format, render
@@ -61,8 +61,9 @@ def compute(request: ReportRequest) -> Outcome:
     if request.engine not in ENGINES:
         raise UsageError(f"unknown engine {request.engine!r}", f"choose one of: {', '.join(ENGINES)}")
     source_format = request.source_format or config.source_format
+    engine: Engine = "in-memory" if request.engine == "in-memory" else "streaming"  # checked against ENGINES above
     now = end_of_day(request.as_of, tz) if request.as_of else datetime.now(UTC)
-    dataset = Dataset(data_dir, config, source_format=source_format, source_tz=resolved.source_tz, engine=request.engine)
+    dataset = Dataset(data_dir, config, source_format=source_format, source_tz=resolved.source_tz, engine=engine)
     ctx = ReportContext(
         info=info,
         dataset=dataset,
@@ -79,7 +80,7 @@ def compute(request: ReportRequest) -> Outcome:
         options=info.parse_options(request.options),  # each option checked by its one rule, before any data is read
         now=now - timedelta(microseconds=1) if request.as_of else now,
         until=now,
-        engine=request.engine,
+        engine=engine,
         hours=_hours(info, request.hours),
     )
     started = time.perf_counter()

@@ -78,7 +78,7 @@ def normalise(question: str) -> str:
     text = question.lower()
     for phrase, word in PHRASES.items():
         text = text.replace(phrase, f" {word} ")
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # type: ignore[import-untyped]
 
     words = [w for w in re.sub(r"[^\w\s]", " ", text).split() if w not in ENGLISH_STOP_WORDS and w not in EXTRA_FILLER]
     return " ".join(SYNONYMS.get(stem, stem) for stem in map(_stem, words))
@@ -115,10 +115,10 @@ def _cluster(frequency: Counter[str], threshold: float) -> dict[str, int]:
     """Cluster number of every distinct normalised question."""
     try:
         import numpy as np
-        from scipy.sparse import hstack
-        from sklearn.cluster import AgglomerativeClustering
+        from scipy.sparse import hstack  # type: ignore[import-untyped]
+        from sklearn.cluster import AgglomerativeClustering  # type: ignore[import-untyped]
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.preprocessing import normalize
+        from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - scikit-learn is a dependency
         raise UsageError(
             "grouping questions into topics needs scikit-learn", "pip install scikit-learn, or export a topic column"

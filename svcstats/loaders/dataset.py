@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
@@ -33,6 +34,7 @@ from svcstats.loaders.parse import (
 )
 from svcstats.schema import SENDER_TYPES, TABLES, Kind
 
+Engine = Literal["streaming", "in-memory"]  # the Polars engines a run can use
 SAMPLE_ROWS = 2000  # rows read up front to choose each timestamp column's formats
 NEVER_BAD = (Kind.ID, Kind.TEXT, Kind.SOURCE)  # kinds where any text is a valid value
 
@@ -78,7 +80,7 @@ class Dataset:
         *,
         source_format: str = "auto",
         source_tz: str | None = None,
-        engine: str = "streaming",
+        engine: Engine = "streaming",
         parse_text_once: bool = True,
     ) -> None:
         if not root.is_dir():
@@ -188,7 +190,7 @@ class Dataset:
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
         checked = staged.select(*kept, *wanted, **flags)
         if raw.parse_once:
-            checked = checked.collect(engine=self.engine).lazy()  # type: ignore[arg-type]
+            checked = checked.collect(engine=self.engine).lazy()
         reported = self._reported.setdefault(table, set())
         new = [i for i, problem in enumerate(problems) if problem not in reported]
         if new:  # problems an earlier load of the table (with other columns) counts are not counted again

@@ -17,7 +17,7 @@ import polars as pl
 from svcstats.daterange import DateRange
 from svcstats.errors import UsageError, first_line
 from svcstats.findings import Check, Finding, Severity, count_check
-from svcstats.loaders.dataset import Dataset
+from svcstats.loaders.dataset import Dataset, Engine
 from svcstats.loaders.parse import SOURCE_WORDS
 from svcstats.periods import PERIOD, calendar, period_of, range_filter
 from svcstats.reports.definition import ReportInfo
@@ -63,7 +63,7 @@ class ReportContext:
     options: dict[str, Any] = field(default_factory=dict)
     now: datetime | None = None  # the instant things still open are measured up to: the last of --as-of's day (UTC)
     until: datetime | None = None  # where open intervals end: the end of --as-of's day (now without --as-of)
-    engine: str = "streaming"
+    engine: Engine = "streaming"
     hours: str = "calendar"  # "business": durations count working time only (--hours)
     checks: list[Check] = field(default_factory=list)
 
@@ -222,6 +222,17 @@ class ReportContext:
         """`aggs` per row key (period, groups, then `by`), or once overall for ungrouped totals."""
         keys = [*self.keys, *by]
         return frame.group_by(keys).agg(*aggs) if keys else frame.select(*aggs)
+
+    def combine(self, parts: Sequence[pl.LazyFrame]) -> pl.LazyFrame:
+        """Per-key aggregates of one report (placed by different dates, say) as one frame: joined
+        on the row key (a key missing from a part gets nulls there), or side by side for totals.
+        `assemble([combine(parts)], ...)` is `assemble(parts, ...)`."""
+        if not self.keys:
+            return pl.concat(list(parts), how="horizontal")
+        combined = parts[0]
+        for part in parts[1:]:
+            combined = combined.join(part, on=self.keys, how="full", coalesce=True)
+        return combined
 
     def assemble(self, parts: Sequence[pl.LazyFrame], counts: Sequence[str], by: Sequence[str] = ()) -> pl.LazyFrame:
         """Join per-key aggregates into the final result: over time, one row per period of the

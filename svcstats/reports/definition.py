@@ -135,7 +135,7 @@ class Chart:
     ranking: str | None = None  # for a result of several rankings: the one drawn
 
 
-Partition = Literal["ticket", "conversation", "rep", "none"]
+Partition = Literal["ticket", "conversation", "rep", "row", "none"]  # row: any split of the rows works
 
 
 @dataclass(frozen=True)
