@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from svcstats.reports.base import ReportContext, duration_stats
-from svcstats.reports.waits import Side, conversation, waits
+from svcstats.reports.waits import COLUMNS, Side, conversation, waits
 
 
 def wait_report(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
@@ -54,8 +54,9 @@ def attributed_waits(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
         hours=ctx.duration("started_at", "ended_at", responder),
         open_hours=pl.when(pl.col("ended_at").is_null()).then(ctx.duration("started_at", pl.lit(ctx.now), responder)),
     )
-    # the reps who replied, from a plain scan: the waits themselves would be paired a second time
-    repliers = ctx.dataset.load("messages", ["sender"]).filter(pl.col("sender_type") == "agent")
+    # the reps who replied, from the same load (memoised: parsed once) rather than from the waits,
+    # which would be paired a second time
+    repliers = ctx.dataset.load("messages", COLUMNS).filter(pl.col("sender_type") == "agent")
     ctx.note_schedules(repliers, "sender")
     if ctx.options.get("attribute") == "owner":
         owners = ctx.dataset.load("tickets", ["owner"]).select("ticket_id", "owner")

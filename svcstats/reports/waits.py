@@ -16,12 +16,13 @@ from svcstats.reports.messages import is_human_reply
 
 Side = Literal["customer", "reply"]
 ORDER = ["sent_at", "order_id", "role_rank"]
+COLUMNS = ["message_id", "sender", "is_public"]  # the messages columns the pairing reads
 
 
 def conversation(dataset: Dataset, include_bots: bool) -> pl.LazyFrame:
     """The messages that start or end waits, with their role ("customer" or "reply") and, per
     ticket, the customer's id (its customer sender; the smallest id if several)."""
-    messages = dataset.load("messages", ["message_id", "sender", "is_public"])
+    messages = dataset.load("messages", COLUMNS)
     reply = is_human_reply()
     if include_bots:
         reply |= (pl.col("sender_type") == "bot") & pl.col("is_public").fill_null(True)
