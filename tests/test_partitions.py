@@ -69,7 +69,7 @@ def staged(info: ReportInfo, stages: Stages) -> ReportInfo:
 
 
 def whole_and_joined(
-    info: ReportInfo, stages: Stages, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    info: ReportInfo, stages: Stages, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **options: object
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The report on the whole data, and its facts computed per part then aggregated together
     (the aggregation and shaping run over an empty folder)."""
@@ -79,24 +79,36 @@ def whole_and_joined(
         (whole_folder / path.name).write_bytes(path.read_bytes())
     (whole_folder / "svcstats.toml").write_text(CONFIG)
     monkeypatch.setitem(catalog.REPORTS, info.name, staged(info, stages))
-    whole = run_report(whole_folder, info.name, as_of=AS_OF).result
+    whole = run_report(whole_folder, info.name, as_of=AS_OF, **options).result
 
     facts_only = Stages(stages.facts, lambda ctx, facts: facts, lambda ctx, facts: facts)
     monkeypatch.setitem(catalog.REPORTS, info.name, staged(info, facts_only))
-    facts = pl.concat([run_report(folder, info.name, as_of=AS_OF).result for folder in split(info, tmp_path)], how="vertical")
+    facts = pl.concat([run_report(folder, info.name, as_of=AS_OF, **options).result for folder in split(info, tmp_path)], how="vertical")
     assert facts.height > 0
 
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "svcstats.toml").write_text(CONFIG)
     monkeypatch.setitem(catalog.REPORTS, info.name, staged(info, Stages(lambda ctx: facts.lazy(), stages.aggregate, stages.finish)))
-    return whole, run_report(empty, info.name, as_of=AS_OF).result
+    return whole, run_report(empty, info.name, as_of=AS_OF, **options).result
 
 
-@pytest.mark.parametrize("info", STAGED, ids=lambda info: info.name)
-def test_facts_of_parts_aggregate_to_the_whole(info: ReportInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def shapes(info: ReportInfo) -> list[dict[str, object]]:
+    """The default run, and totals by the report's first group key (its own group keys otherwise)."""
+    group = next((key for key in info.group_aliases if key not in info.default_group_by), None)
+    return [{}, {"totals": True, "group_by": [*info.default_group_by, *([group] if group else [])]}]
+
+
+@pytest.mark.parametrize(
+    ("info", "options"),
+    [(info, options) for info in STAGED for options in shapes(info)],
+    ids=[f"{info.name}{' totals by group' if options else ''}" for info in STAGED for options in shapes(info)],
+)
+def test_facts_of_parts_aggregate_to_the_whole(
+    info: ReportInfo, options: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert info.stages is not None
-    whole, joined = whole_and_joined(info, info.stages, tmp_path, monkeypatch)
+    whole, joined = whole_and_joined(info, info.stages, tmp_path, monkeypatch, **options)
     assert_frame_equal(joined, whole, rel_tol=1e-9, abs_tol=1e-9)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Records, ReportInfo, ReportOption
+from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Records, ReportInfo, ReportOption, Stages
 
 if TYPE_CHECKING:
     import polars as pl
@@ -49,9 +49,9 @@ def with_scale(ctx: ReportContext, responses: pl.LazyFrame) -> pl.LazyFrame:
     return responses.join(scale_table(), on=["scale_min", "scale_max"], how="left")
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Per period or group: responses by sentiment, csat_pct, mean rating (or, with
-    --distribution, the number of responses per rating value)."""
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) One row per response of the selection with its scale, thresholds and `kept` (a rated
+    response on a supported scale, within it; unrated ones are kept too). Counts what is left out."""
     import polars as pl
 
     responses = ctx.reuse(with_scale(ctx, ctx.records(["scale_min", "scale_max"])))
@@ -61,11 +61,21 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     out_of_range = rated & ~unsupported & ((rating < pl.col("scale_min")) | (rating > pl.col("scale_max")))
     ctx.exclude(ctx.place(responses.filter(unsupported)), f"rating scale not supported (supported: {', '.join(SCALE_NAMES)})")
     ctx.exclude(ctx.place(responses.filter(out_of_range)), "rating outside its scale")
-    placed = ctx.place(responses.filter(~unsupported & ~out_of_range))
+    return responses.with_columns((~unsupported & ~out_of_range).alias("kept"))
+
+
+def aggregate(ctx: ReportContext, responses: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Per row key: responses by sentiment, unrated ones, the mean rating when the row shares one
+    scale; with --distribution, rated responses per scale and rating value."""
+    import polars as pl
+
+    placed = ctx.place(responses.filter(pl.col("kept")))
+    rating = pl.col("rating")
+    rated = rating.is_not_null()
     if ctx.options.get("distribution"):
-        return distribution(ctx, placed)
+        return ctx.aggregate(placed.filter(rated), pl.len().alias("responses"), by=["scale", "rating"])
     scales_seen = pl.col("scale").filter(rated).n_unique()
-    summary = ctx.aggregate(
+    return ctx.aggregate(
         placed,
         rated.sum().alias("responses"),
         (rating >= pl.col("positive_from")).sum().alias("positive"),
@@ -75,20 +85,20 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         pl.when(scales_seen == 1).then(rating.mean()).alias("mean_rating"),
         pl.when(scales_seen == 1).then(pl.col("scale").filter(rated).first()).when(scales_seen > 1).then(pl.lit("mixed")).alias("scale"),
     )
+
+
+def finish(ctx: ReportContext, summary: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) Every period of the calendar with csat_pct; with --distribution, each value's share of
+    the responses on its scale in its row."""
+    import polars as pl
+
+    if ctx.options.get("distribution"):
+        result = ctx.assemble([summary], counts=["responses"], by=["scale", "rating"])
+        total = pl.col("responses").sum().over([*ctx.keys, "scale"])
+        return result.with_columns(pl.when(total > 0).then(pl.col("responses") * 100.0 / total).alias("share_pct"))
     result = ctx.assemble([summary], counts=["responses", "positive", "neutral", "negative", "unrated"])
     columns = [*ctx.keys, "csat_pct", "responses", "positive", "neutral", "negative", "unrated", "mean_rating", "scale"]
     return result.with_columns(ctx.rate("positive", "responses").alias("csat_pct")).select(columns)
-
-
-def distribution(ctx: ReportContext, placed: pl.LazyFrame) -> pl.LazyFrame:
-    """Rated responses per scale and rating value, with each value's share of the responses on
-    that scale in its row."""
-    import polars as pl
-
-    counts = ctx.aggregate(placed.filter(pl.col("rating").is_not_null()), pl.len().alias("responses"), by=["scale", "rating"])
-    result = ctx.assemble([counts], counts=["responses"], by=["scale", "rating"])
-    total = pl.col("responses").sum().over([*ctx.keys, "scale"])
-    return result.with_columns(pl.when(total > 0).then(pl.col("responses") * 100.0 / total).alias("share_pct"))
 
 
 REPORT = ReportInfo(
@@ -136,7 +146,7 @@ a warning.""",
         ("share_pct", "with --distribution: the value's share of the row's rated responses on that scale"),
     ),
     date_by={"submitted": "submitted_at"},
-    build=build,
+    stages=Stages(facts, aggregate, finish),
     records=Records("row", "", "any split of the responses: a response's facts come from its own row and its scale"),
     group_aliases={"rep": "rep", "team": "team", "channel": "channel", "source": "channel"},
     example_options=" --frequency monthly --group-by team",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import Records, ReportInfo
+from svcstats.reports.definition import Records, ReportInfo, Stages
 from svcstats.reports.rules import MESSAGE_GROUPS, MESSAGE_RULES, WAIT_COLUMNS, WAIT_OPTIONS
 
 if TYPE_CHECKING:
@@ -13,11 +13,26 @@ if TYPE_CHECKING:
     from svcstats.reports.base import ReportContext
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Customer waits, from the first unanswered customer message to the next human reply."""
-    from svcstats.reports.reply_waits import wait_report
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) The customer waits (from the first unanswered customer message to the next human reply),
+    one row each (reports/reply_waits.py)."""
+    from svcstats.reports.reply_waits import wait_facts
 
-    return wait_report(ctx, "customer")
+    return wait_facts(ctx, "customer")
+
+
+def aggregate(ctx: ReportContext, waits: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Per row key (or ticket, or customer), see reply_waits.aggregate_waits."""
+    from svcstats.reports.reply_waits import aggregate_waits
+
+    return aggregate_waits(ctx, waits)
+
+
+def finish(ctx: ReportContext, summary: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) The calendar, or the per-ticket order, or the ranking: see reply_waits.finish_waits."""
+    from svcstats.reports.reply_waits import finish_waits
+
+    return finish_waits(ctx, summary)
 
 
 REPORT = ReportInfo(
@@ -39,7 +54,7 @@ sender id of their messages, else the ticket) who waited longest on average.
     table="messages",
     columns=WAIT_COLUMNS,
     date_by={"started": "started_at", "answered": "ended_at"},
-    build=build,
+    stages=Stages(facts, aggregate, finish),
     records=Records("ticket", "ticket_id", "a ticket's messages (and its owner, for --attribute owner)"),
     schedule_of="the rep who replied (the default schedule while a wait is open)",
     duration_stats=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import PERIOD_COLUMN, Records, ReportInfo
+from svcstats.reports.definition import PERIOD_COLUMN, Records, ReportInfo, Stages
 from svcstats.reports.rules import MESSAGE_GROUPS, MESSAGE_RULES, WAIT_OPTIONS
 
 if TYPE_CHECKING:
@@ -16,24 +16,33 @@ if TYPE_CHECKING:
 STATS = ("mean", "median", "p90")
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Answered customer waits per rep (default --group-by rep), split into each ticket's first
-    response and the later ones, with mean/median/p90 hours of each."""
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) The customer waits, one row each, with the replying rep (reports/reply_waits.py)."""
+    from svcstats.reports.reply_waits import wait_facts
+
+    return wait_facts(ctx, "customer")
+
+
+def aggregate(ctx: ReportContext, waits: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Answered waits placed in the range per row key (default --group-by rep), split into each
+    ticket's first response and the later ones, with mean/median/p90 hours of each."""
     import polars as pl
 
     from svcstats.reports.base import duration_stats
-    from svcstats.reports.reply_waits import attributed_waits
 
-    answered = ctx.place(ctx.refine(attributed_waits(ctx, "customer"), computed=["hours", "started_at", "ended_at"]))
-    answered = answered.filter(pl.col("ended_at").is_not_null())
+    answered = ctx.place(waits).filter(pl.col("ended_at").is_not_null())
     first, later = pl.col("first_wait"), ~pl.col("first_wait")
-    summary = ctx.aggregate(
+    return ctx.aggregate(
         answered,
         first.sum().alias("first_responses"),
         *duration_stats(pl.col("hours").filter(first), STATS, unit="first_hours"),
         later.sum().alias("later_responses"),
         *duration_stats(pl.col("hours").filter(later), STATS, unit="later_hours"),
     )
+
+
+def finish(ctx: ReportContext, summary: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) Every period of the calendar for every rep seen."""
     return ctx.assemble([summary], counts=["first_responses", "later_responses"])
 
 
@@ -62,7 +71,7 @@ here (customer-wait-time counts them).
         ("mean_later_hours, median_later_hours, p90_later_hours", "their mean, median, p90 in hours"),
     ),
     date_by={"started": "started_at", "answered": "ended_at"},
-    build=build,
+    stages=Stages(facts, aggregate, finish),
     records=Records("ticket", "ticket_id", "a ticket's messages (and its owner, for --attribute owner)"),
     schedule_of="the rep who replied",
     group_aliases=MESSAGE_GROUPS,

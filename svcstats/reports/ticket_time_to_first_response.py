@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Records, ReportInfo
+from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Records, ReportInfo, Stages
 from svcstats.reports.rules import DURATION_COLUMNS, TICKET_GROUPS
 
 if TYPE_CHECKING:
@@ -13,11 +13,12 @@ if TYPE_CHECKING:
     from svcstats.reports.base import ReportContext
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Replied tickets with mean/median/p90 hours to the first reply; unreplied ones counted apart."""
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) One row per ticket of the selection with its first human reply (from its messages, else
+    the exported first_response_at), hours_to_first_response and `valid` (not before creation).
+    Counts what is left out."""
     import polars as pl
 
-    from svcstats.reports.base import duration_stats
     from svcstats.reports.messages import first_replies
 
     tickets = ctx.records([*ctx.info.needs, "owner"])
@@ -26,22 +27,39 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         tickets = tickets.join(replies, on="ticket_id", how="left")
     else:
         tickets = tickets.with_columns(pl.col("first_response_at").alias("first_reply_at"))
-    tickets = ctx.reuse(tickets)
-    replied = tickets.filter(pl.col("first_reply_at").is_not_null()).with_columns(
-        hours_to_first_response=ctx.duration("created_at", "first_reply_at", "owner")
+    replied = pl.col("first_reply_at").is_not_null()
+    tickets = ctx.reuse(tickets).with_columns(
+        pl.when(replied).then(ctx.duration("created_at", "first_reply_at", "owner")).alias("hours_to_first_response"),
+        # the instants: business hours are 0 out of hours either way
+        (pl.col("first_reply_at") >= pl.col("created_at")).alias("valid"),
     )
-    valid = pl.col("first_reply_at") >= pl.col("created_at")  # the instants: business hours are 0 out of hours either way
-    unreplied = tickets.filter(pl.col("first_reply_at").is_null())
-    ctx.note_schedules(replied, "owner")
-    ctx.exclude(ctx.place(replied.filter(~valid)), "first response before the ticket was created")
+    answered, unreplied = tickets.filter(replied), tickets.filter(~replied)
+    ctx.note_schedules(answered, "owner")
+    ctx.exclude(ctx.place(answered.filter(~pl.col("valid"))), "first response before the ticket was created")
     ctx.exclude(ctx.place(unreplied, "created_at"), "no reply yet (counted in unreplied_tickets)", "note")
+    return tickets
+
+
+def aggregate(ctx: ReportContext, tickets: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Per row key: replied tickets with mean/median/p90 hours to the first reply (placed by
+    --date-by), and unreplied ones (placed by creation)."""
+    import polars as pl
+
+    from svcstats.reports.base import duration_stats
+
+    replied = pl.col("first_reply_at").is_not_null()
     durations = ctx.aggregate(
-        ctx.place(replied.filter(valid)),
+        ctx.place(tickets.filter(replied & pl.col("valid"))),
         pl.len().alias("replied_tickets"),
         *duration_stats(pl.col("hours_to_first_response"), ctx.stats),
     )
-    waiting = ctx.aggregate(ctx.place(unreplied, "created_at"), pl.len().alias("unreplied_tickets"))
-    return ctx.assemble([durations, waiting], counts=["replied_tickets", "unreplied_tickets"])
+    waiting = ctx.aggregate(ctx.place(tickets.filter(~replied), "created_at"), pl.len().alias("unreplied_tickets"))
+    return ctx.combine([durations, waiting])
+
+
+def finish(ctx: ReportContext, aggregated: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) Every period of the calendar, zero counts where nothing happened."""
+    return ctx.assemble([aggregated], counts=["replied_tickets", "unreplied_tickets"])
 
 
 REPORT = ReportInfo(
@@ -76,7 +94,7 @@ Edge cases:
         ("unreplied_tickets", "tickets created in the period or group without a reply yet"),
     ),
     date_by={"created": "created_at", "first-response": "first_reply_at"},
-    build=build,
+    stages=Stages(facts, aggregate, finish),
     records=Records("ticket", "ticket_id", "a ticket's row and its messages"),
     schedule_of="the ticket owner",
     needs=("first_response_at",),
