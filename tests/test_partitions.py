@@ -95,6 +95,8 @@ def whole_and_joined(
 
 def shapes(info: ReportInfo) -> list[dict[str, object]]:
     """The default run, and totals by the report's first group key (its own group keys otherwise)."""
+    if info.name == "ticket-reply-count":  # a ranking over the range takes no --group-by
+        return [{}]
     group = next((key for key in info.group_aliases if key not in info.default_group_by), None)
     return [{}, {"totals": True, "group_by": [*info.default_group_by, *([group] if group else [])]}]
 

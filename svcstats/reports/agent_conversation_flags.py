@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import GROUP_COLUMNS
+from svcstats.reports.definition import GROUP_COLUMNS, Stages
 from svcstats.reports.rules import agent_report
 
 if TYPE_CHECKING:
@@ -20,18 +20,30 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """One row per conversation started in the range, in start order, with its flags and outcome."""
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) One row per conversation with its flags (reports/agent_flags.py)."""
+    from svcstats.reports.agent_flags import conversation_flags
+
+    return conversation_flags(ctx)
+
+
+def aggregate(ctx: ReportContext, flags: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Nothing to add up: the conversations started in the range, with judged_from."""
     import polars as pl
 
-    from svcstats.reports.agent_flags import conversation_flags, pending_after_hours
+    from svcstats.reports.agent_flags import pending_after_hours
 
-    flags = ctx.place(conversation_flags(ctx), "started_at")
     judged_from = pl.when(pl.col("involved")).then(pl.col("inactive_since")) + pl.duration(
         microseconds=round(pending_after_hours(ctx) * 3.6e9)
     )
     keys = [k for k in ctx.group_keys if k not in COLUMNS]
-    return flags.with_columns(judged_from.alias("judged_from")).select(*keys, *COLUMNS).sort([*keys, "started_at", "conversation_id"])
+    return ctx.place(flags, "started_at").with_columns(judged_from.alias("judged_from")).select(*keys, *COLUMNS)
+
+
+def finish(ctx: ReportContext, flags: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) In start order (within each group)."""
+    keys = [k for k in ctx.group_keys if k not in COLUMNS]
+    return flags.sort([*keys, "started_at", "conversation_id"])
 
 
 REPORT = agent_report(
@@ -56,5 +68,5 @@ take part. Always one row per conversation: --frequency and --totals do not appl
     ),
     range_only=True,
     example_options=" --from 2026-10-26 --as-of 2026-10-28 --format csv",
-    build=build,
+    stages=Stages(facts, aggregate, finish),
 )

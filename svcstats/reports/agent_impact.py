@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import GROUP_COLUMNS
+from svcstats.reports.definition import GROUP_COLUMNS, Stages
 from svcstats.reports.rules import agent_report
 
 if TYPE_CHECKING:
@@ -21,21 +21,37 @@ MEASURES = (
 COUNTS = ("resolved", "handled", "pending", "deflected", "judged", "helpful", "rated")
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """One row (per group): this week's measures and, beside each, last week's."""
-    import polars as pl
-
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) One row per conversation with its flags (reports/agent_flags.py)."""
     from svcstats.reports.agent_flags import conversation_flags
 
-    flags = conversation_flags(ctx)
-    this_monday = ctx.as_of - timedelta(days=ctx.as_of.weekday())
+    return conversation_flags(ctx)
+
+
+def aggregate(ctx: ReportContext, flags: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) One row (per group): this week's measures and, beside each, last week's."""
+    import polars as pl
+
+    this_monday = _monday(ctx)
     this_week = _week(ctx, flags, this_monday)
     last_week = _week(ctx, flags, this_monday - timedelta(days=7)).rename({m: f"{m}_last_week" for m in MEASURES})
     keys = ctx.group_keys
-    result = this_week.join(last_week, on=keys, how="full", coalesce=True) if keys else pl.concat([this_week, last_week], how="horizontal")
+    return this_week.join(last_week, on=keys, how="full", coalesce=True) if keys else pl.concat([this_week, last_week], how="horizontal")
+
+
+def finish(ctx: ReportContext, weeks: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) Zero counts where a week had none, the week's Monday, each measure beside last week's."""
+    import polars as pl
+
+    keys = ctx.group_keys
     counted = [*COUNTS, *(f"{m}_last_week" for m in COUNTS)]
-    result = result.with_columns(pl.col(counted).fill_null(0).cast(pl.Int64), pl.lit(this_monday).alias("week_start"))
+    result = weeks.with_columns(pl.col(counted).fill_null(0).cast(pl.Int64), pl.lit(_monday(ctx)).alias("week_start"))
     return result.select(*keys, "week_start", *(c for m in MEASURES for c in (m, f"{m}_last_week"))).sort(keys or "week_start")
+
+
+def _monday(ctx: ReportContext) -> date:
+    """The Monday of the week holding --as-of."""
+    return ctx.as_of - timedelta(days=ctx.as_of.weekday())
 
 
 def _week(ctx: ReportContext, flags: pl.LazyFrame, monday: date) -> pl.LazyFrame:
@@ -81,5 +97,5 @@ an error): the weeks come from --as-of.""",
     range_only=True,
     own_range="the week of --as-of and the week before",
     example_options=" --as-of 2026-10-28",
-    build=build,
+    stages=Stages(facts, aggregate, finish),
 )

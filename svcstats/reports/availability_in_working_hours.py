@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Records, ReportInfo
+from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Records, ReportInfo, Stages
 from svcstats.reports.rules import AVAILABILITY_GROUPS, AVAILABILITY_RULES
 
 if TYPE_CHECKING:
@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from svcstats.reports.base import ReportContext
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Per row key: working hours while the status was known, available hours inside and outside
-    working hours, the available share, and how many reps were available inside and outside."""
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) The status intervals of each rep, cut at period boundaries, with their working hours
+    (the rep's schedule) and whether the status is Available."""
     import polars as pl
 
     from svcstats.reports.availability import in_periods, is_available, status_intervals
@@ -25,10 +25,17 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     pieces = in_periods(ctx, status_intervals(ctx))
     ctx.note_schedules(pieces, "rep", always=True)
     working = ctx.working_time.between(pl.col("started_at"), pl.col("ended_at"), pl.col("rep")) * HOURS_PER_MICROSECOND
-    pieces = pieces.with_columns(working=working, available=is_available())
+    return pieces.with_columns(working=working, available=is_available())
+
+
+def aggregate(ctx: ReportContext, pieces: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Per row key: reps, working hours, available hours inside and outside them, and how many
+    reps were available inside and outside."""
+    import polars as pl
+
     outside = pl.col("hours") - pl.col("working")
     available = pl.col("available")
-    summary = ctx.aggregate(
+    return ctx.aggregate(
         pieces,
         pl.col("rep").n_unique().alias("reps"),
         pl.col("working").sum().alias("working_hours"),
@@ -37,6 +44,12 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         pl.col("rep").filter(available & (pl.col("working") > 0)).n_unique().alias("reps_available_inside"),
         pl.col("rep").filter(available & (outside > 0)).n_unique().alias("reps_available_outside"),
     )
+
+
+def finish(ctx: ReportContext, summary: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) Every period of the calendar, zeros where nobody's status was known, the available share."""
+    import polars as pl
+
     counts = ["reps", "reps_available_inside", "reps_available_outside"]
     result = ctx.assemble([summary], counts=counts)
     hours = ["working_hours", "available_working_hours", "available_outside_hours"]
@@ -80,7 +93,7 @@ after an event's own ended_at has no status and no working hours.
         ("reps_available_outside", "reps Available at some time outside their working hours"),
     ),
     date_by={"started": "started_at"},
-    build=build,
+    stages=Stages(facts, aggregate, finish),
     records=Records("rep", "rep", "a rep's availability events, and the schedules (working_hours, holidays) every partition reads whole"),
     group_aliases=AVAILABILITY_GROUPS,
     example_options=" --frequency monthly --group-by rep",

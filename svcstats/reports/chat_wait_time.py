@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Records, ReportInfo, ReportOption
+from svcstats.reports.definition import GROUP_COLUMNS, PERIOD_COLUMN, Records, ReportInfo, ReportOption, Stages
 from svcstats.reports.rules import TICKET_GROUPS
 
 if TYPE_CHECKING:
@@ -35,11 +35,11 @@ def chat_milestones(messages: pl.LazyFrame) -> pl.LazyFrame:
     return started.join(replied, on="ticket_id", how="left").join(handoff, on="ticket_id", how="left")
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Answered chats with mean/median/p90 minutes of waiting; abandoned chats counted with their share."""
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) One row per chat (a ticket from chat, or with chat messages) of the selection: when the
+    customer first wrote, the first human reply, the bot's handoff, and minutes_waited. Counts the
+    chats without a customer message (left out)."""
     import polars as pl
-
-    from svcstats.reports.base import duration_stats
 
     tickets = ctx.records(["source", "owner"])
     messages = ctx.reuse(ctx.dataset.load("messages", ["is_public", "channel"]))
@@ -58,16 +58,29 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
     waits = ctx.duration(pl.coalesce(start, "chat_started_at"), "first_reply_at", "owner", per_us=MINUTES_PER_MICROSECOND)
     chats = ctx.reuse(chats.with_columns(minutes_waited=waits))
     ctx.exclude(chats.filter(pl.col("chat_started_at").is_null()), "no customer message (a proactive chat, or no messages)", "note")
-    started = ctx.place(chats.filter(pl.col("chat_started_at").is_not_null()))
-    ctx.note_schedules(started, "owner")
+    started = chats.filter(pl.col("chat_started_at").is_not_null())
+    ctx.note_schedules(ctx.place(started), "owner")
+    return started
+
+
+def aggregate(ctx: ReportContext, chats: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Per row key: chats started, answered ones with mean/median/p90 minutes, abandoned ones."""
+    import polars as pl
+
+    from svcstats.reports.base import duration_stats
+
     answered = pl.col("first_reply_at").is_not_null()
-    counts = ctx.aggregate(
-        started,
+    return ctx.aggregate(
+        ctx.place(chats),
         pl.len().alias("chats"),
         answered.sum().alias("answered_chats"),
         *duration_stats(pl.col("minutes_waited").filter(answered), ctx.stats, unit="minutes"),
         (~answered).sum().alias("abandoned_chats"),
     )
+
+
+def finish(ctx: ReportContext, counts: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) Every period of the calendar, with the abandoned share."""
     result = ctx.assemble([counts], counts=["chats", "answered_chats", "abandoned_chats"])
     return result.with_columns(ctx.rate("abandoned_chats", "chats").alias("abandonment_pct"))
 
@@ -111,7 +124,7 @@ Edge cases:
         ("abandonment_pct", "abandoned_chats / chats x 100; empty when there are no chats"),
     ),
     date_by={"started": "chat_started_at"},
-    build=build,
+    stages=Stages(facts, aggregate, finish),
     records=Records("ticket", "ticket_id", "a ticket's row and its messages"),
     schedule_of="the chat's ticket owner",
     needs=("source",),

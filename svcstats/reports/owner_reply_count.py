@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import PERIOD_COLUMN, Records, ReportInfo, top_option
+from svcstats.reports.definition import PERIOD_COLUMN, Records, ReportInfo, Stages, top_option
 from svcstats.reports.rules import MESSAGE_GROUPS, MESSAGE_RULES, WAIT_OPTIONS
 
 if TYPE_CHECKING:
@@ -13,16 +13,30 @@ if TYPE_CHECKING:
     from svcstats.reports.base import ReportContext
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Replies (public human-agent messages) per rep (default --group-by rep) per period, or in
-    total; with --totals only the top N reps (10 unless --top), ties at the cut all kept."""
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) The replies (public human-agent messages; --include-bots: the bot's too) of the
+    selection, one row each, with the sender as rep."""
     import polars as pl
 
     from svcstats.reports.waits import conversation
 
     replies = conversation(ctx.dataset, bool(ctx.options.get("include_bots"))).filter(pl.col("role") == "reply")
-    replies = ctx.refine(replies.with_columns(rep=pl.col("sender")), computed=["sent_at"])
-    result = ctx.assemble([ctx.aggregate(ctx.place(replies), pl.len().alias("replies"))], counts=["replies"])
+    return ctx.refine(replies.with_columns(rep=pl.col("sender")), computed=["sent_at"])
+
+
+def aggregate(ctx: ReportContext, replies: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Replies per row key (default --group-by rep), placed by when they were sent."""
+    import polars as pl
+
+    return ctx.aggregate(ctx.place(replies), pl.len().alias("replies"))
+
+
+def finish(ctx: ReportContext, counts: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) Every period of the calendar; with --totals only the top N reps (10 unless --top; 0 =
+    all), ties at the cut all kept."""
+    import polars as pl
+
+    result = ctx.assemble([counts], counts=["replies"])
     top = ctx.options.get("top")
     top = 10 if top is None else int(top)  # --top: rules of definition.top_option, 0 = all
     if not (ctx.totals and "rep" in ctx.group_keys and top):
@@ -54,7 +68,7 @@ unless --group-by says otherwise. With --totals only the top N reps are listed (
         ("rank", "with --totals: the rep's rank by replies (ties share a rank)"),
     ),
     date_by={"sent": "sent_at"},
-    build=build,
+    stages=Stages(facts, aggregate, finish),
     records=Records("ticket", "ticket_id", "a ticket's messages"),
     group_aliases=MESSAGE_GROUPS,
     example_options=" --totals --top 5",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from svcstats.reports.definition import Chart, Records, ReportInfo, top_option
+from svcstats.reports.definition import Chart, Records, ReportInfo, Stages, top_option
 from svcstats.reports.rules import MESSAGE_GROUPS, MESSAGE_RULES, WAIT_OPTIONS
 
 if TYPE_CHECKING:
@@ -18,9 +18,9 @@ from svcstats.errors import UsageError
 RANKINGS = {"replies_sent": "reply", "messages_received": "customer"}
 
 
-def build(ctx: ReportContext) -> pl.LazyFrame:
-    """Two rankings over the range: the top N tickets by replies sent and by customer messages
-    received (ties broken by ticket id), with subject and owner when known."""
+def facts(ctx: ReportContext) -> pl.LazyFrame:
+    """(1) The customer messages and replies of the selection, one row each, with their ticket's
+    subject and owner (when there is a tickets table)."""
     import polars as pl
 
     from svcstats.reports.waits import conversation
@@ -29,15 +29,29 @@ def build(ctx: ReportContext) -> pl.LazyFrame:
         raise UsageError(
             "ticket-reply-count ranks tickets over the whole range; it takes no --group-by", "filter with --team, --rep or --where instead"
         )
-    messages = ctx.place(ctx.refine(conversation(ctx.dataset, bool(ctx.options.get("include_bots"))), computed=["sent_at"]))
-    counts = messages.group_by("ticket_id").agg(
-        *((pl.col("role") == role).sum().cast(pl.Int64).alias(name) for name, role in RANKINGS.items())
-    )
+    messages = ctx.refine(conversation(ctx.dataset, bool(ctx.options.get("include_bots"))), computed=["sent_at"])
     if ctx.dataset.has("tickets"):
         details = ctx.dataset.load("tickets", ["subject", "owner"]).select("ticket_id", "subject", "owner")
-        counts = counts.join(details, on="ticket_id", how="left")
-    else:
-        counts = counts.with_columns(subject=pl.lit(None, pl.String), owner=pl.lit(None, pl.String))
+        return messages.join(details, on="ticket_id", how="left")
+    return messages.with_columns(subject=pl.lit(None, pl.String), owner=pl.lit(None, pl.String))
+
+
+def aggregate(ctx: ReportContext, messages: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) Per ticket: replies sent and customer messages received in the range."""
+    import polars as pl
+
+    return (
+        ctx.place(messages)
+        .group_by("ticket_id", "subject", "owner")
+        .agg(*((pl.col("role") == role).sum().cast(pl.Int64).alias(name) for name, role in RANKINGS.items()))
+    )
+
+
+def finish(ctx: ReportContext, counts: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) The two rankings: the top N tickets (10 unless --top; 0 = all) by each count, ties
+    broken by ticket id."""
+    import polars as pl
+
     top = ctx.options.get("top")
     top = 10 if top is None else int(top)  # --top: rules of definition.top_option, 0 = all
     rankings = []
@@ -73,7 +87,7 @@ rankings are one table, told apart by the ranking column (replies_sent, messages
         ("messages_received", "customer messages received in the range"),
     ),
     date_by={"sent": "sent_at"},
-    build=build,
+    stages=Stages(facts, aggregate, finish),
     records=Records("ticket", "ticket_id", "a ticket's messages and its row of tickets (subject, owner)"),
     group_aliases=MESSAGE_GROUPS,
     example_options=" --top 5",
