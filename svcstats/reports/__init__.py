@@ -2,8 +2,8 @@
 count/rate reports share agent_outcomes.py, one definition each).
 
 A definition (reports/definition.py, Polars-free) holds the name, collection, title, summary,
-about text, columns, typed options, chart facts, the partition key of its records, and the code:
-either `build=` (one function) or `stages=Stages(facts, aggregate, finish)`:
+about text, columns, typed options, chart facts, the partition key of its records, and the code,
+in three stages, `stages=Stages(facts, aggregate, finish)`:
 
   (1) facts(ctx)               one row of facts per record (ticket, conversation, rep, response),
                                from the rows of its partition alone: loads and per-record logic

@@ -223,15 +223,16 @@ class ReportContext:
         keys = [*self.keys, *by]
         return frame.group_by(keys).agg(*aggs) if keys else frame.select(*aggs)
 
-    def combine(self, parts: Sequence[pl.LazyFrame]) -> pl.LazyFrame:
+    def combine(self, parts: Sequence[pl.LazyFrame], by: Sequence[str] = ()) -> pl.LazyFrame:
         """Per-key aggregates of one report (placed by different dates, say) as one frame: joined
-        on the row key (a key missing from a part gets nulls there), or side by side for totals.
-        `assemble([combine(parts)], ...)` is `assemble(parts, ...)`."""
-        if not self.keys:
+        on the row key and `by` (a key missing from a part gets nulls there), or side by side for
+        ungrouped totals. `assemble([combine(parts, by)], ..., by)` is `assemble(parts, ..., by)`."""
+        keys = [*self.keys, *by]
+        if not keys:
             return pl.concat(list(parts), how="horizontal")
         combined = parts[0]
         for part in parts[1:]:
-            combined = combined.join(part, on=self.keys, how="full", coalesce=True)
+            combined = combined.join(part, on=keys, how="full", coalesce=True)
         return combined
 
     def assemble(self, parts: Sequence[pl.LazyFrame], counts: Sequence[str], by: Sequence[str] = ()) -> pl.LazyFrame:

@@ -149,7 +149,6 @@ class Records:
     holds: str  # which rows a partition holds, and anything computed over the whole data first
 
 
-Build = Callable[["ReportContext"], "pl.LazyFrame"]
 Facts = Callable[["ReportContext"], "pl.LazyFrame"]
 Aggregate = Callable[["ReportContext", "pl.LazyFrame"], "pl.LazyFrame"]
 
@@ -188,8 +187,7 @@ class ReportInfo:
     columns: tuple[tuple[str, str], ...]
     date_by: Mapping[str, str]  # --date-by choice -> column of `table`; the first is the default
     records: Records  # the partition key and what a partition holds
-    build: Build | None = None  # the computation as one function (not split into stages yet)
-    stages: Stages | None = None  # or split: facts per record, aggregation, final shaping
+    stages: Stages  # the code: facts per record, their aggregation, the final shaping
     needs: tuple[str, ...] = ()  # columns of `table` the report reads beyond the required ones
     duration_stats: bool = False  # carries mean/median/p90 columns, so --stat applies
     duration_unit: str = "hours"  # unit of those columns: <stat>_<unit>
@@ -204,16 +202,9 @@ class ReportInfo:
     shape: Shape | None = None  # count/rate reports over shared counts: which rate and counts they show
     chart: Chart | None = None  # chart facts, when the general rule does not fit
 
-    def __post_init__(self) -> None:
-        if (self.build is None) == (self.stages is None):
-            raise TypeError(f"{self.name}: give build or stages, not both or neither")
-
     def run(self, ctx: ReportContext) -> pl.LazyFrame:
-        """The report's lazy query for `ctx` (the stages joined, when it is split into them)."""
-        if self.stages is not None:
-            return self.stages.run(ctx)
-        assert self.build is not None
-        return self.build(ctx)
+        """The report's lazy query for `ctx`: its three stages joined."""
+        return self.stages.run(ctx)
 
     def business_hours(self) -> str:
         """The rule --hours business follows for this report, as `svcstats about` shows it."""
