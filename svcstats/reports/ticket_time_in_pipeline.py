@@ -122,7 +122,7 @@ For each pipeline stage, how long tickets stayed in it, from the stage_history t
 per visit: ticket_id, stage, entered_at, exited_at; exited_at empty while the ticket is still
 there). Per ticket and stage:
   time in stage (HubSpot's figure) = the last moment in the stage - the first entry into it,
-                             whatever happened in between (excursions to other stages count)
+                                     whatever happened in between (excursions to other stages count)
   cumulative = the sum of all visits; latest = the last visit alone; visits = number of entries
 so time in stage >= cumulative >= latest. The mean, median and p90 of HubSpot's figure are
 given, with the mean cumulative and latest times beside them.
