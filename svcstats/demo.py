@@ -19,6 +19,8 @@ import polars as pl
 
 from svcstats.progress import tracked, working
 
+Holiday = tuple[date, str, str | None]  # a holiday: day, name, time zone (None: every zone)
+
 __all__ = ["generate", "write_hubspot_ticket_export"]
 
 MINUTE = 60
@@ -327,9 +329,6 @@ class _Window:
         return np.asarray(np.clip(index, 0, len(self.padded_days) - 2))
 
 
-Holiday = tuple[date, str, str | None]  # date, name, time zone (None: everywhere)
-
-
 def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
     """The `nth` given weekday (Monday = 0) of a month, e.g. the 4th Thursday of November."""
     first = date(year, month, 1)
@@ -432,7 +431,7 @@ def _world(rng: np.random.Generator, start: date, months: int) -> _World:
 def _lognormal(rng: np.random.Generator, median: float | np.ndarray, sigma: float, size: int, low: int = 1) -> np.ndarray:
     """Log-normal durations in whole seconds, at least `low`."""
     drawn = rng.lognormal(np.log(median), sigma, size)
-    return np.maximum(np.minimum(drawn, 400 * DAY), low).astype(np.int64)
+    return np.asarray(np.maximum(np.minimum(drawn, 400 * DAY), low).astype(np.int64))
 
 
 def _arrival_times(rng: np.random.Generator, world: _World, n: int) -> np.ndarray:
@@ -458,7 +457,7 @@ def _timestamps(secs: np.ndarray) -> pl.Series:
     return micros.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
 
 
-def _labels(values: Iterable[str], index: np.ndarray) -> pl.Series:
+def _labels(values: Iterable[object], index: np.ndarray) -> pl.Series:
     """`values[index]` as strings; a negative index becomes null."""
     picked = pl.Series(list(values), dtype=pl.String).gather(np.maximum(index, 0))
     return picked.scatter(np.flatnonzero(index < 0), None)

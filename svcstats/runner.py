@@ -7,7 +7,6 @@ nothing. Telling stderr about the findings and writing the result belong to the 
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -16,32 +15,28 @@ import polars as pl
 
 from svcstats.catalog import ReportInfo, get_report
 from svcstats.errors import DataError, UsageError, first_line
-from svcstats.loaders.dataset import Dataset
 from svcstats.outcome import Outcome
 from svcstats.periods import end_of_day
-from svcstats.query import DEFAULT_STATS, ENGINES, FREQUENCIES, ReportQuery, polars_engine
+from svcstats.query import DEFAULT_STATS, FREQUENCIES, Engine, ReportQuery, polars_engine
 from svcstats.reports.base import ReportContext
-from svcstats.settings import resolve
+from svcstats.settings import open_dataset, resolve
 
 
-def collect(frames: Sequence[pl.LazyFrame], engine: str) -> list[pl.DataFrame]:
+def collect(frames: Sequence[pl.LazyFrame], engine: Engine) -> list[pl.DataFrame]:
     """Collect every frame in one pass on the chosen engine (streaming by default)."""
-    return pl.collect_all(list(frames), engine=polars_engine(engine))
+    return pl.collect_all(list(frames), engine=engine)
 
 
 def compute(request: ReportQuery) -> Outcome:
-    """Compute the report `request` asks for; raises SvcstatsError subclasses on bad input."""
+    """Compute the report `request` asks for; raises SvcstatsError subclasses on bad input.
+    (Frequency, engine, hours and stats names were checked when the query was built.)"""
     info = get_report(request.report)
     resolved = resolve(request)
-    config, tz, as_of, date_range, data_dir = resolved.config, resolved.tz, resolved.as_of, resolved.date_range, resolved.data
+    tz, as_of, date_range = resolved.tz, resolved.as_of, resolved.date_range
     frequency = request.frequency or info.default_frequency
-    if frequency not in FREQUENCIES:
-        raise UsageError(f"unknown frequency {frequency!r}", f"choose one of: {', '.join(FREQUENCIES)}")
-    if request.engine not in ENGINES:
-        raise UsageError(f"unknown engine {request.engine!r}", f"choose one of: {', '.join(ENGINES)}")
-    source_format = request.source_format or config.source_format
+    engine = polars_engine(request.engine)
     now = end_of_day(request.as_of, tz) if request.as_of else datetime.now(UTC)
-    dataset = Dataset(data_dir, config, source_format=source_format, source_tz=resolved.source_tz, engine=request.engine)
+    dataset = open_dataset(resolved, engine=engine)
     ctx = ReportContext(
         info=info,
         dataset=dataset,
@@ -55,22 +50,22 @@ def compute(request: ReportQuery) -> Outcome:
         where=request.where,
         date_by=request.date_by,
         stats=_stats(info, request.stats),
-        options=request.options,
+        options=info.parse_options(request.options),  # each option checked by its one rule, before any data is read
         now=now - timedelta(microseconds=1) if request.as_of else now,
         until=now,
-        engine=request.engine,
+        engine=engine,
         hours=_hours(info, request.hours),
     )
     started = time.perf_counter()
     try:
-        query = importlib.import_module(info.module).build(ctx)
+        query = info.run(ctx)
         checks = [*dataset.checks, *ctx.checks]
-        result, *check_results = collect([query, *(c.frame for c in checks)], request.engine)
+        result, *check_results = collect([query, *(c.frame for c in checks)], engine)
     except pl.exceptions.PolarsError as exc:
-        raise DataError(f"{info.name}: cannot compute from {data_dir}: {first_line(exc)}", "run with --debug for details") from exc
+        raise DataError(f"{info.name}: cannot compute from {resolved.data}: {first_line(exc)}", "run with --debug for details") from exc
     findings = [finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)]
     seconds = time.perf_counter() - started
-    return Outcome(info, result, findings, date_range, tz, seconds, as_of, data_dir, resolved.config_path)
+    return Outcome(info, result, findings, date_range, tz, seconds, as_of, resolved.data, resolved.config_path)
 
 
 def _hours(info: ReportInfo, hours: str) -> str:

@@ -18,7 +18,7 @@ from svcstats.config import Config, check_time_zone, load_config
 from svcstats.daterange import DateRange, resolve_range, today_in
 from svcstats.errors import UsageError
 from svcstats.loaders.converted import converted_source_tz
-from svcstats.query import DATE_RANGE, ReportQuery
+from svcstats.query import DATE_RANGE, Engine, ReportQuery
 
 if TYPE_CHECKING:
     from svcstats.loaders.dataset import Dataset
@@ -60,7 +60,7 @@ def data_settings(data: Path | None, config: Path | None, source_format: str | N
     return DataSettings(config=settings, config_path=config_path, data=Path(data_dir), source_format=chosen_format, source_tz=zone)
 
 
-def open_dataset(settings: DataSettings, *, engine: str = "streaming", parse_text_once: bool = True) -> Dataset:
+def open_dataset(settings: DataSettings, *, engine: Engine = "streaming", parse_text_once: bool = True) -> Dataset:
     """The dataset `settings` name, read with its source format and zone."""
     from svcstats.loaders.dataset import Dataset
 

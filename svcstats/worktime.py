@@ -26,7 +26,6 @@ from svcstats.config import check_time_zone
 from svcstats.errors import DataError, UsageError
 from svcstats.loaders.dataset import Dataset
 from svcstats.periods import PERIOD, local_instant, split_by_period
-from svcstats.query import polars_engine
 from svcstats.schedule import DEFAULT, Schedule, Window
 
 FIRST_DAY = date(1970, 1, 1)
@@ -155,7 +154,7 @@ def load_working_time(dataset: Dataset, zone: str, require_default: bool = True)
     config = dataset.config.business_hours
     schedules: dict[str, Schedule] = {}
     if dataset.has("working_hours"):
-        rows = dataset.load("working_hours", ["timezone"]).collect(engine=polars_engine(dataset.engine))
+        rows = dataset.load("working_hours", ["timezone"]).collect(engine=dataset.engine)
         rows = rows.filter(pl.all_horizontal(pl.col("rep", "weekday", "start", "end").is_not_null()))
         fallback = (config.timezone if config else None) or zone
         for (rep,), windows in rows.with_columns(pl.col("timezone").fill_null(fallback)).group_by("rep"):
@@ -183,7 +182,7 @@ def load_working_time(dataset: Dataset, zone: str, require_default: bool = True)
     holidays = None
     if dataset.has("holidays"):
         days = dataset.load("holidays", ["timezone"]).select(pl.col("date").alias("day"), "timezone")
-        holidays = days.filter(pl.col("day").is_not_null()).collect(engine=polars_engine(dataset.engine))
+        holidays = days.filter(pl.col("day").is_not_null()).collect(engine=dataset.engine)
         for holiday_zone in holidays["timezone"].drop_nulls().unique().to_list():
             check_zone(dataset, holiday_zone, None)
     return WorkingTime(schedules, holidays)
