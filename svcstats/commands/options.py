@@ -251,7 +251,8 @@ def report_option(option: ReportOption) -> Any:
     else:
         annotation = str | None
     shown = option.default not in (None, False, [])
-    metavar = "" if annotation is bool else None
+    # read as text and parsed by the option's one rule (ReportOption.parse); the metavar says the kind
+    metavar = "" if annotation is bool else {"int": "<int>", "float": "<number>"}.get(option.value_kind)
     info = typer.Option(option.flag, help=option.help, rich_help_panel=REPORT, show_default=shown, metavar=metavar)
     return Annotated[annotation, info]
 
