@@ -233,3 +233,15 @@ def test_week_start_sunday_moves_agent_impact_and_last_weeks(cli, tmp_path: Path
         "csv",
     )
     assert "2026-10-11 to 2026-10-21" in result.stderr
+
+
+def test_week_start_is_checked_when_a_query_is_made() -> None:
+    # a saved report or a test builds a ReportQuery without Typer: the value is checked there, once
+    import pytest
+
+    from svcstats.errors import UsageError
+    from svcstats.query import ReportQuery
+
+    with pytest.raises(UsageError, match="unknown --week-start 'friday'"):
+        ReportQuery(report="support-volume", week_start="friday")
+    assert ReportQuery(report="support-volume", week_start="sunday").week_start == "sunday"
