@@ -27,9 +27,10 @@ from svcstats.loaders.parse import (
     naive_timestamps_error,
     neutral_dtype,
     text_expr,
-    timestamp_from_text,
+    timestamps,
     typed_expr,
     typed_timestamp,
+    with_fallback,
 )
 from svcstats.schema import SENDER_TYPES, TABLES, Kind
 
@@ -287,7 +288,7 @@ class Dataset:
         if kind is Kind.TIMESTAMP:
             if dtype == pl.String:
                 assert formats is not None
-                return timestamp_from_text(column, formats, self.source_tz)
+                return timestamps(column, formats, self.source_tz, self.config.datetime_formats)
             if dtype == pl.Null:
                 return pl.lit(None, dtype=neutral_dtype(kind))
             if not isinstance(dtype, pl.Datetime | pl.Date):
@@ -295,7 +296,9 @@ class Dataset:
             return typed_timestamp(column, dtype, self.source_tz, where)
         if dtype == pl.String and kind is Kind.SENDER_TYPE and _all_canonical(raw.frame, name):
             # the export already uses the neutral words: a cast is 2.5x faster than mapping synonyms
-            return column.cast(pl.Enum(SENDER_TYPES), strict=False).cast(pl.String)
+            # (a synonym after the sampled rows is still mapped, by the fallback)
+            fast = lambda c: c.cast(pl.Enum(SENDER_TYPES), strict=False).cast(pl.String)  # noqa: E731
+            return with_fallback(column, fast, lambda c: text_expr(c, kind), pl.String())
         if dtype == pl.String:
             return text_expr(column, kind)
         return typed_expr(column, kind, dtype)
