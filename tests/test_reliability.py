@@ -51,3 +51,59 @@ def test_sender_type_synonyms_after_the_sample_are_mapped(tmp_path: Path, cli) -
     assert by_hour["9"] == ["2100", "0"]
     assert by_hour["10"] == ["0", "1"]
     assert by_hour["11"] == ["1", "0"]
+
+
+# -- duplicates: one rule for every table with an id ----------------------------------------
+
+
+def test_duplicate_message_ids_are_counted_once_with_a_warning(tmp_path: Path, cli) -> None:
+    write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at"], [["1", "2026-03-02T08:00:00Z"]])
+    header = ["message_id", "ticket_id", "sent_at", "sender_type", "is_public"]
+    rows = [
+        ["m1", "1", "2026-03-02T09:00:00Z", "customer", "true"],
+        ["m2", "1", "2026-03-02T10:00:00Z", "agent", "true"],
+        ["m2", "1", "2026-03-02T10:00:00Z", "agent", "true"],  # the same message exported twice
+        ["", "1", "2026-03-02T11:00:00Z", "agent", "true"],  # no id: two different messages
+        ["", "1", "2026-03-02T11:30:00Z", "agent", "true"],
+    ]
+    write_csv(tmp_path / "messages.csv", header, rows)
+    result = cli("report", "message-volume-by-hour", "--data", tmp_path, "--format", "csv")
+    assert result.code == 0, result.stderr
+    by_hour = {line.split(",")[0]: line.split(",")[1:3] for line in result.stdout.splitlines()[1:]}
+    assert by_hour["10"] == ["0", "1"]  # m2 once
+    assert by_hour["11"] == ["0", "2"]  # the two messages without an id both count
+    assert "messages.csv: 1 row left out: duplicate message_id" in result.stderr
+    check = cli("data", "check", "--data", tmp_path, "--format", "csv")
+    assert check.code == 3
+    assert "messages,duplicate message_id (the last row of each is kept),error,1," in check.stdout
+
+
+def test_duplicate_csat_response_ids_are_counted_once(tmp_path: Path, cli) -> None:
+    header = ["response_id", "submitted_at", "rating", "scale_min", "scale_max"]
+    rows = [
+        ["r1", "2026-03-02T09:00:00Z", "5", "1", "5"],
+        ["r1", "2026-03-02T09:00:00Z", "5", "1", "5"],  # exported twice
+        ["r2", "2026-03-03T09:00:00Z", "1", "1", "5"],
+    ]
+    write_csv(tmp_path / "csat.csv", header, rows)
+    result = cli("report", "csat", "--data", tmp_path, "--totals", "--format", "csv")
+    assert result.code == 0, result.stderr
+    # r1 positive (5 on 1-5), r2 negative (1): 1 / 2 = 50 %
+    line = dict(zip(*[row.split(",") for row in result.stdout.splitlines()], strict=True))
+    assert (line["responses"], line["positive"], line["csat_pct"]) == ("2", "1", "50.0")
+    assert "csat.csv: 1 row left out: duplicate response_id" in result.stderr
+
+
+def test_a_row_left_out_is_counted_once(tmp_path: Path, cli) -> None:
+    rows = [
+        ["1", "2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z"],
+        ["", "not a time", "never"],  # three problems, one row
+        ["", "", ""],  # empty id and created_at: one row (blank rows count once)
+        ["2", "2026-03-02T09:00:00Z", "garbage"],
+    ]
+    write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at", "closed_at"], rows)
+    result = cli("report", "support-volume", "--data", tmp_path, "--totals", "--format", "csv")
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines()[1] == "1,1,0"
+    counts = [int(line.split(": ")[2].split()[0]) for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert sum(counts) == 3  # 4 rows given, 1 shown

@@ -143,9 +143,10 @@ class Dataset:
         if unknown:
             raise UsageError(f"{raw.label} has no column {unknown[0]!r}", f"its columns are: {_list(self.columns(table))}")
         formats = self._timestamp_formats(raw, [c for c in wanted if c in present and spec.columns.get(c) is Kind.TIMESTAMP])
+        key = spec.key if spec.key in present else None  # an optional key (message_id, response_id) only when exported
         parsed: dict[str, pl.Expr] = {}
         fallible: list[str] = []
-        for name in wanted:
+        for name in [*wanted, *([key] if key and key not in wanted else [])]:
             kind = spec.columns.get(name)
             if name not in present:
                 parsed[name] = pl.lit(None, dtype=neutral_dtype(kind or Kind.TEXT))
@@ -163,15 +164,21 @@ class Dataset:
         for name in fallible:
             invalid = _present(pl.col(f"raw:{name}"), present[name]) & pl.col(name).is_null()
             problems[Problem(name, f"{name} is not a valid {spec.columns[name].value}", f"raw:{name}")] = invalid
-        if spec.key is not None:  # overlapping exports: keep the last row of each id, in file order
-            staged = staged.with_row_index("row:file")
-            repeated = pl.col("row:file") != pl.col("row:file").max().over(spec.key)
-            problems[Problem(spec.key, f"duplicate {spec.key} (the last row of each is kept)", spec.key)] = repeated
+        empties: dict[Problem, pl.Expr] = {}
         for name in [n for n in spec.required if n not in spec.may_be_empty]:  # without one a record cannot be placed
             empty = pl.col(name).is_null()
             if name in fallible:
                 empty &= ~_present(pl.col(f"raw:{name}"), present[name])
-            problems[Problem(name, f"{name} is empty", None)] = empty
+            empties[Problem(name, f"{name} is empty", None)] = empty
+        if key is not None:  # overlapping exports: keep the last usable row of each id, in file order
+            staged = staged.with_row_index("row:file")
+            unusable = [*problems.values(), *empties.values()]
+            usable = ~pl.any_horizontal(unusable) if unusable else pl.lit(True)
+            last = pl.when(usable).then(pl.col("row:file")).max().over(key)
+            repeated = usable & pl.col(key).is_not_null() & (pl.col("row:file") != last)
+            problems[Problem(key, f"duplicate {key} (the last row of each is kept)", key)] = repeated
+        problems.update(empties)
+        problems = _first_problem_only(problems)
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
         checked = staged.select(*kept, *wanted, **flags)
         if raw.parse_once:
@@ -308,6 +315,16 @@ class Dataset:
         if table == "tickets" and raw.source_format == "generic":
             hint += " (for a HubSpot export, --source-format hubspot)"
         return DataError(f"{raw.label}: required column {column!r} not found (columns: {_list(raw.schema.names())})", hint)
+
+
+def _first_problem_only(problems: dict[Problem, pl.Expr]) -> dict[Problem, pl.Expr]:
+    """Each row flagged by its first problem only, so that the counts add up to the rows left out."""
+    exclusive: dict[Problem, pl.Expr] = {}
+    earlier: list[pl.Expr] = []
+    for problem, flagged in problems.items():
+        exclusive[problem] = flagged & ~pl.any_horizontal(earlier) if earlier else flagged
+        earlier.append(flagged)
+    return exclusive
 
 
 def _all_canonical(frame: pl.LazyFrame, name: str) -> bool:
