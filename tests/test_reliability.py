@@ -107,3 +107,49 @@ def test_a_row_left_out_is_counted_once(tmp_path: Path, cli) -> None:
     assert result.stdout.splitlines()[1] == "1,1,0"
     counts = [int(line.split(": ")[2].split()[0]) for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert sum(counts) == 3  # 4 rows given, 1 shown
+
+
+# -- HubSpot stage columns ----------------------------------------------------------------
+
+HS_STAGES = [("New", "08:00", "10:00", "08:00", "09:00"), ("Waiting on us", "10:00", "14:00", "09:00", "11:00")]
+
+
+def hubspot_export(path: Path, *, reverse: bool = False, upper: bool = False, duplicate: bool = False) -> Path:
+    """Two tickets through New -> Waiting on us -> Closed; columns optionally reversed or upper-cased."""
+    columns: list[tuple[str, list[str]]] = [("Ticket ID", ["1", "2"]), ("Create date", ["2026-03-02 08:00", "2026-03-03 08:00"])]
+    for stage, in1, out1, in2, out2 in HS_STAGES:
+        columns.append((f'Date entered "{stage} (Support Pipeline)"', [f"2026-03-02 {in1}", f"2026-03-03 {in2}"]))
+        columns.append((f'Date exited "{stage} (Support Pipeline)"', [f"2026-03-02 {out1}", f"2026-03-03 {out2}"]))
+    columns.append(('Date entered "Closed (Support Pipeline)"', ["2026-03-02 14:00", "2026-03-03 11:00"]))
+    if reverse:
+        columns.reverse()
+    header = [name.upper() if upper else name for name, _ in columns]
+    rows = [[values[i] for _, values in columns] for i in range(2)]
+    if duplicate:
+        rows.append(rows[0])  # ticket 1 exported twice
+    return write_csv(path / "tickets.csv", header, rows)
+
+
+def pipeline_rows(cli, data: Path) -> list[dict[str, str]]:
+    args = ["report", "ticket-time-in-pipeline", "--data", data, "--source-tz", "UTC", "--totals", "--include-closed"]
+    result = cli(*args, "--as-of", "2026-03-31", "--format", "csv")
+    assert result.code == 0, result.stderr
+    header, *lines = result.stdout.splitlines()
+    return [dict(zip(header.split(","), line.split(","), strict=True)) for line in lines]
+
+
+def test_hubspot_stage_order_does_not_depend_on_column_order_or_case(tmp_path: Path, cli) -> None:
+    orders = []
+    for n, options in enumerate([{}, {"reverse": True}, {"upper": True}, {"reverse": True, "upper": True}]):
+        rows = pipeline_rows(cli, hubspot_export(tmp_path / str(n), **options).parent)
+        orders.append([(row["stage"].casefold(), row["stage_order"]) for row in rows])
+    # New is entered first (0 h after the first entry), Waiting on us after 2 h and 1 h, Closed last
+    expected = [("new", "1"), ("waiting on us", "2"), ("closed", "3")]
+    assert orders == [expected] * 4
+
+
+def test_hubspot_ticket_exported_twice_counts_its_stage_visits_once(tmp_path: Path, cli) -> None:
+    rows = {row["stage"]: row for row in pipeline_rows(cli, hubspot_export(tmp_path, duplicate=True).parent)}
+    # New: 2 h (ticket 1) and 1 h (ticket 2): 2 visits, mean 1.5 h; Waiting on us: 4 h and 2 h: mean 3 h
+    assert (rows["New"]["visits"], rows["New"]["tickets"], rows["New"]["mean_hours"]) == ("2", "2", "1.5")
+    assert (rows["Waiting on us"]["visits"], rows["Waiting on us"]["mean_hours"]) == ("2", "3.0")

@@ -57,6 +57,7 @@ class RawTable:
     source_format: str  # "generic" or "hubspot"
     line_offset: int | None  # data row i is on file line i + offset (single CSV files only)
     parse_once: bool = False  # text exports: parse once into memory (see Dataset.load)
+    stage_order_from_data: bool = False  # HubSpot stage columns: the export does not give the stages' order
 
     @property
     def schema(self) -> pl.Schema:
@@ -184,7 +185,10 @@ class Dataset:
         if raw.parse_once:
             checked = checked.collect(engine=self.engine).lazy()  # type: ignore[arg-type]
         self.checks.append(_problems_check(checked, staged, problems, raw, lambda row: self.place(table, row)))
-        return checked.filter(~pl.any_horizontal(list(flags))).select(*kept, *wanted)
+        loaded = checked.filter(~pl.any_horizontal(list(flags))).select(*kept, *wanted)
+        if raw.stage_order_from_data and "stage_order" in wanted:
+            loaded = hubspot.with_stage_order(loaded)
+        return loaded
 
     # -- internals -------------------------------------------------------------------------
 
@@ -231,6 +235,7 @@ class Dataset:
             "hubspot",
             None,
             tickets.parse_once,
+            stage_order_from_data=True,
         )
 
     def _format_of(self, table: str, headers: list[str]) -> str:
