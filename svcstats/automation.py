@@ -312,6 +312,7 @@ def dashboard_command(
     """
     calls: list[ReportCall] = []
     with reported_errors(lambda: debugging(calls)):
+        from svcstats.guard import check_not_input
         from svcstats.progress import tracked
         from svcstats.render import check_destination, emit
         from svcstats.runner import compute_and_tell, title
@@ -323,6 +324,8 @@ def dashboard_command(
         calls += [spec_call(spec, overrides) for spec in specs]
         labelled = list(zip([spec.label for spec in specs], calls, strict=True))
         results = [(label, call, compute_and_tell(call.request, label)) for label, call in tracked(labelled, "computing", len(calls))]
+        for *_, outcome in results:
+            check_not_input(output, outcome.data, config_path=outcome.config_path)
         if fmt == "html":
             from svcstats.charts.files import Section, page_html
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +19,8 @@ CONFIG_ENV = "SVCSTATS_CONFIG"
 CONFIG_NAME = "svcstats.toml"
 MAX_PENDING_AFTER_HOURS = 8760.0  # a year: longer waits are surely a typo (and overflow durations)
 SourceFormat = Literal["auto", "generic", "hubspot"]
+# saved report and dashboard names: they become file names (svcstats export), so never a path
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
 
 def check_time_zone(name: str) -> str:
@@ -109,6 +112,14 @@ class Config(BaseModel):
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
         return _zone(value)
+
+    @field_validator("saved", "dashboards")
+    @classmethod
+    def _usable_names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        bad = [name for name in value if not NAME_PATTERN.match(name)]
+        if bad:
+            raise ValueError(f"{bad[0][:60]!r} is not a usable name (letters, digits, - and _, at most 100)")
+        return value
 
     @field_validator("tables")
     @classmethod

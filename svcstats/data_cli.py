@@ -51,11 +51,13 @@ def check(
 
     with reported_errors(debug):
         from svcstats.datacheck import check
+        from svcstats.guard import check_not_input
         from svcstats.render import check_destination, choose_format, render
 
         chosen = choose_format(fmt, output, sys.stdout.isatty())
         check_destination(chosen, output)
         dataset = open_dataset(data, config, source_format, source_tz)
+        check_not_input(output, dataset.root, [t.path for t in dataset.config.tables.values() if t.path])
         report = check(dataset)
         render(report.frame, chosen, output, title=f"Data check · {dataset.root}")
     if report.errors:

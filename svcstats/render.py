@@ -21,6 +21,7 @@ import polars as pl
 import polars.selectors as cs
 
 from svcstats.errors import OutputError, UsageError
+from svcstats.guard import check_not_link
 
 CHART_FORMATS = ("html", "svg", "png")  # written by svcstats.charts
 FORMATS = ("table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx", *CHART_FORMATS)
@@ -207,6 +208,7 @@ def check_writable(path: Path) -> None:
         raise OutputError(f"cannot write {path}: folder {folder} does not exist", "create it first")
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder", "give a file name")
+    check_not_link(path)
     if not os.access(folder, os.W_OK):
         raise OutputError(f"cannot write {path}: folder {folder} is not writable")
 

@@ -21,6 +21,7 @@ from svcstats.catalog import ReportInfo, get_report
 from svcstats.daterange import DateRange
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Finding
+from svcstats.guard import check_not_input
 from svcstats.loaders.dataset import Dataset
 from svcstats.periods import end_of_day
 from svcstats.progress import working
@@ -110,6 +111,9 @@ def output_format(request: ReportRequest) -> str:
 def run_report(request: ReportRequest) -> None:
     """Compute the report, tell stderr what was left out, and render the result."""
     fmt = output_format(request)
+    resolved = resolve(request)
+    table_paths = [table.path for table in resolved.config.tables.values() if table.path]
+    check_not_input(request.output, resolved.data, table_paths, resolved.config_path)
     with working(f"computing {request.report}"):
         outcome = compute(request)
     write_outcome(tell(outcome, request), request, fmt)

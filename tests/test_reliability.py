@@ -153,3 +153,58 @@ def test_hubspot_ticket_exported_twice_counts_its_stage_visits_once(tmp_path: Pa
     # New: 2 h (ticket 1) and 1 h (ticket 2): 2 visits, mean 1.5 h; Waiting on us: 4 h and 2 h: mean 3 h
     assert (rows["New"]["visits"], rows["New"]["tickets"], rows["New"]["mean_hours"]) == ("2", "2", "1.5")
     assert (rows["Waiting on us"]["visits"], rows["Waiting on us"]["mean_hours"]) == ("2", "3.0")
+
+
+# -- files svcstats writes: never outside the folder, never an input, never through a link ----
+
+
+def test_export_refuses_saved_names_that_are_paths(tmp_path: Path, cli, monkeypatch) -> None:
+    data = tmp_path / "data"
+    write_csv(data / "tickets.csv", ["ticket_id", "created_at"], [["1", "2026-03-02T09:00:00Z"]])
+    (tmp_path / "svcstats.toml").write_text('[saved."../../escaped"]\nreport = "support-volume"\n[saved."/tmp/abs"]\nreport = "csat"\n')
+    monkeypatch.chdir(tmp_path)
+    result = cli("export", "--reports", "../../escaped", "--out", tmp_path / "out" / "x", "--data", data)
+    assert result.code == 2
+    assert one_line(result.stderr)
+    assert "is not a usable name" in result.stderr
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["data", "svcstats.toml", "tickets.csv"]  # nothing written
+
+
+def test_output_never_replaces_an_input_table_or_a_link(tmp_path: Path, cli) -> None:
+    data = tmp_path / "data"
+    tickets = write_csv(data / "tickets.csv", ["ticket_id", "created_at"], [["1", "2026-03-02T09:00:00Z"]])
+    before = tickets.read_bytes()
+    for target in (tickets, data / "new.csv", tmp_path / "data" / ".." / "data" / "tickets.csv"):
+        result = cli("report", "support-volume", "--data", data, "--output", target)
+        assert result.code == 4, result.stderr
+        assert one_line(result.stderr)
+        assert "is an input" in result.stderr
+    check = cli("data", "check", "--data", data, "--output", tickets)
+    assert check.code == 4
+    assert tickets.read_bytes() == before
+    link = tmp_path / "link.csv"
+    link.symlink_to(tmp_path / "elsewhere.csv")
+    result = cli("report", "support-volume", "--data", data, "--output", link)
+    assert result.code == 4
+    assert "symbolic link" in result.stderr
+    assert link.is_symlink()
+    assert not (tmp_path / "elsewhere.csv").exists()
+
+
+def test_concurrent_saves_all_land_in_the_config(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    write_csv(data / "tickets.csv", ["ticket_id", "created_at"], [["1", "2026-03-02T09:00:00Z"]])
+    config = tmp_path / "svcstats.toml"
+    config.write_text("# kept\n")
+    script = "import sys; from svcstats.cli import main; main(sys.argv[1:])"
+    args = ["report", "support-volume", "--data", str(data), "--config", str(config), "--format", "csv", "--quiet"]
+    runs = [subprocess.Popen([sys.executable, "-c", script, *args, "--save", f"s{n}"]) for n in range(6)]
+    assert [run.wait(timeout=120) for run in runs] == [0] * 6
+    import tomllib
+
+    saved = tomllib.loads(config.read_text())["saved"]
+    assert sorted(saved) == [f"s{n}" for n in range(6)]
+    assert config.read_text().startswith("# kept\n")
