@@ -208,3 +208,42 @@ def test_concurrent_saves_all_land_in_the_config(tmp_path: Path) -> None:
     saved = tomllib.loads(config.read_text())["saved"]
     assert sorted(saved) == [f"s{n}" for n in range(6)]
     assert config.read_text().startswith("# kept\n")
+
+
+# -- spreadsheet formula injection -----------------------------------------------------------
+
+
+def test_csv_and_tsv_neutralise_formula_cells_but_not_numbers(tmp_path: Path, cli) -> None:
+    rows = [
+        ["1", "2026-03-02T09:00:00Z", '=HYPERLINK("http://127.0.0.1")'],
+        ["2", "2026-03-02T09:00:00Z", "+47 Tier"],
+        ["3", "2026-03-02T09:00:00Z", "-1"],
+        ["4", "2026-03-02T09:00:00Z", "@SUM(A1)"],
+        ["5", "2026-03-02T09:00:00Z", "Ann = lead"],  # not at the start: unchanged
+    ]
+    write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at", "owner"], rows)
+    result = cli("report", "support-volume", "--data", tmp_path, "--totals", "--group-by", "rep", "--format", "csv")
+    assert result.code == 0, result.stderr
+    import csv as csvlib
+
+    table = list(csvlib.reader(result.stdout.splitlines()))
+    assert table[0] == ["rep", "tickets", "closed_tickets", "open_tickets"]
+    assert sorted(row[0] for row in table[1:]) == ["'+47 Tier", "'-1", '\'=HYPERLINK("http://127.0.0.1")', "'@SUM(A1)", "Ann = lead"]
+    assert {row[1] for row in table[1:]} == {"1"}  # numbers untouched
+    tsv = cli("report", "support-volume", "--data", tmp_path, "--totals", "--group-by", "rep", "--format", "tsv")
+    assert "'@SUM(A1)\t1\t\t" in tsv.stdout.splitlines()
+    as_json = cli("report", "support-volume", "--data", tmp_path, "--totals", "--group-by", "rep", "--format", "json")
+    assert '"rep":"@SUM(A1)"' in as_json.stdout  # json is not for spreadsheets: values as they are
+
+
+def test_xlsx_writes_reports_with_timestamp_columns(tmp_path: Path, cli) -> None:
+    header = ["rep", "status", "started_at", "ended_at"]
+    write_csv(tmp_path / "data" / "availability.csv", header, [["Ann", "Available", "2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z"]])
+    out = tmp_path / "peak.xlsx"
+    result = cli("report", "max-available-reps", "--data", tmp_path / "data", "--from", "2026-03-02", "--to", "2026-03-02", "--output", out)
+    assert result.code == 0, result.stderr
+    import polars as pl
+
+    frame = pl.read_excel(out)
+    assert frame["max_available_reps"].to_list() == [1]
+    assert str(frame["peak_at"][0]).startswith("2026-03-02 09:00")  # UTC, without the offset Excel cannot hold
