@@ -19,7 +19,7 @@ import polars.selectors as cs
 
 from svcstats.catalog import ReportInfo, get_report
 from svcstats.daterange import DateRange
-from svcstats.errors import DataError, UsageError, first_line
+from svcstats.errors import DataError, UsageError
 from svcstats.findings import Finding
 from svcstats.guard import check_not_input
 from svcstats.loaders.dataset import Dataset
@@ -90,8 +90,9 @@ def compute(request: ReportRequest) -> Outcome:
         checks = [*dataset.checks, *ctx.checks]
         result, *check_results = collect([query, *(c.frame for c in checks)], request.engine)
     except pl.exceptions.PolarsError as exc:
-        raise DataError(f"{info.name}: cannot compute from {data_dir}: {first_line(exc)}", "run with --debug for details") from exc
-    findings = [finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)]
+        raise dataset.read_failure(exc, f"{info.name}: cannot compute from {data_dir}") from exc
+    # a table loaded twice (say, for a join) gives the same finding twice: told once
+    findings = list(dict.fromkeys(finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)))
     seconds = time.perf_counter() - started
     return Outcome(info, result, findings, date_range, tz, seconds, as_of, data_dir, resolved.config_path)
 

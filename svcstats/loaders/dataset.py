@@ -20,7 +20,7 @@ from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
 from svcstats.loaders import hubspot
 from svcstats.loaders.converted import latest_visits_tables
-from svcstats.loaders.files import TableFiles, locate, scan
+from svcstats.loaders.files import TableFiles, bad_line, locate, read_error, scan
 from svcstats.loaders.parse import (
     TimestampFormats,
     detect_timestamp_formats,
@@ -58,6 +58,13 @@ class RawTable:
     line_offset: int | None  # data row i is on file line i + offset (single CSV files only)
     parse_once: bool = False  # text exports: parse once into memory (see Dataset.load)
     stage_order_from_data: bool = False  # HubSpot stage columns: the export does not give the stages' order
+    files: TableFiles | None = None  # where it was read from (to say where a read failed)
+
+    def read_error(self, exc: BaseException) -> DataError:
+        """The one-line error for a failure to read this table: which file, and where."""
+        if self.files is None:
+            return DataError(f"{self.label}: cannot read: {first_line(exc)}", "repair or export the file again")
+        return read_error(self.files, exc)
 
     @property
     def schema(self) -> pl.Schema:
@@ -127,7 +134,12 @@ class Dataset:
     def place(self, table: str, row: int) -> str:
         """Where data row `row` (0-based, in file order) is: "line N" of a single CSV file, else "data row N"."""
         raw = self._require(table)
-        return f"line {_file_line(raw, row)}" if raw.line_offset is not None else f"data row {row + 1}"
+        if raw.line_offset is None:
+            return f"data row {row + 1}"
+        try:
+            return f"line {_file_line(raw, row)}"
+        except pl.exceptions.PolarsError:
+            return f"data row {row + 1}"  # the file is read again to count lines: if that fails, its row
 
     def load(self, table: str, columns: Iterable[str] = (), *, row_index: str | None = None) -> pl.LazyFrame:
         """The table in the neutral schema: required columns plus `columns` (optional neutral
@@ -183,12 +195,24 @@ class Dataset:
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
         checked = staged.select(*kept, *wanted, **flags)
         if raw.parse_once:
-            checked = checked.collect(engine=self.engine).lazy()  # type: ignore[arg-type]
+            try:
+                checked = checked.collect(engine=self.engine).lazy()  # type: ignore[arg-type]
+            except pl.exceptions.PolarsError as exc:
+                raise raw.read_error(exc) from exc
         self.checks.append(_problems_check(checked, staged, problems, raw, lambda row: self.place(table, row)))
         loaded = checked.filter(~pl.any_horizontal(list(flags))).select(*kept, *wanted)
         if raw.stage_order_from_data and "stage_order" in wanted:
             loaded = hubspot.with_stage_order(loaded)
         return loaded
+
+    def read_failure(self, exc: BaseException, doing: str) -> DataError:
+        """The error for a query that failed while `doing` something: the table and line that
+        cannot be read when one of the tables opened is a malformed CSV file, else Polars' message."""
+        for raw in self._raw.values():
+            where = bad_line(raw.files) if raw is not None and raw.files is not None else None
+            if where:
+                return DataError(f"{raw.label}: cannot read: {where}", "repair or export the file again")  # type: ignore[union-attr]
+        return DataError(f"{doing}: {first_line(exc)}", "run with --debug for details; svcstats data check lists each table's problems")
 
     # -- internals -------------------------------------------------------------------------
 
@@ -213,11 +237,14 @@ class Dataset:
         if files is None:
             return self._derived(table)
         frame = scan(files)
-        headers = frame.collect_schema().names()
+        try:
+            headers = frame.collect_schema().names()
+        except pl.exceptions.PolarsError as exc:
+            raise read_error(files, exc) from exc
         source_format = self._format_of(table, headers)
         mapping = self._column_map(table, headers, source_format)
         parse_once = files.text_only and self.parse_text_once
-        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files), parse_once)
+        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files), parse_once, files=files)
 
     def _derived(self, table: str) -> RawTable | None:
         """Stage history taken from a HubSpot ticket export's stage columns, when no file has it."""
@@ -236,6 +263,7 @@ class Dataset:
             None,
             tickets.parse_once,
             stage_order_from_data=True,
+            files=tickets.files,
         )
 
     def _format_of(self, table: str, headers: list[str]) -> str:
@@ -276,7 +304,7 @@ class Dataset:
         try:
             sample = raw.frame.select(text_columns).head(SAMPLE_ROWS).collect()
         except pl.exceptions.PolarsError as exc:
-            raise DataError(f"{raw.label}: cannot read: {first_line(exc)}") from exc
+            raise raw.read_error(exc) from exc
         formats = {}
         for name in text_columns:
             values = [v for v in sample[name].to_list() if v is not None and v.strip()]
@@ -306,7 +334,9 @@ class Dataset:
             if not isinstance(dtype, pl.Datetime | pl.Date):
                 raise DataError(f"{where} holds {dtype} values, not date-times", "export it as ISO 8601 text or as a datetime column")
             return typed_timestamp(column, dtype, self.source_tz, where)
-        if dtype == pl.String and kind is Kind.SENDER_TYPE and _all_canonical(raw.frame, name):
+        if dtype.is_nested() or dtype in (pl.Binary, pl.Object):
+            raise DataError(f"{where} holds {dtype} values, not {kind.value} values", "export it as plain values (text or numbers)")
+        if dtype == pl.String and kind is Kind.SENDER_TYPE and _all_canonical(raw, name):
             # the export already uses the neutral words: a cast is 2.5x faster than mapping synonyms
             # (a synonym after the sampled rows is still mapped, by the fallback)
             fast = lambda c: c.cast(pl.Enum(SENDER_TYPES), strict=False).cast(pl.String)  # noqa: E731
@@ -332,9 +362,12 @@ def _first_problem_only(problems: dict[Problem, pl.Expr]) -> dict[Problem, pl.Ex
     return exclusive
 
 
-def _all_canonical(frame: pl.LazyFrame, name: str) -> bool:
+def _all_canonical(raw: RawTable, name: str) -> bool:
     """Whether the first values of a sender_type column are all neutral words already."""
-    sample = frame.select(pl.col(name).drop_nulls().head(SAMPLE_ROWS)).collect().to_series()
+    try:
+        sample = raw.frame.select(pl.col(name).drop_nulls().head(SAMPLE_ROWS)).collect().to_series()
+    except pl.exceptions.PolarsError as exc:
+        raise raw.read_error(exc) from exc
     return bool(sample.is_in(SENDER_TYPES).all())
 
 

@@ -112,9 +112,10 @@ def stage_history(raw: pl.LazyFrame, ticket_id: str, stages: list[StageColumns])
             pl.lit(s.stage).alias("stage"),
             pl.lit(None, pl.String).alias("stage_order"),  # from the data once loaded: see with_stage_order
             pl.lit("true" if "closed" in s.stage.casefold() else "false").alias("is_closed_stage"),
-            pl.col(s.entered).alias("entered_at"),
-            (pl.col(s.exited) if s.exited else pl.lit(None, pl.String)).alias("exited_at"),
-        ).filter(pl.col("entered_at").is_not_null())
+            # as text: an xlsx export's date cells come typed, and each stage's columns may differ
+            pl.col(s.entered).cast(pl.String).alias("entered_at"),
+            (pl.col(s.exited).cast(pl.String) if s.exited else pl.lit(None, pl.String)).alias("exited_at"),
+        ).filter(pl.col("entered_at").str.strip_chars().str.len_bytes() > 0)  # a fully quoted export writes "" for none
         for s in stages
     ]
     return pl.concat(rows, how="vertical")
