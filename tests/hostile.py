@@ -14,6 +14,7 @@ import gzip
 import io
 import os
 import random
+import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -339,3 +340,38 @@ def run(*args: str | Path) -> tuple[int, str, str]:
             stream.detach()  # keep the buffers open
         sys.stdout, sys.stderr = saved
     return code, out.getvalue().decode(errors="replace"), err.getvalue().decode(errors="replace")
+
+
+# -- what a run must honour ------------------------------------------------------------------
+
+DOCUMENTED_EXIT_CODES = (0, 2, 3, 4)  # 1 is an internal error: never on bad input
+FINDING = re.compile(r"^(?:warning|note): (?P<where>.+?): (?P<rows>\d+) rows? left out: ", re.MULTILINE)
+
+
+def given_rows(folder: Path, table: str) -> int | None:
+    """The rows a table's file holds (a blank line inside the data is a row with every value
+    empty), read independently of svcstats; None when there is no single readable file for it."""
+    found = [p for p in folder.iterdir() if p.name.casefold().startswith(f"{table}.") and p.is_file()]
+    if len(found) != 1:
+        return None
+    path = found[0]
+    name = path.name.casefold()
+    try:
+        if name.endswith((".csv", ".csv.gz")):
+            opener = gzip.open if name.endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:  # type: ignore[operator]
+                return sum(1 for _ in csv.reader(handle, strict=True)) - 1
+        if name.endswith((".ndjson", ".jsonl")):
+            return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        if name.endswith(".parquet"):
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(path).metadata.num_rows)
+    except (OSError, EOFError, UnicodeError, csv.Error, ValueError):
+        return None
+    return None
+
+
+def left_out(stderr: str, label_start: str) -> int:
+    """The rows stderr says were left out of the table whose label starts with `label_start`."""
+    return sum(int(m["rows"]) for m in FINDING.finditer(stderr) if m["where"].casefold().startswith(label_start))
