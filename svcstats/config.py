@@ -26,9 +26,11 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 def check_time_zone(name: str) -> str:
     """Return `name` if it is a known IANA time zone, else raise a usage error."""
     try:
+        if len(name) > 255:
+            raise ValueError(name)
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"unknown time zone {name!r}", "use an IANA name such as Europe/Oslo, America/New_York or UTC") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
+        raise UsageError(f"unknown time zone {name[:60]!r}", "use an IANA name such as Europe/Oslo, America/New_York or UTC") from None
     return name
 
 
@@ -164,8 +166,12 @@ def load_config(explicit: Path | None = None) -> tuple[Config, Path | None]:
         raise UsageError(f"cannot read config file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: nested too deeply to be a config file", "see the Configuration section of the README") from None
     try:
         config = Config.model_validate(raw)
+    except RecursionError:
+        raise UsageError(f"{path}: nested too deeply to be a config file", "see the Configuration section of the README") from None
     except ValidationError as exc:
         raise UsageError(f"{path}: {_first_problem(exc)}", "see the Configuration section of the README") from None
     if config.data is not None and not config.data.is_absolute():

@@ -58,7 +58,7 @@ def assert_well_behaved(args: list[str | Path], code: int, stdout: str, stderr: 
     errors = [line for line in stderr.splitlines() if line.startswith("svcstats: error:")]
     if code not in (0, 3) or (code == 3 and "data check" not in shown):
         assert len(errors) == 1, f"{shown}: {stderr}"
-    if code not in (0, 3) or (code == 3 and not args[0] == "data"):
+    if code not in (0, 3) or (code == 3 and args[0] != "data"):
         assert stdout == "", f"{shown}: output on failure"
 
 

@@ -247,3 +247,107 @@ def test_xlsx_writes_reports_with_timestamp_columns(tmp_path: Path, cli) -> None
     frame = pl.read_excel(out)
     assert frame["max_available_reps"].to_list() == [1]
     assert str(frame["peak_at"][0]).startswith("2026-03-02 09:00")  # UTC, without the offset Excel cannot hold
+
+
+# -- usage errors that were internal errors ----------------------------------------------------
+
+
+def test_out_of_range_dates_zones_and_configs_are_usage_errors(tmp_path: Path, cli) -> None:
+    write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at"], [["1", "2026-03-02T09:00:00Z"]])
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    long_zone = tmp_path / "zone.toml"
+    long_zone.write_text(f'tz = "Europe/{"x" * 300}"\n')
+    for extra in (
+        ["--as-of", "9999-12-31"],
+        ["--last", "3000y"],
+        ["--from", "0001-01-01"],
+        ["--tz", "A" * 300],
+        ["--source-tz", "Europe/" + "x" * 300],
+        ["--config", deep],
+        ["--config", long_zone],
+    ):
+        result = cli("report", "support-volume", "--data", tmp_path, "--format", "csv", *extra)
+        assert result.code == 2, (extra, result.stderr)
+        assert one_line(result.stderr), result.stderr
+        assert "internal error" not in result.stderr
+
+
+# -- unreadable input: one line naming the table, file and line ----------------------------------
+
+
+def test_a_malformed_csv_names_its_file_and_line(tmp_path: Path, cli) -> None:
+    path = write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at"], [["1", "2026-03-02T09:00:00Z"]])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('2,"2026-03-02T10:00:00Z\n3,2026-03-02T11:00:00Z\n')  # a quote never closed, from line 3
+    result = cli("report", "support-volume", "--data", tmp_path, "--format", "csv")
+    assert result.code == 3
+    assert one_line(result.stderr)
+    assert "tickets.csv: cannot read: line " in result.stderr
+    check = cli("data", "check", "--data", tmp_path, "--format", "csv")
+    assert check.code == 3
+    assert "tickets,cannot read,error,,,tickets.csv: cannot read: line" in check.stdout
+
+
+def test_a_table_there_but_unusable_is_an_error_not_absent(tmp_path: Path, cli) -> None:
+    import os
+
+    write_csv(tmp_path / "csat.csv", ["submitted_at", "rating"], [["2026-03-02T09:00:00Z", "5"]])
+    (tmp_path / "tickets.csv").symlink_to(tmp_path / "gone.csv")
+    os.mkfifo(tmp_path / "messages.csv")
+    (tmp_path / "availability.csv").mkdir()
+    check = cli("data", "check", "--data", tmp_path, "--format", "csv")
+    assert check.code == 3
+    rows = {line.split(",")[0]: line for line in check.stdout.splitlines()[1:] if ",cannot read," in line}
+    assert sorted(rows) == ["availability", "messages", "tickets"]
+    assert "symbolic link to nothing" in rows["tickets"]
+    assert "not a regular file" in rows["messages"]
+    assert "a folder" in rows["availability"]
+    # csat does not need tickets: a broken tickets export does not stop it (1 response, 5 of 1-5: 100 %)
+    csat = cli("report", "csat", "--data", tmp_path, "--totals", "--scale", "1-5", "--format", "csv")
+    assert csat.code == 0, csat.stderr
+    assert csat.stdout.splitlines()[1].startswith("100.0,1,1,")
+
+
+def test_upper_case_table_names_are_read(tmp_path: Path, cli) -> None:
+    write_csv(tmp_path / "TICKETS.CSV", ["ticket_id", "created_at"], [["1", "2026-03-02T09:00:00Z"], ["2", "2026-03-03T09:00:00Z"]])
+    result = cli("report", "support-volume", "--data", tmp_path, "--totals", "--format", "csv")
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("2,")
+
+
+def test_data_check_counts_what_reports_leave_out(tmp_path: Path, cli) -> None:
+    write_csv(
+        tmp_path / "tickets.csv",
+        ["ticket_id", "created_at", "closed_at", "first_closed_at", "is_closed"],
+        [
+            ["1", "2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z", "2026-03-02T08:00:00Z", "true"],  # first close before created
+            ["2", "2026-03-02T09:00:00Z", "someday", "", "true"],  # garbage in an optional timestamp
+            ["3", "2026-03-02T09:00:00Z", "", "", "perhaps"],  # text in a true/false column
+        ],
+    )
+    check = cli("data", "check", "--data", tmp_path, "--format", "csv")
+    assert check.code == 3
+    errors = {line.split(",")[1]: line.split(",")[3] for line in check.stdout.splitlines()[1:] if ",error," in line}
+    assert errors == {
+        "closed_at is not a valid timestamp": "1",
+        "is_closed is not a valid bool": "1",
+        "first_closed_at before created_at": "1",
+    }
+
+
+def test_an_empty_state_file_is_an_empty_state(tmp_path: Path, cli) -> None:
+    header = ["question_id", "asked_at", "question", "conversation_id", "topic"]
+    data = tmp_path / "data"
+    write_csv(data / "knowledge_gaps.csv", header, [["Q1", "2026-03-02T10:00:00Z", "refund?", "C1", "Refunds"]])
+    (tmp_path / "state.db").write_bytes(b"")  # what a first write killed mid-way leaves
+    config = tmp_path / "svcstats.toml"
+    config.write_text(f'[agent]\nstate = "{tmp_path / "state.db"}"\n')
+    listed = cli("knowledge-gaps", "list", "--data", data, "--config", config, "--format", "csv")
+    assert listed.code == 0, listed.stderr
+    assert listed.stdout.splitlines()[1].startswith("Refunds,1,1,")
+    dismissed = cli("knowledge-gaps", "dismiss", "Refunds", "--data", data, "--config", config)
+    assert dismissed.code == 0, dismissed.stderr
+    after = cli("knowledge-gaps", "list", "--data", data, "--config", config, "--format", "csv")
+    assert after.code == 0, after.stderr
+    assert "Refunds" not in after.stdout  # dismissed: stored in the (formerly empty) state file

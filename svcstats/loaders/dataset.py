@@ -250,7 +250,10 @@ class Dataset:
         """Stage history taken from a HubSpot ticket export's stage columns, when no file has it."""
         if table != "stage_history":
             return None
-        tickets = self._raw_table("tickets")
+        try:
+            tickets = self._raw_table("tickets")
+        except DataError:
+            return None  # an unreadable tickets export is reported as such; it gives no stage history
         if tickets is None or tickets.source_format != "hubspot" or "ticket_id" not in tickets.schema:
             return None
         stages = hubspot.stage_columns(tickets.schema.names())
