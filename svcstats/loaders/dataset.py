@@ -20,7 +20,7 @@ from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
 from svcstats.loaders import hubspot
 from svcstats.loaders.converted import latest_visits_tables
-from svcstats.loaders.files import TableFiles, bad_line, locate, read_error, scan
+from svcstats.loaders.files import TableFiles, bad_line, line_of_row, locate, read_error, scan
 from svcstats.loaders.parse import (
     TimestampFormats,
     detect_timestamp_formats,
@@ -138,8 +138,9 @@ class Dataset:
             return f"data row {row + 1}"
         try:
             return f"line {_file_line(raw, row)}"
-        except pl.exceptions.PolarsError:
-            return f"data row {row + 1}"  # the file is read again to count lines: if that fails, its row
+        except pl.exceptions.PolarsError:  # Polars cannot read the whole file (a ragged line): count with the csv module
+            line = line_of_row(raw.files, row) if raw.files is not None else None
+            return f"line {line}" if line is not None else f"data row {row + 1}"
 
     def load(self, table: str, columns: Iterable[str] = (), *, row_index: str | None = None) -> pl.LazyFrame:
         """The table in the neutral schema: required columns plus `columns` (optional neutral

@@ -249,3 +249,24 @@ def first_bad_line(path: Path, separator: str) -> str | None:
     except (OSError, EOFError, UnicodeError) as exc:  # a truncated or corrupt compressed file
         return f"{type(exc).__name__}: {exc}"
     return None
+
+
+def line_of_row(files: TableFiles, row: int) -> int | None:
+    """The file line data row `row` (0-based) starts on in a single CSV file, by the csv module;
+    for files Polars cannot read whole (a ragged line), where the Polars count fails."""
+    if files.kind != "csv" or len(files.paths) != 1:
+        return None
+    path = files.paths[0]
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="", errors="replace") as handle:
+            reader = csv.reader(handle, delimiter=separator_of(_first_line(path)))
+            next(reader, None)
+            start = reader.line_num + 1
+            for n, _ in enumerate(reader):
+                if n == row:
+                    return start
+                start = reader.line_num + 1
+    except (OSError, EOFError, csv.Error, DataError):
+        return None
+    return None
