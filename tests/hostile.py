@@ -298,6 +298,7 @@ DAMAGES: dict[str, Callable[[Path], None]] = {
     "upper-case-name": _unusable("upper"),
     "empty-file": _unusable("empty"),
     "header-only": _unusable("header"),
+    "broken-gaps-table": insert_line("knowledge_gaps", '"2026-05-02T10:00:00Z,never closed\n'),
     "empty-state-file": _state(b""),
     "garbage-state-file": _state(b"not a database at all" * 10),
 }
