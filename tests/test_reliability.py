@@ -351,3 +351,20 @@ def test_an_empty_state_file_is_an_empty_state(tmp_path: Path, cli) -> None:
     after = cli("knowledge-gaps", "list", "--data", data, "--config", config, "--format", "csv")
     assert after.code == 0, after.stderr
     assert "Refunds" not in after.stdout  # dismissed: stored in the (formerly empty) state file
+
+
+def test_a_fully_quoted_hubspot_export_has_no_empty_stage_entries(tmp_path: Path, cli) -> None:
+    import csv
+
+    path = hubspot_export(tmp_path)
+    with path.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    rows[1][header.index('Date entered "Waiting on us (Support Pipeline)"')] = ""  # ticket 2 skipped the stage
+    rows[1][header.index('Date exited "Waiting on us (Support Pipeline)"')] = ""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL).writerows([header, *rows])  # "" for every empty value
+    result = cli("report", "ticket-time-in-pipeline", "--data", tmp_path, "--source-tz", "UTC", "--totals", "--format", "csv")
+    assert result.code == 0, result.stderr
+    assert "left out" not in result.stderr
+    stages = {line.split(",")[1]: line.split(",")[2] for line in result.stdout.splitlines()[1:]}
+    assert stages == {"New": "2", "Waiting on us": "1"}  # tickets per stage
