@@ -304,10 +304,15 @@ DAMAGES: dict[str, Callable[[Path], None]] = {
 }
 
 
-def damaged(folder: Path, names: list[str]) -> Path:
-    """Apply the damages `names`, in order, to the dataset in `folder`."""
+def damaged(folder: Path, names: list[str], *, skip_inapplicable: bool = False) -> Path:
+    """Apply the damages `names`, in order, to the dataset in `folder`; in a combination, one an
+    earlier damage made inapplicable (its file gone or no longer readable) is skipped."""
     for name in names:
-        DAMAGES[name](folder)
+        try:
+            DAMAGES[name](folder)
+        except Exception:  # noqa: BLE001  (the file to damage is not there, or not CSV any more)
+            if not skip_inapplicable:
+                raise
     return folder
 
 
