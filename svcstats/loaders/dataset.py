@@ -185,11 +185,10 @@ class Dataset:
                 empty &= ~_present(pl.col(f"raw:{name}"), present[name])
             empties[Problem(name, f"{name} is empty", None)] = empty
         if key is not None:  # overlapping exports: keep the last usable row of each id, in file order
-            staged = staged.with_row_index("row:file")
             unusable = [*problems.values(), *empties.values()]
             usable = ~pl.any_horizontal(unusable) if unusable else pl.lit(True)
-            last = pl.when(usable).then(pl.col("row:file")).max().over(key)
-            repeated = usable & pl.col(key).is_not_null() & (pl.col("row:file") != last)
+            # a hash pass in file order (a window over the key is 3x slower)
+            repeated = usable & pl.col(key).is_not_null() & ~pl.when(usable).then(pl.col(key)).is_last_distinct()
             problems[Problem(key, f"duplicate {key} (the last row of each is kept)", key)] = repeated
         problems.update(empties)
         problems = _first_problem_only(problems)
