@@ -310,7 +310,7 @@ def damaged(folder: Path, names: list[str], *, skip_inapplicable: bool = False) 
     for name in names:
         try:
             DAMAGES[name](folder)
-        except Exception:  # noqa: BLE001  (the file to damage is not there, or not CSV any more)
+        except Exception:  # the file to damage is not there, or not CSV any more
             if not skip_inapplicable:
                 raise
     return folder
