@@ -89,7 +89,7 @@ class AgentConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # inactivity before a conversation's outcome is judged; finite, at most a year
-    pending_after_hours: float = Field(72.0, ge=0, le=MAX_PENDING_AFTER_HOURS, allow_inf_nan=False)
+    pending_after_hours: float = Field(default=72.0, ge=0, le=MAX_PENDING_AFTER_HOURS, allow_inf_nan=False)
     state: Path | None = None  # knowledge-gaps state (SQLite); relative to the config file
     channels: list[str] | None = None  # channels the agent is deployed on (else: from its first conversation on each)
 

@@ -13,6 +13,8 @@ class ExitCode(IntEnum):
     USAGE = 2
     DATA = 3
     OUTPUT = 4
+    AUTH = 5  # a help desk refused the access token (missing, invalid, or lacking a scope)
+    SOURCE = 6  # a help desk's API failed: limits hit, retries exhausted, or an answer that cannot be read
 
 
 class SvcstatsError(Exception):
@@ -46,6 +48,20 @@ class OutputError(SvcstatsError):
     """The result cannot be written where it was asked to go."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class AuthError(SvcstatsError):
+    """A help desk's API refused the access token: missing, invalid or expired (401), or without
+    the scope an endpoint needs (403)."""
+
+    exit_code = ExitCode.AUTH
+
+
+class SourceError(SvcstatsError):
+    """A help desk's API could not give the data: its daily limit is used up, it kept failing
+    after the retries, or it answered with something that is not the documented shape."""
+
+    exit_code = ExitCode.SOURCE
 
 
 def first_line(exc: BaseException) -> str:

@@ -79,7 +79,8 @@ def split_by_hour(frame: pl.LazyFrame, tz: str, start: str = "started_at", end: 
 
 def truncate_date(day: date, every: str) -> date:
     """The first date of the period holding `day`."""
-    return pl.Series([day]).dt.truncate(every).item()
+    first: date = pl.Series([day]).dt.truncate(every).item()
+    return first
 
 
 def calendar(observed: pl.LazyFrame, every: str, date_range: DateRange) -> pl.LazyFrame:

@@ -18,14 +18,37 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from svcstats.config import CONFIG_NAME, NAME_PATTERN, Config, find_config_file, load_config
 from svcstats.errors import OutputError, UsageError
-from svcstats.specs import ReportSpec, spec_from_table
 
 LOCK_SECONDS = 60.0  # how long --save waits for another save into the same config file
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """A report and the options it runs with, as stored in the config (flag names without dashes)."""
+
+    report: str
+    options: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None  # the saved name, if it has one
+
+    @property
+    def label(self) -> str:
+        """The name files and headings use: the saved name, else the report's."""
+        return self.name or self.report
+
+
+def spec_from_table(table: dict[str, Any], name: str | None, where: str) -> ReportSpec:
+    """A ReportSpec from a config table; `where` names the table in error messages."""
+    options = dict(table)
+    report = options.pop("report", None)
+    if not isinstance(report, str):
+        raise UsageError(f"{where} has no report", 'add report = "NAME" (see svcstats reports)')
+    return ReportSpec(report, options, name)
 
 
 def saved_spec(config: Config, name: str) -> ReportSpec:
@@ -56,7 +79,7 @@ def save_spec(spec: ReportSpec, explicit_config: Path | None) -> Path:
     none), keeping everything else in the file; returns the file's path."""
     import tomlkit
 
-    from svcstats.render import atomic_file
+    from svcstats.output.files import atomic_file
 
     assert spec.name is not None
     if not NAME_PATTERN.match(spec.name):

@@ -66,6 +66,8 @@ TABLES: dict[str, Table] = {
                 "subject": Kind.TEXT,
                 "first_response_at": Kind.TIMESTAMP,
                 "reopened_at": Kind.TIMESTAMP,
+                # HubSpot's "Time to first agent email reply (HH:mm:ss)": used when no instant is known
+                "first_email_reply_seconds": Kind.DURATION,
             },
             key="ticket_id",
         ),

@@ -154,7 +154,7 @@ def load_working_time(dataset: Dataset, zone: str, require_default: bool = True)
     config = dataset.config.business_hours
     schedules: dict[str, Schedule] = {}
     if dataset.has("working_hours"):
-        rows = dataset.load("working_hours", ["timezone"]).collect(engine=dataset.engine)  # type: ignore[arg-type]
+        rows = dataset.load("working_hours", ["timezone"]).collect(engine=dataset.engine)
         rows = rows.filter(pl.all_horizontal(pl.col("rep", "weekday", "start", "end").is_not_null()))
         fallback = (config.timezone if config else None) or zone
         for (rep,), windows in rows.with_columns(pl.col("timezone").fill_null(fallback)).group_by("rep"):
@@ -182,7 +182,7 @@ def load_working_time(dataset: Dataset, zone: str, require_default: bool = True)
     holidays = None
     if dataset.has("holidays"):
         days = dataset.load("holidays", ["timezone"]).select(pl.col("date").alias("day"), "timezone")
-        holidays = days.filter(pl.col("day").is_not_null()).collect(engine=dataset.engine)  # type: ignore[arg-type]
+        holidays = days.filter(pl.col("day").is_not_null()).collect(engine=dataset.engine)
         for holiday_zone in holidays["timezone"].drop_nulls().unique().to_list():
             check_zone(dataset, holiday_zone, None)
     return WorkingTime(schedules, holidays)

@@ -216,6 +216,7 @@ def test_every_command_has_help_and_is_in_the_readme(cli) -> None:
         ["export"],
         ["data", "check"],
         ["data", "convert"],
+        ["pull", "hubspot"],
         *(["report", name] for name in REPORTS),
     ]
     for command in commands:

@@ -13,6 +13,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from svcstats.errors import DataError, OutputError
 
@@ -116,7 +117,7 @@ class GapState:
                     db.execute("ROLLBACK")
                 raise
 
-    def _read(self, query: str) -> list[tuple]:
+    def _read(self, query: str) -> list[tuple[Any, ...]]:
         if not self.path.exists() or self.path.stat().st_size == 0:  # none yet, or a first write killed mid-way
             return []
         try:

@@ -26,6 +26,8 @@ TICKET_COLUMNS = {
     "priority": "priority", "hs_ticket_priority": "priority",
     "first agent response date": "first_response_at", "hs_first_agent_message_sent_at": "first_response_at",
     "first agent email response date": "first_response_at", "first_agent_reply_date": "first_response_at",
+    "time to first agent email reply (hh:mm:ss)": "first_email_reply_seconds",
+    "time to first agent email reply": "first_email_reply_seconds",
 }  # fmt: skip
 SIGNATURE = ({"ticket id", "hs_ticket_id", "record id", "hs_object_id"}, {"create date", "createdate"})
 STAGE_HEADER = re.compile(r"^date (entered|exited) [\"'](?P<inner>.+)[\"']$")

@@ -4,43 +4,62 @@ from __future__ import annotations
 
 import polars as pl
 
-from svcstats.errors import UsageError
 from svcstats.reports.base import ReportContext, duration_stats
-from svcstats.reports.waits import Side, conversation, waits
+from svcstats.reports.waits import COLUMNS, Side, conversation, waits
 
 
-def wait_report(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
-    """Closed waits with mean/median/p90 hours and open waits counted, per period or group; or,
-    with --per-ticket, each ticket's total wait; or, with --top N, the customers who wait (or
-    answer) longest on average."""
-    placed = ctx.place(ctx.refine(attributed_waits(ctx, waiting), computed=["hours", "started_at", "ended_at"]))
+def wait_facts(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
+    """(1) One row per wait of `waiting` (paired within its ticket), with its hours, age if open,
+    responding rep and group labels, selected by --rep/--team/--where."""
+    return ctx.refine(attributed_waits(ctx, waiting), computed=["hours", "started_at", "ended_at"])
+
+
+def aggregate_waits(ctx: ReportContext, waits: pl.LazyFrame) -> pl.LazyFrame:
+    """(2) The waits placed in the range, per row key: closed waits with mean/median/p90 hours and
+    open waits counted; with --per-ticket, per ticket; with --top, per customer (by id, else ticket)."""
+    placed = ctx.place(waits)
     closed = pl.col("ended_at").is_not_null()
-    top = ctx.options.get("top")
-    if top is not None:
-        return top_customers(ctx, placed, top)
+    if ctx.options.get("top") is not None:
+        answered = placed.filter(closed).with_columns(customer=pl.coalesce("customer", "ticket_id"))
+        return ctx.aggregate(
+            answered,
+            pl.len().alias("waits"),
+            pl.col("hours").mean().alias("mean_hours"),
+            pl.col("hours").sum().alias("total_hours"),
+            by=["customer"],
+        )
     if ctx.options.get("per_ticket"):
-        per_ticket = ctx.aggregate(
+        return ctx.aggregate(
             placed,
             closed.sum().alias("waits"),
             pl.col("hours").sum().alias("total_hours"),
             (~closed).sum().alias("open_waits"),
             by=["ticket_id"],
         )
-        order = [*ctx.keys, "total_hours", "ticket_id"]
-        descending = [*(False for _ in ctx.keys), True, False]  # longest total wait first
-        return per_ticket.with_columns(pl.col("waits", "open_waits").cast(pl.Int64)).sort(order, descending=descending)
     opened = (
         [pl.col("open_hours").mean().alias("mean_open_hours"), pl.col("open_hours").max().alias("max_open_hours")]
         if ctx.options.get("open")
         else []
     )
-    summary = ctx.aggregate(
+    return ctx.aggregate(
         placed,
         closed.sum().alias("waits"),
         *duration_stats(pl.col("hours").filter(closed), ctx.stats),
         (~closed).sum().alias("open_waits"),
         *opened,
     )
+
+
+def finish_waits(ctx: ReportContext, summary: pl.LazyFrame) -> pl.LazyFrame:
+    """(3) Every period of the calendar; with --per-ticket the longest total wait first; with --top
+    N the N customers with the longest mean wait (0 = all) per row key, ties broken by customer id."""
+    top = ctx.options.get("top")
+    if top is not None:
+        return top_customers(ctx, summary, int(top))
+    if ctx.options.get("per_ticket"):
+        order = [*ctx.keys, "total_hours", "ticket_id"]
+        descending = [*(False for _ in ctx.keys), True, False]  # longest total wait first
+        return summary.with_columns(pl.col("waits", "open_waits").cast(pl.Int64)).sort(order, descending=descending)
     return ctx.assemble([summary], counts=["waits", "open_waits"])
 
 
@@ -55,8 +74,9 @@ def attributed_waits(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
         hours=ctx.duration("started_at", "ended_at", responder),
         open_hours=pl.when(pl.col("ended_at").is_null()).then(ctx.duration("started_at", pl.lit(ctx.now), responder)),
     )
-    # the reps who replied, from a plain scan: the waits themselves would be paired a second time
-    repliers = ctx.dataset.load("messages", ["sender"]).filter(pl.col("sender_type") == "agent")
+    # the reps who replied, from the same load (memoised: parsed once) rather than from the waits,
+    # which would be paired a second time
+    repliers = ctx.dataset.load("messages", COLUMNS).filter(pl.col("sender_type") == "agent")
     ctx.note_schedules(repliers, "sender")
     if ctx.options.get("attribute") == "owner":
         owners = ctx.dataset.load("tickets", ["owner"]).select("ticket_id", "owner")
@@ -64,24 +84,14 @@ def attributed_waits(ctx: ReportContext, waiting: Side) -> pl.LazyFrame:
     return found.with_columns(rep=pl.col("ender" if waiting == "customer" else "starter"))
 
 
-def top_customers(ctx: ReportContext, placed: pl.LazyFrame, top: str) -> pl.LazyFrame:
-    """The `top` customers (by id, else the ticket) with the longest mean closed wait, per row key
-    (ties broken by customer id)."""
-    if not top.isdigit() or int(top) < 1:
-        raise UsageError(f"--top {top!r} is not a positive whole number", "e.g. --top 10")
-    closed = placed.filter(pl.col("ended_at").is_not_null()).with_columns(customer=pl.coalesce("customer", "ticket_id"))
-    ranked = ctx.aggregate(
-        closed,
-        pl.len().alias("waits"),
-        pl.col("hours").mean().alias("mean_hours"),
-        pl.col("hours").sum().alias("total_hours"),
-        by=["customer"],
-    )
+def top_customers(ctx: ReportContext, per_customer: pl.LazyFrame, top: int) -> pl.LazyFrame:
+    """The `top` customers (0 = all) with the longest mean closed wait, per row key, from their
+    aggregates (ties broken by customer id)."""
     # longest mean first; ties broken by customer id, so the cut at N never depends on row order
     rank = pl.struct((-pl.col("mean_hours")).alias("longest"), "customer").rank("ordinal")
-    ranked = ranked.with_columns((rank.over(ctx.keys) if ctx.keys else rank).alias("rank"))
+    ranked = per_customer.with_columns((rank.over(ctx.keys) if ctx.keys else rank).alias("rank"))
     return (
-        ranked.filter(pl.col("rank") <= int(top))
+        (ranked.filter(pl.col("rank") <= top) if top else ranked)
         .with_columns(pl.col("waits", "rank").cast(pl.Int64))
         .sort([*ctx.keys, "rank"])
         .select(*ctx.keys, "rank", "customer", "waits", "mean_hours", "total_hours")

@@ -7,18 +7,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from svcstats.render import PERCENT_SUFFIX, cell_formatter, column_label
-from svcstats.request import ReportRequest
-from svcstats.runner import Outcome
+from svcstats.outcome import Outcome
+from svcstats.output.render import PERCENT_SUFFIX, cell_formatter, column_label
+from svcstats.query import ReportQuery
 
 MAX_SERIES = 8  # more groups than this: the largest are drawn, the note says how many were left out
 MAX_BARS = 40  # the same for bars
 NOT_LABELS = {"scale", "subject", "owner", "ranking"}  # text columns that describe rows rather than group them
-# Reports whose shape the general rule does not fit: (value column, label columns, ranking kept).
-SPECIAL = {
-    "ticket-reply-count": ("replies_sent", ("ticket_id",), "replies_sent"),
-    "message-volume-by-hour": ("messages_received", ("weekday", "hour"), None),
-}
 
 
 @dataclass
@@ -44,12 +39,12 @@ class ChartData:
         return max((v for values in self.series.values() for v in values if v is not None), default=0.0)
 
 
-def value_column(outcome: Outcome, request: ReportRequest) -> str:
+def value_column(outcome: Outcome, request: ReportQuery) -> str:
     """The column a chart draws: the first --stat (else the median) of a report with durations
     (the first such column, e.g. median_first_hours), else the first percentage, else the first count."""
     result, info = outcome.result, outcome.info
-    if info.name in SPECIAL:
-        return SPECIAL[info.name][0]
+    if info.chart is not None:  # the report's definition says what to draw
+        return info.chart.value
     stat = request.stats[0] if request.stats else "median"
     for column in result.columns:
         if column.startswith(f"{stat}_") and column.endswith(f"_{info.duration_unit}"):
@@ -72,14 +67,14 @@ def unit_of(column: str) -> str:
     return column.replace("_", " ")
 
 
-def chart_data(outcome: Outcome, request: ReportRequest, title: str) -> ChartData:
+def chart_data(outcome: Outcome, request: ReportQuery, title: str) -> ChartData:
     """The chart of `outcome`'s result as `request` shaped it."""
     result, info = outcome.result, outcome.info
     value = value_column(outcome, request)
-    if info.name in SPECIAL and SPECIAL[info.name][2] is not None:
-        result = result.filter(pl.col("ranking") == SPECIAL[info.name][2])
-    if info.name in SPECIAL:
-        labels = [c for c in SPECIAL[info.name][1] if c in result.columns]
+    if info.chart is not None and info.chart.ranking is not None:
+        result = result.filter(pl.col("ranking") == info.chart.ranking)
+    if info.chart is not None:
+        labels = [c for c in info.chart.labels if c in result.columns]
     else:
         labels = [c for c, dtype in result.schema.items() if dtype in (pl.String, pl.Categorical, pl.Enum) and c not in NOT_LABELS]
     over_time = "period_start" in result.columns

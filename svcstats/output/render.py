@@ -1,65 +1,29 @@
 """Write a report's result: a Rich table for people, or a machine format for programs.
 
 Machine formats never pass through Rich (no colour, no wrapping, no decoration): floats are
-rounded to 4 decimals in text formats, dates are ISO, timestamps RFC 3339. Files are written
-to a temporary file beside the target and renamed into place, so a failed run never leaves
-half a file.
+rounded to 4 decimals in text formats, dates are ISO, timestamps RFC 3339. The bytes go to
+stdout or through `output.files` (atomic); the formats themselves are declared in `output.formats`.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
-import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
 import polars as pl
 import polars.selectors as cs
 
-from svcstats.errors import OutputError, UsageError
-from svcstats.guard import check_not_link
+from svcstats.errors import UsageError
+from svcstats.output.files import emit
+from svcstats.output.formats import BINARY_FORMATS, FORMATS, check_destination
 
-CHART_FORMATS = ("html", "svg", "png")  # written by svcstats.charts
-FORMATS = ("table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx", *CHART_FORMATS)
-BINARY_FORMATS = ("parquet", "xlsx", "png")
-EXTENSIONS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".json": "json",
-    ".ndjson": "ndjson",
-    ".jsonl": "ndjson",
-    ".md": "markdown",
-    ".parquet": "parquet",
-    ".xlsx": "xlsx",
-    ".txt": "table",
-    ".html": "html",
-    ".htm": "html",
-    ".svg": "svg",
-    ".png": "png",
-}
 DECIMALS = 4
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%:z"
 DURATION_UNITS = {"_hours": 1.0, "_minutes": 1 / 60}  # column suffix -> hours per unit
 PERCENT_SUFFIX = "_pct"
-
-
-def choose_format(requested: str | None, output: Path | None, stdout_is_terminal: bool) -> str:
-    """The output format: as requested, else from the --output extension, else table on a
-    terminal and csv when stdout is piped."""
-    if requested is not None:
-        if requested not in FORMATS:
-            raise UsageError(f"unknown format {requested!r}", f"choose one of: {', '.join(FORMATS)}")
-        return requested
-    if output is not None and str(output) != "-":
-        if output.suffix.lower() not in EXTENSIONS:
-            raise UsageError(f"cannot tell the format of {output.name} from its extension", f"add --format, one of: {', '.join(FORMATS)}")
-        return EXTENSIONS[output.suffix.lower()]
-    return "table" if stdout_is_terminal else "csv"
 
 
 def render(result: pl.DataFrame, fmt: str, output: Path | None, *, title: str = "", hidden: Sequence[str] = (), footer: str = "") -> None:
@@ -196,74 +160,3 @@ def _binary_writer(result: pl.DataFrame, fmt: str) -> Callable[[IO[bytes]], obje
     # Excel has no time zones: instants are written in UTC, as the text formats give them
     naive = result.with_columns(cs.datetime(time_zone="*").dt.convert_time_zone("UTC").dt.replace_time_zone(None))
     return lambda handle: naive.write_excel(handle, autofit=True)
-
-
-def emit(write: Callable[[IO[bytes]], object], output: Path | None) -> None:
-    """Run `write` on stdout's byte stream, or on a file that replaces `output` atomically."""
-    if output is None or str(output) == "-":
-        stdout = sys.stdout
-        stdout.flush()
-        write(stdout.buffer)
-        stdout.buffer.flush()
-        return
-    with atomic_file(output) as handle:
-        write(handle)
-
-
-def check_destination(fmt: str, output: Path | None) -> None:
-    """Fail early (before any work) when the result cannot go where it was asked to."""
-    if fmt in BINARY_FORMATS and (output is None or str(output) == "-") and sys.stdout.isatty():
-        raise UsageError(f"--format {fmt} is binary and stdout is a terminal", "add --output FILE or pipe it")
-    if output is not None:
-        check_writable(output)
-
-
-def check_writable(path: Path) -> None:
-    """Fail when `path` cannot be written."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if str(path) == "-":
-        return
-    if not folder.is_dir():
-        raise OutputError(f"cannot write {path}: folder {folder} does not exist", "create it first")
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a folder", "give a file name")
-    check_not_link(path)
-    if not os.access(folder, os.W_OK):
-        raise OutputError(f"cannot write {path}: folder {folder} is not writable")
-
-
-def _file_mode(path: Path) -> int:
-    """The mode a replaced file keeps, or the umask's default for a new one (mkstemp makes 0600)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        return with_umask(0o666)
-
-
-def with_umask(mode: int) -> int:
-    """`mode` as the umask lets a new file or folder have it (mkstemp and mkdtemp ignore the umask)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return mode & ~umask
-
-
-@contextmanager
-def atomic_file(path: Path) -> Iterator[IO[bytes]]:
-    """A binary file handle whose content replaces `path` only if the block completes."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", "check that the folder exists and is writable") from None
-    try:
-        os.fchmod(fd, _file_mode(path))
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
