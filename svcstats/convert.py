@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from svcstats.errors import DataError, OutputError, UsageError, first_line
+from svcstats.errors import DataError, OutputError, UsageError
 from svcstats.findings import Finding
 from svcstats.loaders import hubspot
 from svcstats.loaders.converted import MANIFEST, is_conversion
@@ -109,7 +109,7 @@ def _write_table(dataset: Dataset, table: str, path: Path) -> list[Finding]:
     try:
         results = pl.collect_all([sink, *(c.frame for c in checks)], engine="streaming")
     except pl.exceptions.PolarsError as exc:
-        raise DataError(f"{dataset.label(table)}: cannot convert: {first_line(exc)}", "run with --debug for details") from exc
+        raise dataset.read_failure(exc, f"{dataset.label(table)}: cannot convert") from exc
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return [finding for check, result in zip(checks, results[1:], strict=True) for finding in check.read(result)]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from svcstats import version
+from svcstats.config import NAME_PATTERN
 from svcstats.errors import DataError, OutputError, UsageError
 from svcstats.output.files import replacing_folder
 
@@ -35,7 +36,10 @@ class ExportResult:
 
 
 def file_name(label: str, fmt: str, taken: set[str]) -> str:
-    """`label.ext`, numbered when two reports of the set share a label."""
+    """`label.ext`, numbered when two reports of the set share a label; a label that is not a
+    plain name (a path, "..", a hidden file) is refused, so nothing is written outside the folder."""
+    if not NAME_PATTERN.match(label):
+        raise UsageError(f"cannot export {label[:60]!r}: not a usable file name", "name saved reports with letters, digits, - and _")
     suffix = SUFFIXES.get(fmt, f".{fmt}")
     name, n = f"{label}{suffix}", 2
     while name in taken:

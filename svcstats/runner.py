@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 
 from svcstats.catalog import ReportInfo, get_report
-from svcstats.errors import DataError, UsageError, first_line
+from svcstats.errors import UsageError
 from svcstats.outcome import Outcome
 from svcstats.periods import SUNDAY_WEEKS, end_of_day, with_period_end
 from svcstats.query import DEFAULT_STATS, FREQUENCIES, Engine, ReportQuery, polars_engine
@@ -64,9 +64,10 @@ def compute(request: ReportQuery) -> Outcome:
         checks = [*dataset.checks, *ctx.checks]
         result, *check_results = collect([query, *(c.frame for c in checks)], engine)
     except pl.exceptions.PolarsError as exc:
-        raise DataError(f"{info.name}: cannot compute from {resolved.data}: {first_line(exc)}", "run with --debug for details") from exc
+        raise dataset.read_failure(exc, f"{info.name}: cannot compute from {resolved.data}") from exc
     result = with_period_end(result, ctx.every, date_range)  # over time: each period's end and whether it is cut
-    findings = [finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)]
+    # a table loaded twice (say, for a join) gives the same finding twice: told once
+    findings = list(dict.fromkeys(finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)))
     seconds = time.perf_counter() - started
     return Outcome(info, result, findings, date_range, tz, seconds, as_of, resolved.data, resolved.config_path)
 

@@ -16,15 +16,16 @@ folder is relative to the config file, like the config's own `data` (load_config
 from __future__ import annotations
 
 import os
-import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from svcstats.config import CONFIG_NAME, Config, find_config_file, load_config
-from svcstats.errors import UsageError
+from svcstats.config import CONFIG_NAME, NAME_PATTERN, Config, find_config_file, load_config
+from svcstats.errors import OutputError, UsageError
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+LOCK_SECONDS = 60.0  # how long --save waits for another save into the same config file
 
 
 @dataclass(frozen=True)
@@ -84,27 +85,46 @@ def save_spec(spec: ReportSpec, explicit_config: Path | None) -> Path:
     if not NAME_PATTERN.match(spec.name):
         raise UsageError(f"--save {spec.name!r} is not a usable name", "use letters, digits, - and _ (e.g. weekly-close)")
     path = find_config_file(explicit_config) or Path.cwd() / CONFIG_NAME
-    if path.exists():
-        load_config(path)  # refuse to rewrite a file that is not valid as it stands
-        document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    else:
-        document = tomlkit.document()
-    saved = document.get("saved")
-    if saved is None:
-        saved = tomlkit.table(is_super_table=True)
-        document["saved"] = saved
-    entry = tomlkit.table()
-    entry["report"] = spec.report
-    folder = path.absolute().parent
-    for key, value in spec.options.items():
-        entry[key] = [_toml_value(v, folder) for v in value] if isinstance(value, list) else _toml_value(value, folder)
-    entry.add(tomlkit.nl())  # a blank line before the next table
-    saved[spec.name] = entry
-    text = tomlkit.dumps(document).rstrip("\n") + "\n"
-    Config.model_validate(tomlkit.parse(text).unwrap())
-    with atomic_file(path) as handle:
-        handle.write(text.encode())
+    with config_lock(path):  # read, change and replace under the lock: concurrent saves all land
+        if path.exists():
+            load_config(path)  # refuse to rewrite a file that is not valid as it stands
+            document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        else:
+            document = tomlkit.document()
+        saved = document.get("saved")
+        if saved is None:
+            saved = tomlkit.table(is_super_table=True)
+            document["saved"] = saved
+        entry = tomlkit.table()
+        entry["report"] = spec.report
+        folder = path.absolute().parent
+        for key, value in spec.options.items():
+            entry[key] = [_toml_value(v, folder) for v in value] if isinstance(value, list) else _toml_value(value, folder)
+        entry.add(tomlkit.nl())  # a blank line before the next table
+        saved[spec.name] = entry
+        text = tomlkit.dumps(document).rstrip("\n") + "\n"
+        Config.model_validate(tomlkit.parse(text).unwrap())
+        with atomic_file(path) as handle:
+            handle.write(text.encode())
     return path
+
+
+@contextmanager
+def config_lock(path: Path, timeout: float = LOCK_SECONDS) -> Iterator[None]:
+    """Hold the config file's lock (a `.NAME.lock` file beside it, which stays) while it is rewritten."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path.absolute().parent / f".{path.name}.lock"), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise OutputError(f"cannot save into {path}: another svcstats is saving into it", "try again in a moment") from None
+    except OSError as exc:
+        raise OutputError(f"cannot save into {path}: cannot lock it: {exc.strerror or exc}") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _toml_value(value: Any, folder: Path) -> Any:

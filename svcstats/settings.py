@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from svcstats.loaders.dataset import Dataset
 
 NO_DATA_HINT = "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml"
+# dates a run may name: periods, "the end of --as-of" and time zones all stay computable
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,17 +89,25 @@ def resolve(request: ReportQuery) -> Resolved:
     as_of = request.as_of or today_in(tz)
     week_start = request.week_start or base.config.week_start
     check_own_range(request)
-    date_range = resolve_range(
-        date_from=request.date_from,
-        date_to=request.date_to,
-        last=request.last,
-        this_week=request.this_week,
-        last_week=request.last_week,
-        this_month=request.this_month,
-        last_month=request.last_month,
-        as_of=as_of,
-        first_day=week_start,
-    )
+    for flag, day in (("--as-of", as_of), ("--from", request.date_from), ("--to", request.date_to)):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise UsageError(f"{flag} {day} is out of range", f"give a date from {FIRST_DAY} to {LAST_DAY}")
+    try:
+        date_range = resolve_range(
+            date_from=request.date_from,
+            date_to=request.date_to,
+            last=request.last,
+            this_week=request.this_week,
+            last_week=request.last_week,
+            this_month=request.this_month,
+            last_month=request.last_month,
+            as_of=as_of,
+            first_day=week_start,
+        )
+    except (OverflowError, ValueError):  # --last 3000y from 2026 starts before year 1
+        raise UsageError(f"--last {request.last} reaches outside the calendar", f"give a range within {FIRST_DAY} to {LAST_DAY}") from None
+    if date_range.start is not None and date_range.start < FIRST_DAY:
+        raise UsageError(f"the range starts on {date_range.start}, before {FIRST_DAY}", "give a shorter --last or a later --from")
     if request.as_of is not None and date_range.end is None:
         # --as-of pins today: what happened after it had not happened yet
         date_range = DateRange(date_range.start, request.as_of)

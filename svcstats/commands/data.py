@@ -39,6 +39,7 @@ def check(
     """
     with reported_errors(debug):
         from svcstats.datacheck import check
+        from svcstats.output.files import check_not_input
         from svcstats.output.formats import check_destination, choose_format
         from svcstats.output.render import render
         from svcstats.settings import data_settings, open_dataset
@@ -46,6 +47,7 @@ def check(
         chosen = choose_format(fmt, output, env.current().out_is_terminal())
         check_destination(chosen, output)
         dataset = open_dataset(data_settings(data, config, source_format, source_tz))
+        check_not_input(output, dataset.root, [t.path for t in dataset.config.tables.values() if t.path])
         report = check(dataset)
         render(report.frame, chosen, output, title=f"Data check · {dataset.root}")
         from svcstats.readiness import readiness, summary

@@ -38,7 +38,9 @@ def reported_errors(debug: bool | Callable[[], bool]) -> Iterator[None]:
         raise fail(exc.one_line(), exc.exit_code) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
-    except Exception as exc:  # noqa: BLE001  (anything else is our bug: say so in one line)
+    except (SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001  (anything else is our bug, Rust panics included: say so in one line)
         if debug() if callable(debug) else debug:
             traceback.print_exc()
         raise fail(

@@ -125,7 +125,7 @@ def dashboard_command(
     calls: list[ReportCall] = []
     with reported_errors(lambda: debugging(calls)):
         from svcstats.commands.running import compute_and_tell
-        from svcstats.output.files import emit
+        from svcstats.output.files import check_not_input, emit
         from svcstats.output.formats import check_destination
         from svcstats.output.titles import title
         from svcstats.progress import tracked
@@ -139,6 +139,8 @@ def dashboard_command(
         results = [
             (label, call, compute_and_tell(call.query, call.output, label)) for label, call in tracked(labelled, "computing", len(calls))
         ]
+        for *_, outcome in results:
+            check_not_input(output, outcome.data, config_path=outcome.config_path)
         if fmt == "html":
             from svcstats.output.charts.files import Section, page_html
 

@@ -38,10 +38,15 @@ def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) 
 
 def run_report(query: ReportQuery, output: OutputOptions) -> None:
     """Compute the report, tell stderr what was left out, and write the result."""
+    from svcstats.output.files import check_not_input
     from svcstats.output.report import output_format, write_outcome
     from svcstats.progress import working
+    from svcstats.settings import resolve
 
     fmt = output_format(output)
+    resolved = resolve(query)
+    table_paths = [table.path for table in resolved.config.tables.values() if table.path]
+    check_not_input(output.output, resolved.data, table_paths, resolved.config_path)
     with working(f"computing {query.report}"):
         outcome = compute(query)
     write_outcome(tell(outcome, query, output), query, output, fmt)

@@ -22,16 +22,17 @@ from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
 from svcstats.loaders import hubspot, snapshot
 from svcstats.loaders.converted import latest_visits_tables
-from svcstats.loaders.files import TableFiles, locate, scan
+from svcstats.loaders.files import TableFiles, bad_line, line_of_row, locate, read_error, scan
 from svcstats.loaders.parse import (
     TimestampFormats,
     detect_timestamp_formats,
     naive_timestamps_error,
     neutral_dtype,
     text_expr,
-    timestamp_from_text,
+    timestamps,
     typed_expr,
     typed_timestamp,
+    with_fallback,
 )
 from svcstats.schema import SENDER_TYPES, TABLES, Kind
 
@@ -59,6 +60,14 @@ class RawTable:
     source_format: str  # "generic" or "hubspot"
     line_offset: int | None  # data row i is on file line i + offset (single CSV files only)
     parse_once: bool = False  # loaded once into memory, then read by the report and its checks (see Dataset.load)
+    stage_order_from_data: bool = False  # HubSpot stage columns: the export does not give the stages' order
+    files: TableFiles | None = None  # where it was read from (to say where a read failed)
+
+    def read_error(self, exc: BaseException) -> DataError:
+        """The one-line error for a failure to read this table: which file, and where."""
+        if self.files is None:
+            return DataError(f"{self.label}: cannot read: {first_line(exc)}", "repair or export the file again")
+        return read_error(self.files, exc)
 
     @property
     def schema(self) -> pl.Schema:
@@ -136,7 +145,13 @@ class Dataset:
     def place(self, table: str, row: int) -> str:
         """Where data row `row` (0-based, in file order) is: "line N" of a single CSV file, else "data row N"."""
         raw = self._require(table)
-        return f"line {_file_line(raw, row)}" if raw.line_offset is not None else f"data row {row + 1}"
+        if raw.line_offset is None:
+            return f"data row {row + 1}"
+        try:
+            return f"line {_file_line(raw, row)}"
+        except pl.exceptions.PolarsError:  # Polars cannot read the whole file (a ragged line): count with the csv module
+            line = line_of_row(raw.files, row) if raw.files is not None else None
+            return f"line {line}" if line is not None else f"data row {row + 1}"
 
     def load(self, table: str, columns: Iterable[str] = (), *, row_index: str | None = None) -> pl.LazyFrame:
         """The table in the neutral schema: required columns plus `columns` (optional neutral
@@ -169,9 +184,10 @@ class Dataset:
         if unknown:
             raise UsageError(f"{raw.label} has no column {unknown[0]!r}", f"its columns are: {_list(self.columns(table))}")
         formats = self._timestamp_formats(raw, [c for c in wanted if c in present and spec.columns.get(c) is Kind.TIMESTAMP])
+        key = spec.key if spec.key in present else None  # an optional key (message_id, response_id) only when exported
         parsed: dict[str, pl.Expr] = {}
         fallible: list[str] = []
-        for name in wanted:
+        for name in [*wanted, *([key] if key and key not in wanted else [])]:
             kind = spec.columns.get(name)
             if name not in present:
                 parsed[name] = pl.lit(None, dtype=neutral_dtype(kind or Kind.TEXT))
@@ -189,26 +205,47 @@ class Dataset:
         for name in fallible:
             invalid = _present(pl.col(f"raw:{name}"), present[name]) & pl.col(name).is_null()
             problems[Problem(name, f"{name} is not a valid {spec.columns[name].value}", f"raw:{name}")] = invalid
-        if spec.key is not None:  # overlapping exports: keep the last row of each id, in file order
-            staged = staged.with_row_index("row:file")
-            repeated = pl.col("row:file") != pl.col("row:file").max().over(spec.key)
-            problems[Problem(spec.key, f"duplicate {spec.key} (the last row of each is kept)", spec.key)] = repeated
+        empties: dict[Problem, pl.Expr] = {}
         for name in [n for n in spec.required if n not in spec.may_be_empty]:  # without one a record cannot be placed
             empty = pl.col(name).is_null()
             if name in fallible:
                 empty &= ~_present(pl.col(f"raw:{name}"), present[name])
-            problems[Problem(name, f"{name} is empty", None)] = empty
+            empties[Problem(name, f"{name} is empty", None)] = empty
+        if key is not None:  # overlapping exports: keep the last usable row of each id, in file order
+            unusable = [*problems.values(), *empties.values()]
+            usable = ~pl.any_horizontal(unusable) if unusable else pl.lit(True)
+            # a hash pass in file order (a window over the key is 3x slower)
+            repeated = usable & pl.col(key).is_not_null() & ~pl.when(usable).then(pl.col(key)).is_last_distinct()
+            problems[Problem(key, f"duplicate {key} (the last row of each is kept)", key)] = repeated
+        problems.update(empties)
+        problems = _first_problem_only(problems)
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
         checked = staged.select(*kept, *wanted, **flags)
         if raw.parse_once:
-            checked = checked.collect(engine=self.engine).lazy()
+            try:
+                checked = checked.collect(engine=self.engine).lazy()
+            except pl.exceptions.PolarsError as exc:
+                raise raw.read_error(exc) from exc
         reported = self._reported.setdefault(table, set())
         new = [i for i, problem in enumerate(problems) if problem not in reported]
         if new:  # problems an earlier load of the table (with other columns) counts are not counted again
             reported.update(list(problems)[i] for i in new)
             self.checks.append(_problems_check(checked, staged, problems, raw, lambda row: self.place(table, row), new))
         loaded = checked.filter(~pl.any_horizontal(list(flags))).select(*kept, *wanted)
-        return loaded if self.cutoff is None else snapshot.cut(table, loaded, self.cutoff).select(*kept, *asked)
+        if self.cutoff is not None:  # the snapshot first: the stage order comes from what had happened by then
+            loaded = snapshot.cut(table, loaded, self.cutoff)
+        if raw.stage_order_from_data and "stage_order" in wanted:
+            loaded = hubspot.with_stage_order(loaded)
+        return loaded if self.cutoff is None else loaded.select(*kept, *asked)
+
+    def read_failure(self, exc: BaseException, doing: str) -> DataError:
+        """The error for a query that failed while `doing` something: the table and line that
+        cannot be read when one of the tables opened is a malformed CSV file, else Polars' message."""
+        for raw in self._raw.values():
+            where = bad_line(raw.files) if raw is not None and raw.files is not None else None
+            if raw is not None and where:
+                return DataError(f"{raw.label}: cannot read: {where}", "repair or export the file again")
+        return DataError(f"{doing}: {first_line(exc)}", "run with --debug for details; svcstats data check lists each table's problems")
 
     # -- internals -------------------------------------------------------------------------
 
@@ -233,17 +270,23 @@ class Dataset:
         if files is None:
             return self._derived(table)
         frame = scan(files)
-        headers = frame.collect_schema().names()
+        try:
+            headers = frame.collect_schema().names()
+        except pl.exceptions.PolarsError as exc:
+            raise read_error(files, exc) from exc
         source_format = self._format_of(table, headers)
         mapping = self._column_map(table, headers, source_format)
         parse_once = self.parse_text_once  # every format: see __init__
-        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files), parse_once)
+        return RawTable(frame.rename(mapping), files.label, source_format, _line_offset(files), parse_once, files=files)
 
     def _derived(self, table: str) -> RawTable | None:
         """Stage history taken from a HubSpot ticket export's stage columns, when no file has it."""
         if table != "stage_history":
             return None
-        tickets = self._raw_table("tickets")
+        try:
+            tickets = self._raw_table("tickets")
+        except DataError:
+            return None  # an unreadable tickets export is reported as such; it gives no stage history
         if tickets is None or tickets.source_format != "hubspot" or "ticket_id" not in tickets.schema:
             return None
         stages = hubspot.stage_columns(tickets.schema.names())
@@ -255,6 +298,8 @@ class Dataset:
             "hubspot",
             None,
             tickets.parse_once,
+            stage_order_from_data=True,
+            files=tickets.files,
         )
 
     def _format_of(self, table: str, headers: list[str]) -> str:
@@ -295,7 +340,7 @@ class Dataset:
         try:
             sample = raw.frame.select(text_columns).head(SAMPLE_ROWS).collect()
         except pl.exceptions.PolarsError as exc:
-            raise DataError(f"{raw.label}: cannot read: {first_line(exc)}") from exc
+            raise raw.read_error(exc) from exc
         formats = {}
         for name in text_columns:
             values = [v for v in sample[name].to_list() if v is not None and v.strip()]
@@ -319,15 +364,19 @@ class Dataset:
         if kind is Kind.TIMESTAMP:
             if dtype == pl.String:
                 assert formats is not None
-                return timestamp_from_text(column, formats, self.source_tz)
+                return timestamps(column, formats, self.source_tz, self.config.datetime_formats)
             if dtype == pl.Null:
                 return pl.lit(None, dtype=neutral_dtype(kind))
             if not isinstance(dtype, pl.Datetime | pl.Date):
                 raise DataError(f"{where} holds {dtype} values, not date-times", "export it as ISO 8601 text or as a datetime column")
             return typed_timestamp(column, dtype, self.source_tz, where)
-        if dtype == pl.String and kind is Kind.SENDER_TYPE and _all_canonical(raw.frame, name):
+        if dtype.is_nested() or dtype in (pl.Binary, pl.Object):
+            raise DataError(f"{where} holds {dtype} values, not {kind.value} values", "export it as plain values (text or numbers)")
+        if dtype == pl.String and kind is Kind.SENDER_TYPE and _all_canonical(raw, name):
             # the export already uses the neutral words: a cast is 2.5x faster than mapping synonyms
-            return column.cast(pl.Enum(SENDER_TYPES), strict=False).cast(pl.String)
+            # (a synonym after the sampled rows is still mapped, by the fallback)
+            fast = lambda c: c.cast(pl.Enum(SENDER_TYPES), strict=False).cast(pl.String)  # noqa: E731
+            return with_fallback(column, fast, lambda c: text_expr(c, kind), pl.String())
         if dtype == pl.String:
             return text_expr(column, kind)
         return typed_expr(column, kind, dtype)
@@ -339,9 +388,22 @@ class Dataset:
         return DataError(f"{raw.label}: required column {column!r} not found (columns: {_list(raw.schema.names())})", hint)
 
 
-def _all_canonical(frame: pl.LazyFrame, name: str) -> bool:
+def _first_problem_only(problems: dict[Problem, pl.Expr]) -> dict[Problem, pl.Expr]:
+    """Each row flagged by its first problem only, so that the counts add up to the rows left out."""
+    exclusive: dict[Problem, pl.Expr] = {}
+    earlier: list[pl.Expr] = []
+    for problem, flagged in problems.items():
+        exclusive[problem] = flagged & ~pl.any_horizontal(earlier) if earlier else flagged
+        earlier.append(flagged)
+    return exclusive
+
+
+def _all_canonical(raw: RawTable, name: str) -> bool:
     """Whether the first values of a sender_type column are all neutral words already."""
-    sample = frame.select(pl.col(name).drop_nulls().head(SAMPLE_ROWS)).collect().to_series()
+    try:
+        sample = raw.frame.select(pl.col(name).drop_nulls().head(SAMPLE_ROWS)).collect().to_series()
+    except pl.exceptions.PolarsError as exc:
+        raise raw.read_error(exc) from exc
     return bool(sample.is_in(SENDER_TYPES).all())
 
 

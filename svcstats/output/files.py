@@ -1,17 +1,20 @@
-"""Writing files and folders so that a failed run never leaves half of one behind.
+"""Writing files and folders so that a failed run never leaves half of one behind, never over an
+input and never through a symbolic link.
 
 One mechanism for every writer: a result or a config file goes through `atomic_file` (a
 temporary file beside the target, renamed over it when complete); an export or a conversion goes
 through `replacing_folder` (a temporary folder beside the target, put in place as a whole).
-New files and folders get the umask's permissions; a replaced file keeps its own. No Polars.
+New files and folders get the umask's permissions; a replaced file keeps its own. A result file
+(--output) may not be a file svcstats reads (`check_not_input`) nor a link (`check_writable`). No Polars.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -49,8 +52,48 @@ def check_writable(path: Path) -> None:
         raise OutputError(f"cannot write {path}: folder {folder} does not exist", "create it first")
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder", "give a file name")
+    check_not_link(path)
     if not os.access(folder, os.W_OK):
         raise OutputError(f"cannot write {path}: folder {folder} is not writable")
+
+
+def check_not_link(path: Path) -> None:
+    """Refuse to write onto a symbolic link (the link would be replaced, or a file elsewhere written)."""
+    if path.is_symlink():
+        raise OutputError(f"refusing to write {path}: it is a symbolic link", "give the path of a real file or a new one")
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def input_files(data: Path, table_paths: Sequence[str], config_path: Path | None) -> set[Path]:
+    """The files a run may read: the config file and the tables' configured paths (globs)."""
+    found = {_real(config_path)} if config_path is not None else set()
+    for override in table_paths:
+        target = Path(override) if Path(override).is_absolute() else data / override
+        found.update(_real(Path(p)) for p in glob.glob(str(target), recursive=True))
+        found.add(_real(target))
+    return found
+
+
+def check_not_input(output: Path | None, data: Path, table_paths: Sequence[str] = (), config_path: Path | None = None) -> None:
+    """Refuse an --output that would replace an input: a file in the data folder svcstats reads
+    as a table (any .csv, .parquet, ... there), a configured table path or the config file."""
+    if is_stdout(output):
+        return
+    assert output is not None
+    from svcstats.loaders.files import kind_of  # the loaders' own rule for what is a table file
+
+    target, folder = _real(output), _real(data)
+    inside = target.is_relative_to(folder)
+    if (inside and kind_of(target) is not None) or target in input_files(data, table_paths, config_path):
+        raise OutputError(
+            f"refusing to write {output}: it is an input, or would be read as one (data folder {data})",
+            "write the result outside the data folder; svcstats never overwrites its inputs",
+        )
+    if target == folder or folder.is_relative_to(target):
+        raise OutputError(f"refusing to write {output}: it holds the data folder {data}", "give another path")
 
 
 def with_umask(mode: int) -> int:

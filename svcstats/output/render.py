@@ -8,6 +8,7 @@ stdout or through `output.files` (atomic); the formats themselves are declared i
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
@@ -55,6 +56,7 @@ def machine_text(result: pl.DataFrame, fmt: str) -> str:
     """`result` as csv, tsv, json (array of objects), ndjson or markdown text."""
     rounded = result.with_columns(cs.float().round(DECIMALS))
     if fmt in ("csv", "tsv"):
+        rounded = spreadsheet_safe(rounded)
         return rounded.write_csv(separator="\t" if fmt == "tsv" else ",", datetime_format=DATETIME_FORMAT, date_format="%Y-%m-%d")
     if fmt in ("json", "ndjson"):
         text = _with_text_datetimes(rounded)
@@ -62,6 +64,21 @@ def machine_text(result: pl.DataFrame, fmt: str) -> str:
     if fmt == "markdown":
         return markdown_text(rounded)
     raise UsageError(f"unknown format {fmt!r}", f"choose one of: {', '.join(FORMATS)}")
+
+
+FORMULA_START = r"^[=+\-@\t\r]"  # cells a spreadsheet would run as a formula (OWASP: CSV injection)
+
+
+def spreadsheet_safe(result: pl.DataFrame) -> pl.DataFrame:
+    """Text cells (and headers) starting with = + - @, a tab or a carriage return get a leading
+    apostrophe, so Excel, LibreOffice and Sheets show them instead of evaluating them (the OWASP
+    rule for CSV injection). Numbers are never changed: only text columns are touched."""
+    texts = [name for name, dtype in result.schema.items() if dtype == pl.String]
+    safe = result.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
+        for name in texts
+    )
+    return safe.rename({name: f"'{name}" for name in safe.columns if re.match(FORMULA_START, name)})
 
 
 def markdown_text(result: pl.DataFrame) -> str:
@@ -155,4 +172,6 @@ def _binary_writer(result: pl.DataFrame, fmt: str) -> Callable[[IO[bytes]], obje
         import xlsxwriter  # noqa: F401
     except ImportError:
         raise UsageError("--format xlsx needs the xlsx extra", "pip install 'svcstats[xlsx]', or use --format csv") from None
-    return lambda handle: result.write_excel(handle, autofit=True)
+    # Excel has no time zones: instants are written in UTC, as the text formats give them
+    naive = result.with_columns(cs.datetime(time_zone="*").dt.convert_time_zone("UTC").dt.replace_time_zone(None))
+    return lambda handle: naive.write_excel(handle, autofit=True)

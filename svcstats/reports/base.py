@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from svcstats.daterange import DateRange
-from svcstats.errors import UsageError, first_line
+from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding, Severity, count_check
 from svcstats.loaders.dataset import Dataset, Engine
 from svcstats.loaders.parse import SOURCE_WORDS
@@ -175,6 +175,7 @@ class ReportContext:
             )
         unknown = [name for name in named if name not in available]
         if unknown:
+            self._tickets_readable()  # a column the tickets export would lend, were it readable
             raise UsageError(
                 f"{self.dataset.label(self.info.table)} has no column {unknown[0]!r}",
                 f"columns you can group or filter by: {', '.join(available)}",
@@ -197,9 +198,17 @@ class ReportContext:
         """Columns a record can take from its ticket: those of the tickets export, when the
         report's table links to tickets by ticket_id."""
         table = self.info.table
-        if table == "tickets" or "ticket_id" not in TABLES[table].columns or not self.dataset.has("tickets"):
+        if table == "tickets" or "ticket_id" not in TABLES[table].columns:
             return []
-        return self.dataset.columns("tickets")
+        try:
+            return self.dataset.columns("tickets") if self.dataset.has("tickets") else []
+        except DataError:
+            return []  # an unreadable tickets export lends no columns (reports not naming one still run)
+
+    def _tickets_readable(self) -> None:
+        """Raise the tickets export's read error, if it has one (and the report's table links to it)."""
+        if self.info.table != "tickets" and "ticket_id" in TABLES[self.info.table].columns and self.dataset.has("tickets"):
+            self.dataset.columns("tickets")
 
     def reuse(self, frame: pl.LazyFrame) -> pl.LazyFrame:
         """`frame`, which several queries of the report read (its result and its exclusion counts).

@@ -130,7 +130,8 @@ given, with the mean cumulative and latest times beside them.
 A ticket still in a stage counts up to --as-of (the end of that day), else up to now; visits
 after --as-of are ignored. A ticket that never entered a stage is not a zero for it: it simply
 does not count there. Closed stages (is_closed_stage, or a stage named "closed" when that column
-is absent) are left out unless --include-closed. Stages are listed per pipeline by stage_order.
+is absent) are left out unless --include-closed. Stages are listed per pipeline by stage_order
+(for HubSpot stage columns, which do not give it: the order tickets typically enter them).
 
 Over time, a ticket is placed by the last time it left the stage (--date-by exited; still in the
 stage: --as-of), or by its first entry (--date-by entered). --group-by rep or team takes the
