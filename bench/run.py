@@ -36,6 +36,17 @@ def run_once(args: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+def dataset(tickets: int, file_format: str) -> Path:
+    """The folder of a generated dataset (`svcstats demo --seed 1`), generated on first use under bench/out/."""
+    data = HERE / "out" / f"{tickets}-{file_format}"
+    if not (data / f"tickets.{file_format}").exists():
+        started = time.perf_counter()
+        command = [sys.executable, "-m", "svcstats", "demo", "--out", str(data), "--tickets", str(tickets), "--seed", "1"]
+        subprocess.run([*command, "--format", file_format], check=True, cwd=HERE.parent)
+        print(f"generated {tickets} tickets ({file_format}) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return data
+
+
 def main() -> None:
     """Generate (or reuse) the data, run every report variant, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -47,27 +58,7 @@ def main() -> None:
     sys.path.insert(0, str(HERE.parent))
     from svcstats.catalog import REPORTS
 
-    data = HERE / "out" / f"{options.tickets}-{options.format}"
-    if not (data / f"tickets.{options.format}").exists():
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "svcstats",
-                "demo",
-                "--out",
-                str(data),
-                "--tickets",
-                str(options.tickets),
-                "--seed",
-                "1",
-                "--format",
-                options.format,
-            ],
-            check=True,
-        )
-        print(f"generated {options.tickets} tickets ({options.format}) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    data = dataset(options.tickets, options.format)
 
     import polars as pl
 
