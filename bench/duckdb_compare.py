@@ -102,7 +102,10 @@ def differences(ours: Path, theirs: Path, limit: int = 5) -> list[str]:
         x, y = a[column], b[column]
         if x.dtype.is_float() or y.dtype.is_float():
             pairs = zip(x.cast(pl.Float64).to_list(), y.cast(pl.Float64).to_list(), strict=True)
-            same = [(p is None and q is None) or (p is not None and q is not None and math.isclose(p, q, rel_tol=TOLERANCE, abs_tol=TOLERANCE)) for p, q in pairs]
+            same = [
+                (p is None and q is None) or (p is not None and q is not None and math.isclose(p, q, rel_tol=TOLERANCE, abs_tol=TOLERANCE))
+                for p, q in pairs
+            ]
         elif x.dtype.is_integer() and y.dtype.is_integer():
             same = [p == q for p, q in zip(x.cast(pl.Int64).to_list(), y.cast(pl.Int64).to_list(), strict=True)]
         else:
@@ -114,7 +117,9 @@ def differences(ours: Path, theirs: Path, limit: int = 5) -> list[str]:
 
 def machine() -> str:
     """One line about the machine: cores, memory, CPU model, versions."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?"
+    )
     mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), 0)
     import duckdb
     import polars as pl
@@ -206,7 +211,12 @@ def startup(rounds: int, scratch: Path) -> list[str]:
 
     empty = scratch / "empty"
     empty.mkdir(exist_ok=True)
-    schema = {"ticket_id": pl.String, "created_at": pl.Datetime("us", "UTC"), "closed_at": pl.Datetime("us", "UTC"), "is_closed": pl.Boolean}
+    schema = {
+        "ticket_id": pl.String,
+        "created_at": pl.Datetime("us", "UTC"),
+        "closed_at": pl.Datetime("us", "UTC"),
+        "is_closed": pl.Boolean,
+    }
     pl.DataFrame(schema=schema).write_parquet(empty / "tickets.parquet")
     case = next(c for c in CASES if c.sql == "support_volume.sql")
     commands = {
