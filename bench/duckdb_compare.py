@@ -11,7 +11,7 @@ engine, then round 2, ...; the engine that goes first alternates), each run a fr
 svcstats as `python -m svcstats report ... -f parquet -o FILE`, DuckDB as
 `python bench/duckdb_report.py bench/sql/NAME.sql ...` (bench/sql/*.sql follow the definitions
 of `svcstats about NAME`). Wall time, CPU time (user + system) and peak RSS come from the
-process's own resource usage (os.wait4). The Markdown result notes the machine and its load.
+process's resource usage (os.wait4, and GNU time for the peak RSS). The Markdown result notes the machine and its load.
 """
 
 from __future__ import annotations
@@ -66,15 +66,24 @@ class Run:
 
 
 def measure(command: list[str]) -> Run:
-    """Run `command` (output discarded) and return its wall time, CPU time and peak RSS."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{stderr}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    """Run `command` (output discarded) and return its wall time, CPU time and peak RSS.
+
+    The peak RSS comes from GNU time (/usr/bin/time) around the command: a child forked from
+    this process would inherit this process's high-water mark (~90 MB with Polars loaded) in its
+    own ru_maxrss, while time's child starts from a 2 MB process. CPU time is that of the whole
+    process tree (os.wait4 on time, which waits for the command), wall time from here."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            ["/usr/bin/time", "-f", "%M", "-o", rss.name, *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        stderr = process.stderr.read().decode() if process.stderr else ""
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"failed: {' '.join(command)}\n{stderr}")
+        peak_kb = int(rss.read().split()[-1])
+    return Run(wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024)
 
 
 def svcstats_command(case: Case, data: Path, out: Path) -> list[str]:
