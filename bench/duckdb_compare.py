@@ -72,16 +72,15 @@ def measure(command: list[str]) -> Run:
     this process would inherit this process's high-water mark (~90 MB with Polars loaded) in its
     own ru_maxrss, while time's child starts from a 2 MB process. CPU time is that of the whole
     process tree (os.wait4 on time, which waits for the command), wall time from here."""
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss, tempfile.TemporaryFile("w+") as errors:
         started = time.perf_counter()
-        process = subprocess.Popen(
-            ["/usr/bin/time", "-f", "%M", "-o", rss.name, *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        process = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss.name, *command], stdout=subprocess.DEVNULL, stderr=errors)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
-        stderr = process.stderr.read().decode() if process.stderr else ""
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"failed: {' '.join(command)}\n{stderr}")
+        process.returncode = os.waitstatus_to_exitcode(status)  # waited for here, not by Popen
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"failed: {' '.join(command)}\n{errors.read()}")
         peak_kb = int(rss.read().split()[-1])
     return Run(wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024)
 
