@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-import numpy as np
 import polars as pl
 
 from svcstats.config import check_time_zone
@@ -76,6 +75,8 @@ class WorkingTime:
         (NumPy's search: Polars' search_sorted against a literal runs twice as slowly on the
         streaming engine.) Each schedule's block opens with a closed edge at its own start, so the
         search never lands in the previous schedule's block."""
+        import numpy as np  # here, not at the top: only business hours need it (~60 ms of start-up)
+
         values = keys.fill_null(0).to_numpy()
         at = np.searchsorted(self._keys, values, side="right") - 1
         return pl.Series(keys.name, self._base[at] + self._slope[at] * values, dtype=pl.Int64)
