@@ -12,7 +12,6 @@ folder beside DIR, with a manifest (`MANIFEST`), and put in place only when all 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from svcstats.findings import Finding
 from svcstats.loaders import hubspot
 from svcstats.loaders.converted import MANIFEST, is_conversion
 from svcstats.loaders.dataset import Dataset
-from svcstats.output.files import replacing_folder
+from svcstats.output.files import check_folder_target, replacing_folder
 from svcstats.schema import TABLES
 
 FORMAT_VERSION = 1
@@ -88,15 +87,12 @@ def check_out(out: Path, source: Path) -> None:
     """Fail before any work when `out` cannot receive the conversion."""
     if out.resolve() == source.resolve():
         raise UsageError(f"--out {out} is the data folder itself", "write the conversion into another folder")
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"cannot write {out}: it is a file", "give a folder")
-    if out.is_dir() and any(out.iterdir()) and not is_conversion(out):
-        raise OutputError(f"{out} is not empty and holds no earlier conversion ({MANIFEST})", "give a new or empty folder")
-    parent = out.absolute().parent
-    if not parent.is_dir():
-        raise OutputError(f"cannot write {out}: folder {parent} does not exist", "create it first")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"cannot write {out}: folder {parent} is not writable")
+
+    def recognise(folder: Path) -> None:
+        if not is_conversion(folder):
+            raise OutputError(f"{folder} is not empty and holds no earlier conversion ({MANIFEST})", "give a new or empty folder")
+
+    check_folder_target(out, f"cannot write {out}", recognise)
 
 
 def _write_table(dataset: Dataset, table: str, path: Path) -> list[Finding]:

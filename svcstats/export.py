@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -20,7 +19,7 @@ from typing import Any
 from svcstats import version
 from svcstats.config import NAME_PATTERN
 from svcstats.errors import DataError, OutputError, UsageError
-from svcstats.output.files import replacing_folder
+from svcstats.output.files import check_folder_target, replacing_folder
 
 FILE_FORMATS = ("csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx", "html", "svg", "png")
 SUFFIXES = {"markdown": ".md"}
@@ -59,17 +58,7 @@ def sha256(path: Path) -> str:
 
 def check_target(out: Path) -> None:
     """Create the parent folders, and refuse targets that cannot take an export, before any work."""
-    parent = out.parent if str(out.parent) else Path(".")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)  # reports/2026-W47 in a fresh checkout
-    except OSError as exc:
-        raise OutputError(f"cannot export to {out}: cannot create {parent}: {exc.strerror or exc}") from None
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"cannot export to {out}: it is a file", "give a folder")
-    if out.is_dir() and any(out.iterdir()):
-        check_earlier_export(out)
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"cannot export to {out}: folder {parent} is not writable")
+    check_folder_target(out, f"cannot export to {out}", check_earlier_export, create_parent=True)
 
 
 def check_earlier_export(out: Path) -> None:

@@ -25,7 +25,7 @@ from typing import Any, TextIO
 import polars as pl
 
 from svcstats.errors import OutputError, UsageError
-from svcstats.output.files import place_folder
+from svcstats.output.files import check_folder_target, place_folder
 
 MANIFEST = "svcstats-pull.json"
 STATE = "state.json"
@@ -220,16 +220,15 @@ def read_existing(out: Path, spec: TableSpec) -> pl.LazyFrame | None:
 def check_out(out: Path) -> dict[str, Any]:
     """Fail before any request when `out` cannot receive a pull; return its earlier manifest
     ({} for a new or empty folder)."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"cannot write {out}: it is a file", "give a folder")
-    manifest = read_manifest(out)
-    if out.is_dir() and any(out.iterdir()) and not manifest:
-        raise OutputError(f"{out} is not empty and holds no earlier pull ({MANIFEST})", "give a new or empty folder, or an earlier pull's")
-    parent = out.absolute().parent
-    if not parent.is_dir():
-        raise OutputError(f"cannot write {out}: folder {parent} does not exist", "create it first")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"cannot write {out}: folder {parent} is not writable")
+    manifest = read_manifest(out) if out.is_dir() else {}
+
+    def recognise(folder: Path) -> None:
+        if not manifest:
+            raise OutputError(
+                f"{folder} is not empty and holds no earlier pull ({MANIFEST})", "give a new or empty folder, or an earlier pull's"
+            )
+
+    check_folder_target(out, f"cannot write {out}", recognise)
     return manifest
 
 

@@ -133,6 +133,27 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
             os.unlink(temp)
 
 
+def check_folder_target(out: Path, failure: str, recognise: Callable[[Path], object], *, create_parent: bool = False) -> None:
+    """Refuse, before any work, a folder that cannot be replaced as a whole by `replacing_folder`:
+    a file, a non-empty folder `recognise` does not accept (it raises OutputError when the folder
+    is not one svcstats wrote), a parent that is missing (created with `create_parent`) or not
+    writable. `failure` starts each message, e.g. "cannot export to OUT"."""
+    parent = out.absolute().parent
+    if create_parent:
+        try:
+            parent.mkdir(parents=True, exist_ok=True)  # reports/2026-W47 in a fresh checkout
+        except OSError as exc:
+            raise OutputError(f"{failure}: cannot create {parent}: {exc.strerror or exc}") from None
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{failure}: it is a file", "give a folder")
+    if out.is_dir() and any(out.iterdir()):
+        recognise(out)
+    if not parent.is_dir():
+        raise OutputError(f"{failure}: folder {parent} does not exist", "create it first")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"{failure}: folder {parent} is not writable")
+
+
 @contextmanager
 def replacing_folder(out: Path, failure: str) -> Iterator[Path]:
     """A fresh temporary folder beside `out`, filled by the block, then put in place of `out` as
