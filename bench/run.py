@@ -36,6 +36,63 @@ def run_once(args: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+CHUNK = 1_000_000  # larger datasets are built from chunks of this many tickets
+
+
+def dataset(tickets: int, file_format: str) -> Path:
+    """The folder of a generated dataset (`svcstats demo --seed 1`), generated on first use under
+    bench/out/. Above CHUNK tickets (Parquet only), it is CHUNK-ticket datasets of seeds 1, 2, ...
+    put together with their ids prefixed by the seed: the demo generator holds a whole dataset in
+    memory (~15 GB at 10M tickets), a chunk takes ~1.5 GB."""
+    data = HERE / "out" / f"{tickets}-{file_format}"
+    if (data / f"tickets.{file_format}").exists():
+        return data
+    started = time.perf_counter()
+    if tickets > CHUNK:
+        if tickets % CHUNK or file_format != "parquet":
+            raise SystemExit(f"datasets over {CHUNK:,} tickets are built from chunks: a multiple of {CHUNK:,}, as Parquet")
+        combine(data, [chunk(seed) for seed in range(1, tickets // CHUNK + 1)])
+    else:
+        demo(data, tickets, 1, file_format)
+    print(f"generated {tickets} tickets ({file_format}) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return data
+
+
+def demo(data: Path, tickets: int, seed: int, file_format: str) -> None:
+    """Write `svcstats demo` data into `data`."""
+    command = [sys.executable, "-m", "svcstats", "demo", "--out", str(data), "--tickets", str(tickets), "--seed", str(seed)]
+    subprocess.run([*command, "--format", file_format], check=True, cwd=HERE.parent)
+
+
+def chunk(seed: int) -> Path:
+    """A CHUNK-ticket Parquet dataset of `seed` (seed 1 is the CHUNK-ticket dataset itself)."""
+    if seed == 1:
+        return dataset(CHUNK, "parquet")
+    data = HERE / "out" / "chunks" / f"{CHUNK}-parquet-seed{seed}"
+    if not (data / "tickets.parquet").exists():
+        demo(data, CHUNK, seed, "parquet")
+    return data
+
+
+def combine(data: Path, chunks: list[Path]) -> None:
+    """Concatenate the chunks table by table into `data`, prefixing every *_id column with the
+    chunk's number so ids stay unique; tables without ids (working hours, holidays, availability)
+    come from the first chunk only."""
+    import polars as pl
+
+    data.mkdir(parents=True, exist_ok=True)
+    for table in sorted(p.stem for p in chunks[0].glob("*.parquet")):
+        ids = [c for c in pl.read_parquet_schema(chunks[0] / f"{table}.parquet") if c.endswith("_id")]
+        if not ids:
+            pl.read_parquet(chunks[0] / f"{table}.parquet").write_parquet(data / f"{table}.parquet")
+            continue
+        parts = [
+            pl.scan_parquet(folder / f"{table}.parquet").with_columns(pl.format(f"{number}-{{}}", pl.col(c)).alias(c) for c in ids)
+            for number, folder in enumerate(chunks, start=1)
+        ]
+        pl.concat(parts).sink_parquet(data / f"{table}.parquet")
+
+
 def main() -> None:
     """Generate (or reuse) the data, run every report variant, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -47,27 +104,7 @@ def main() -> None:
     sys.path.insert(0, str(HERE.parent))
     from svcstats.catalog import REPORTS
 
-    data = HERE / "out" / f"{options.tickets}-{options.format}"
-    if not (data / f"tickets.{options.format}").exists():
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "svcstats",
-                "demo",
-                "--out",
-                str(data),
-                "--tickets",
-                str(options.tickets),
-                "--seed",
-                "1",
-                "--format",
-                options.format,
-            ],
-            check=True,
-        )
-        print(f"generated {options.tickets} tickets ({options.format}) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    data = dataset(options.tickets, options.format)
 
     import polars as pl
 

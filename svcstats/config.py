@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -11,21 +12,25 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from svcstats.errors import UsageError
+from svcstats.query import SourceFormat
 from svcstats.schedule import WEEKDAYS, Window, parse_day_hours
 from svcstats.schema import TABLES
 
 CONFIG_ENV = "SVCSTATS_CONFIG"
 CONFIG_NAME = "svcstats.toml"
 MAX_PENDING_AFTER_HOURS = 8760.0  # a year: longer waits are surely a typo (and overflow durations)
-SourceFormat = Literal["auto", "generic", "hubspot", "zendesk", "freshdesk", "intercom", "chatwoot"]  # loaders/presets
+# saved report and dashboard names: they become file names (svcstats export), so never a path
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
 
 def check_time_zone(name: str) -> str:
     """Return `name` if it is a known IANA time zone, else raise a usage error."""
     try:
+        if len(name) > 255:
+            raise ValueError(name)
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"unknown time zone {name!r}", "use an IANA name such as Europe/Oslo, America/New_York or UTC") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
+        raise UsageError(f"unknown time zone {name[:60]!r}", "use an IANA name such as Europe/Oslo, America/New_York or UTC") from None
     return name
 
 
@@ -84,7 +89,7 @@ class AgentConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # inactivity before a conversation's outcome is judged; finite, at most a year
-    pending_after_hours: float = Field(72.0, ge=0, le=MAX_PENDING_AFTER_HOURS, allow_inf_nan=False)
+    pending_after_hours: float = Field(default=72.0, ge=0, le=MAX_PENDING_AFTER_HOURS, allow_inf_nan=False)
     state: Path | None = None  # knowledge-gaps state (SQLite); relative to the config file
     channels: list[str] | None = None  # channels the agent is deployed on (else: from its first conversation on each)
 
@@ -98,6 +103,7 @@ class Config(BaseModel):
     source_format: SourceFormat = "auto"
     source_tz: str | None = None
     tz: str | None = None
+    week_start: Literal["monday", "sunday"] = "monday"  # the first day of weekly periods and of --this-week/--last-week
     datetime_formats: list[str] = []
     tables: dict[str, TableConfig] = {}
     business_hours: BusinessHours | None = None
@@ -109,6 +115,14 @@ class Config(BaseModel):
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
         return _zone(value)
+
+    @field_validator("saved", "dashboards")
+    @classmethod
+    def _usable_names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        bad = [name for name in value if not NAME_PATTERN.match(name)]
+        if bad:
+            raise ValueError(f"{bad[0][:60]!r} is not a usable name (letters, digits, - and _, at most 100)")
+        return value
 
     @field_validator("tables")
     @classmethod
@@ -153,8 +167,12 @@ def load_config(explicit: Path | None = None) -> tuple[Config, Path | None]:
         raise UsageError(f"cannot read config file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: nested too deeply to be a config file", "see the Configuration section of the README") from None
     try:
         config = Config.model_validate(raw)
+    except RecursionError:
+        raise UsageError(f"{path}: nested too deeply to be a config file", "see the Configuration section of the README") from None
     except ValidationError as exc:
         raise UsageError(f"{path}: {_first_problem(exc)}", "see the Configuration section of the README") from None
     if config.data is not None and not config.data.is_absolute():

@@ -5,28 +5,27 @@ values that cannot be parsed left out and counted) and is streamed into `DIR/<ta
 as `svcstats demo --format parquet` lays tables out. No hive partitions: no report filters on a
 partition column, so they would prune nothing, and the loaders would pass the partition column
 through as an extra column of every table. The tables are written into a temporary
-folder beside DIR, with a manifest (`MANIFEST`), and renamed into place only when all are done.
+folder beside DIR, with a manifest (`MANIFEST`), and put in place only when all are done
+(`output.files.replacing_folder`, as exports are).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
-from svcstats.errors import DataError, OutputError, UsageError, first_line
+from svcstats.errors import DataError, OutputError, UsageError
 from svcstats.findings import Finding
 from svcstats.loaders import hubspot
 from svcstats.loaders.converted import MANIFEST, is_conversion
 from svcstats.loaders.dataset import Dataset
+from svcstats.output.files import check_folder_target, replacing_folder
 from svcstats.schema import TABLES
 
 FORMAT_VERSION = 1
@@ -57,7 +56,7 @@ def convert(
     names = chosen_tables(dataset, tables)
     findings: list[Finding] = []
     rows: dict[str, int] = {}
-    with staging_folder(out) as staging:
+    with replacing_folder(out, f"cannot write {out}") as staging:
         for table in progress(names):
             findings += _write_table(dataset, table, staging / f"{table}.parquet")
             if strict and findings:
@@ -88,48 +87,12 @@ def check_out(out: Path, source: Path) -> None:
     """Fail before any work when `out` cannot receive the conversion."""
     if out.resolve() == source.resolve():
         raise UsageError(f"--out {out} is the data folder itself", "write the conversion into another folder")
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"cannot write {out}: it is a file", "give a folder")
-    if out.is_dir() and any(out.iterdir()) and not is_conversion(out):
-        raise OutputError(f"{out} is not empty and holds no earlier conversion ({MANIFEST})", "give a new or empty folder")
-    parent = out.absolute().parent
-    if not parent.is_dir():
-        raise OutputError(f"cannot write {out}: folder {parent} does not exist", "create it first")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"cannot write {out}: folder {parent} is not writable")
 
+    def recognise(folder: Path) -> None:
+        if not is_conversion(folder):
+            raise OutputError(f"{folder} is not empty and holds no earlier conversion ({MANIFEST})", "give a new or empty folder")
 
-@contextmanager
-def staging_folder(out: Path) -> Iterator[Path]:
-    """A temporary folder beside `out`, renamed onto `out` when the block completes (replacing an
-    earlier conversion or an empty folder) and removed when it fails."""
-    path = out.absolute().parent / f".{out.name}.converting-{os.getpid()}"
-    try:
-        path.mkdir()
-    except OSError as exc:
-        raise OutputError(f"cannot create {path}: {exc.strerror or exc}") from None
-    try:
-        yield path
-        _replace_folder(path, out)
-    except OSError as exc:
-        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _replace_folder(new: Path, out: Path) -> None:
-    """Move `new` onto `out`; an existing `out` is moved aside first and removed after."""
-    if not out.exists():
-        new.rename(out)
-        return
-    aside = new.with_name(f".{out.name}.replaced-{os.getpid()}")
-    out.rename(aside)
-    try:
-        new.rename(out)
-    except OSError:
-        aside.rename(out)
-        raise
-    shutil.rmtree(aside, ignore_errors=True)
+    check_folder_target(out, f"cannot write {out}", recognise)
 
 
 def _write_table(dataset: Dataset, table: str, path: Path) -> list[Finding]:
@@ -142,7 +105,7 @@ def _write_table(dataset: Dataset, table: str, path: Path) -> list[Finding]:
     try:
         results = pl.collect_all([sink, *(c.frame for c in checks)], engine="streaming")
     except pl.exceptions.PolarsError as exc:
-        raise DataError(f"{dataset.label(table)}: cannot convert: {first_line(exc)}", "run with --debug for details") from exc
+        raise dataset.read_failure(exc, f"{dataset.label(table)}: cannot convert") from exc
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return [finding for check, result in zip(checks, results[1:], strict=True) for finding in check.read(result)]

@@ -8,7 +8,7 @@ problem that has any.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,9 @@ from pathlib import Path
 import polars as pl
 
 from svcstats.errors import DataError, first_line
+from svcstats.findings import Finding
 from svcstats.loaders.dataset import Dataset
+from svcstats.query import polars_engine
 from svcstats.schema import TABLES
 
 ROW = "row:exported"  # the row number as exported, kept through loading for examples
@@ -65,6 +67,7 @@ def _early_message() -> pl.Expr:
 
 RULES = (
     Rule("tickets", "closed_at before created_at", ("closed_at", "created_at"), _before("closed_at", "created_at")),
+    Rule("tickets", "first_closed_at before created_at", ("first_closed_at", "created_at"), _before("first_closed_at", "created_at")),
     Rule("tickets", "first_closed_at after closed_at", ("first_closed_at", "closed_at"), _before("closed_at", "first_closed_at")),
     Rule("tickets", "first_response_at before created_at", ("first_response_at", "created_at"), _before("first_response_at", "created_at")),
     Rule("stage_history", "exited_at before entered_at", ("exited_at", "entered_at"), _before("exited_at", "entered_at"), re_entry=True),
@@ -122,24 +125,24 @@ def check(dataset: Dataset) -> Report:
                 extra_columns=_names(c for c in present if c not in spec.columns),
             )
             entries.append(found)
-            pending.append((dataset.exported_rows(table), lambda result, row=found: row.update(rows=int(result.item()))))
+            pending.append((dataset.exported_rows(table), _rows_setter(found)))
             missing = [c for c in spec.required if c not in present]
             if missing:
                 entries.append(_row(table, "required columns missing", "error", None, example=_names(missing)))
                 continue
             first = len(dataset.checks)
-            needed = {c for rule in RULES if rule.table == table for c in rule.columns if c in present}
-            loaded[table] = dataset.load(table, sorted(needed), row_index=ROW)
+            # every known column the export has, as some report reads each: what any report leaves out is counted
+            loaded[table] = dataset.load(table, [c for c in spec.columns if c in present], row_index=ROW)
             for loader_check in dataset.checks[first:]:
                 pending.append((loader_check.frame, _loader_reader(loader_check.read, table, entries)))
         except DataError as exc:
             entries.append(_row(table, "cannot read", "error", None, example=exc.one_line()))
     for rule in RULES:
-        frame = _rule_frame(rule, dataset, loaded)
-        if frame is not None:
-            pending.append(_rule_count(rule, frame, dataset, entries))
+        counted = _rule_frame(rule, dataset, loaded)
+        if counted is not None:
+            pending.append(_rule_count(rule, counted, dataset, entries))
     try:
-        results = pl.collect_all([frame for frame, _ in pending], engine=dataset.engine)  # type: ignore[arg-type]
+        results = pl.collect_all([frame for frame, _ in pending], engine=polars_engine(dataset.engine))
     except pl.exceptions.PolarsError as exc:
         raise DataError(f"cannot check {dataset.root}: {first_line(exc)}", "run with --debug for details") from exc
     for (_, read), result in zip(pending, results, strict=True):
@@ -149,9 +152,9 @@ def check(dataset: Dataset) -> Report:
         names = ", ".join(TABLES)
         raise DataError(f"no tables found in {dataset.root}", f"add files named after the tables ({names}), e.g. tickets.csv")
     ordered = sorted(entries, key=lambda e: (list(TABLES).index(str(e["table"])), e["severity"] not in ("ok", "note")))
-    frame = pl.DataFrame(ordered, schema=_schema()).select(COLUMNS)
+    listing = pl.DataFrame(ordered, schema=_schema()).select(COLUMNS)
     errors = [e for e in entries if e["severity"] == "error"]
-    return Report(frame, found_tables, len(errors), sum(int(e["rows"] or 0) for e in errors))
+    return Report(listing, found_tables, len(errors), sum(_count(e["rows"]) for e in errors))
 
 
 def check_folder(data: Path, **dataset_options: object) -> Report:
@@ -170,11 +173,27 @@ def _schema() -> dict[str, pl.DataType]:
     return {name: pl.Int64() if name == "rows" else pl.String() for name in COLUMNS}
 
 
-def _names(names: object) -> str | None:
-    return ", ".join(names) or None  # type: ignore[arg-type]
+def _count(rows: object) -> int:
+    """A problem row's count of rows (none counted: 0)."""
+    return rows if isinstance(rows, int) else 0
 
 
-def _loader_reader(read: Callable[[pl.DataFrame], list], table: str, entries: list[dict[str, object]]) -> Callable[[pl.DataFrame], None]:
+def _names(names: Iterable[str]) -> str | None:
+    return ", ".join(names) or None
+
+
+def _rows_setter(row: dict[str, object]) -> Callable[[pl.DataFrame], None]:
+    """Store a row count collected with the checks in the table's "found" row."""
+
+    def store(result: pl.DataFrame) -> None:
+        row.update(rows=int(result.item()))
+
+    return store
+
+
+def _loader_reader(
+    read: Callable[[pl.DataFrame], list[Finding]], table: str, entries: list[dict[str, object]]
+) -> Callable[[pl.DataFrame], None]:
     """Turn a loader check's findings into error rows (a bad value, an empty required value and
     a repeated id all leave rows out of every report)."""
 

@@ -1,7 +1,8 @@
 """Resolve the date-range options (--from/--to, --last, --this-week, ...) into inclusive dates.
 
 Pure calendar arithmetic, no Polars: dates are local dates in the report time zone, weeks start
-on Monday, and "today" is `--as-of` (else the current date in the report time zone).
+on Monday (or Sunday: --week-start), and "today" is `--as-of` (else the current date in the
+report time zone).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from svcstats.errors import UsageError
 
 LAST_PATTERN = re.compile(r"^(\d+)\s*([dwmqy])$")
 LAST_UNITS = {"d": "days", "w": "weeks", "m": "months", "q": "quarters", "y": "years"}
+WEEK_STARTS = {"monday": 0, "sunday": 6}  # --week-start -> date.weekday() of a week's first day
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,9 @@ def today_in(tz: str) -> date:
     return datetime.now(ZoneInfo(tz)).date()
 
 
-def week_start(day: date) -> date:
-    """The Monday of the week holding `day`."""
-    return day - timedelta(days=day.weekday())
+def week_start(day: date, first: str = "monday") -> date:
+    """The first day (Monday, or `first`: "sunday") of the week holding `day`."""
+    return day - timedelta(days=(day.weekday() - WEEK_STARTS[first]) % 7)
 
 
 def month_start(day: date) -> date:
@@ -63,12 +65,13 @@ def parse_last(text: str) -> tuple[int, str]:
     return int(match.group(1)), match.group(2)
 
 
-def last_range(count: int, unit: str, as_of: date) -> DateRange:
-    """The `count` whole periods up to and including the one holding `as_of` (which ends the range)."""
+def last_range(count: int, unit: str, as_of: date, first_day: str = "monday") -> DateRange:
+    """The `count` whole periods up to and including the one holding `as_of` (which ends the
+    range); weeks start on `first_day`."""
     if unit == "d":
         return DateRange(as_of - timedelta(days=count - 1), as_of)
     if unit == "w":
-        return DateRange(week_start(as_of) - timedelta(weeks=count - 1), as_of)
+        return DateRange(week_start(as_of, first_day) - timedelta(weeks=count - 1), as_of)
     months = {"m": 1, "q": 3, "y": 12}[unit]
     first = month_start(as_of)
     if unit == "q":
@@ -88,8 +91,10 @@ def resolve_range(
     this_month: bool = False,
     last_month: bool = False,
     as_of: date,
+    first_day: str = "monday",
 ) -> DateRange:
-    """Turn the date-range options into one inclusive range; conflicting options are a usage error."""
+    """Turn the date-range options into one inclusive range (weeks from `first_day`);
+    conflicting options are a usage error."""
     chosen = [
         name
         for name, given in (
@@ -105,11 +110,11 @@ def resolve_range(
     if len(chosen) > 1:
         raise UsageError(f"{' and '.join(chosen)} both set a date range", "give only one of them")
     if last is not None:
-        return last_range(*parse_last(last), as_of)
+        return last_range(*parse_last(last), as_of, first_day)
     if this_week:
-        return DateRange(week_start(as_of), as_of)
+        return DateRange(week_start(as_of, first_day), as_of)
     if last_week:
-        monday = week_start(as_of) - timedelta(weeks=1)
+        monday = week_start(as_of, first_day) - timedelta(weeks=1)
         return DateRange(monday, monday + timedelta(days=6))
     if this_month:
         return DateRange(month_start(as_of), as_of)

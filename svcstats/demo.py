@@ -8,14 +8,18 @@ seconds; ``_MISSING`` marks a null timestamp.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
 
 from svcstats.progress import tracked, working
+
+Holiday = tuple[date, str, str | None]  # a holiday: day, name, time zone (None: every zone)
 
 __all__ = ["generate", "write_hubspot_ticket_export"]
 
@@ -317,12 +321,12 @@ class _Window:
         noon = self.start_s + self.padded_days * DAY + 12 * HOUR
         local = pl.Series(noon * 1_000_000).cast(pl.Datetime("us"))
         utc = local.dt.replace_time_zone(tz, ambiguous="earliest").dt.epoch("s")
-        return noon - utc.to_numpy()
+        return np.asarray(noon - utc.to_numpy())
 
     def local_day(self, local_s: np.ndarray) -> np.ndarray:
         """Padded day index of local epoch seconds (clipped into the padded range)."""
         index = (local_s - self.start_s) // DAY + _PAD_BEFORE
-        return np.clip(index, 0, len(self.padded_days) - 2)
+        return np.asarray(np.clip(index, 0, len(self.padded_days) - 2))
 
 
 def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
@@ -331,9 +335,9 @@ def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
     return first + timedelta(days=(weekday - first.weekday()) % 7, weeks=nth - 1)
 
 
-def _holidays(window: _Window) -> list[tuple[date, str, str | None]]:
+def _holidays(window: _Window) -> list[Holiday]:
     """Public holidays inside the window as (date, name, time zone or None)."""
-    found = []
+    found: list[Holiday] = []
     for year in range(window.start.year, window.end.year + 1):
         found += [(date(year, m, d), name, tz) for m, d, name, tz in _FIXED_HOLIDAYS]
         found.append((_nth_weekday(year, 9, 0, 1), "Labor Day", _NEW_YORK))
@@ -341,7 +345,7 @@ def _holidays(window: _Window) -> list[tuple[date, str, str | None]]:
     return sorted((h for h in found if window.start <= h[0] < window.end), key=lambda h: (h[0], h[1]))
 
 
-def _holiday_mask(window: _Window, holidays: list, tz: str) -> np.ndarray:
+def _holiday_mask(window: _Window, holidays: list[Holiday], tz: str) -> np.ndarray:
     """Padded days that are a holiday for people working in `tz`."""
     mask = np.zeros(len(window.padded_days), dtype=bool)
     for day, _, holiday_tz in holidays:
@@ -367,7 +371,7 @@ class _Shift:
     end: int
 
 
-def _shift(window: _Window, hours: _Hours, holidays: list) -> _Shift:
+def _shift(window: _Window, hours: _Hours, holidays: list[Holiday]) -> _Shift:
     """The effective shift of a schedule, skipping holidays in its time zone."""
     work_day = np.isin(window.weekdays(), hours.weekdays) & ~_holiday_mask(window, holidays, hours.timezone)
     last = len(work_day) - 1
@@ -386,7 +390,7 @@ def _shift_clock(t: np.ndarray, shift: _Shift, window: _Window) -> tuple[np.ndar
 def _on_shift(t: np.ndarray, shift: _Shift, window: _Window) -> np.ndarray:
     """Whether each UTC time falls inside the shift."""
     day, second_of_day = _shift_clock(t, shift, window)
-    return shift.work_day[day] & (second_of_day >= shift.start) & (second_of_day < shift.end)
+    return np.asarray(shift.work_day[day] & (second_of_day >= shift.start) & (second_of_day < shift.end))
 
 
 def _to_working_time(t: np.ndarray, shift: _Shift, window: _Window) -> np.ndarray:
@@ -404,7 +408,7 @@ class _World:
     """The fixed setting every table is drawn in."""
 
     window: _Window
-    holidays: list
+    holidays: list[Holiday]
     shifts: list[_Shift]
     rep_weight: np.ndarray  # Zipf-like share of the workload per rep
     region_offsets: np.ndarray  # (customer region, padded day) -> UTC offset
@@ -424,10 +428,10 @@ def _world(rng: np.random.Generator, start: date, months: int) -> _World:
 # --------------------------------------------------------------------------- helpers
 
 
-def _lognormal(rng: np.random.Generator, median, sigma: float, size: int, low: int = 1) -> np.ndarray:
+def _lognormal(rng: np.random.Generator, median: float | np.ndarray, sigma: float, size: int, low: int = 1) -> np.ndarray:
     """Log-normal durations in whole seconds, at least `low`."""
     drawn = rng.lognormal(np.log(median), sigma, size)
-    return np.maximum(np.minimum(drawn, 400 * DAY), low).astype(np.int64)
+    return np.asarray(np.maximum(np.minimum(drawn, 400 * DAY), low).astype(np.int64))
 
 
 def _arrival_times(rng: np.random.Generator, world: _World, n: int) -> np.ndarray:
@@ -443,17 +447,17 @@ def _arrival_times(rng: np.random.Generator, world: _World, n: int) -> np.ndarra
     local = window.start_s + day * DAY + hour * HOUR + rng.integers(0, HOUR, n)
     utc = local - world.region_offsets[region, day + _PAD_BEFORE]
     span = window.end_s - window.start_s
-    return window.start_s + (utc - window.start_s) % span
+    return np.asarray(window.start_s + (utc - window.start_s) % span)
 
 
 def _timestamps(secs: np.ndarray) -> pl.Series:
     """Epoch seconds as a UTC datetime series; `_MISSING` becomes null."""
-    secs = pl.Series(secs)
-    micros = pl.select(pl.when(secs != _MISSING).then(secs * 1_000_000)).to_series()
+    series = pl.Series(secs)
+    micros = pl.select(pl.when(series != _MISSING).then(series * 1_000_000)).to_series()
     return micros.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
 
 
-def _labels(values, index: np.ndarray) -> pl.Series:
+def _labels(values: Iterable[object], index: np.ndarray) -> pl.Series:
     """`values[index]` as strings; a negative index becomes null."""
     picked = pl.Series(list(values), dtype=pl.String).gather(np.maximum(index, 0))
     return picked.scatter(np.flatnonzero(index < 0), None)
@@ -464,7 +468,7 @@ def _numeric_ids(base: int, n: int) -> pl.Series:
     return pl.Series(np.arange(1, n + 1, dtype=np.int64) + base).cast(pl.String)
 
 
-def _with_nulls(values: np.ndarray, null: np.ndarray) -> pl.Series:
+def _with_nulls(values: np.ndarray | pl.Series, null: np.ndarray) -> pl.Series:
     """`values` with the positions flagged in `null` set to null."""
     return pl.Series(values).scatter(np.flatnonzero(null), None)
 
@@ -516,14 +520,14 @@ def _routing_weights(world: _World, created: np.ndarray, pipeline: np.ndarray) -
     weight = world.rep_weight * affinity.T[pipeline]
     on_shift = np.stack([_on_shift(created, shift, world.window) for shift in world.shifts], axis=1)
     staffed = weight * on_shift
-    return np.where(staffed.sum(axis=1, keepdims=True) > 0, staffed, weight)
+    return np.asarray(np.where(staffed.sum(axis=1, keepdims=True) > 0, staffed, weight))
 
 
 def _pick_reps(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
     """One roster index per row of `weights`, drawn in proportion to the row."""
     cumulative = np.cumsum(weights, axis=1)
     target = rng.random(len(weights)) * cumulative[:, -1]
-    return np.minimum((cumulative <= target[:, None]).sum(axis=1), len(_ROSTER) - 1)
+    return np.asarray(np.minimum((cumulative <= target[:, None]).sum(axis=1), len(_ROSTER) - 1))
 
 
 def _first_replies(
@@ -540,7 +544,7 @@ def _first_replies(
         planned = _to_working_time(created[mine], shift, world.window) + delay[mine]
         pushed = _to_working_time(planned, shift, world.window)
         reply[mine] = np.where(pushed != planned, pushed + catch_up[mine], planned)
-    return reply
+    return np.asarray(reply)
 
 
 def _simulate_tickets(rng: np.random.Generator, world: _World, n: int) -> _Tickets:
@@ -666,7 +670,7 @@ def _simulate_messages(rng: np.random.Generator, world: _World, t: _Tickets) -> 
     other_rep = rng.choice(len(_ROSTER), len(rest_ticket), p=world.rep_weight)
     rest_agent = np.where(rest_type == _AGENT, np.where(by_owner, t.owner[rest_ticket], other_rep), -1)
 
-    parts = [  # (tickets, sent_at, sender type, agent, public) per kind of message, in tie order
+    parts: list[tuple[Any, ...]] = [  # (tickets, sent_at, sender type, agent, public) per kind of message, in tie order
         (ticket_ids[opens_with_customer], t.created[opens_with_customer], _CUSTOMER, -1, True),
         (ticket_ids[greeted], bot_at[greeted], _BOT, -1, True),
         (ticket_ids[replied], t.first_response[replied], _AGENT, t.responder[replied], True),

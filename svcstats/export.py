@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from svcstats import __version__
+from svcstats import version
+from svcstats.config import NAME_PATTERN
 from svcstats.errors import DataError, OutputError, UsageError
-from svcstats.render import with_umask
+from svcstats.output.files import check_folder_target, replacing_folder
 
 FILE_FORMATS = ("csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx", "html", "svg", "png")
 SUFFIXES = {"markdown": ".md"}
@@ -37,7 +35,10 @@ class ExportResult:
 
 
 def file_name(label: str, fmt: str, taken: set[str]) -> str:
-    """`label.ext`, numbered when two reports of the set share a label."""
+    """`label.ext`, numbered when two reports of the set share a label; a label that is not a
+    plain name (a path, "..", a hidden file) is refused, so nothing is written outside the folder."""
+    if not NAME_PATTERN.match(label):
+        raise UsageError(f"cannot export {label[:60]!r}: not a usable file name", "name saved reports with letters, digits, - and _")
     suffix = SUFFIXES.get(fmt, f".{fmt}")
     name, n = f"{label}{suffix}", 2
     while name in taken:
@@ -57,17 +58,7 @@ def sha256(path: Path) -> str:
 
 def check_target(out: Path) -> None:
     """Create the parent folders, and refuse targets that cannot take an export, before any work."""
-    parent = out.parent if str(out.parent) else Path(".")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)  # reports/2026-W47 in a fresh checkout
-    except OSError as exc:
-        raise OutputError(f"cannot export to {out}: cannot create {parent}: {exc.strerror or exc}") from None
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"cannot export to {out}: it is a file", "give a folder")
-    if out.is_dir() and any(out.iterdir()):
-        check_earlier_export(out)
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"cannot export to {out}: folder {parent} is not writable")
+    check_folder_target(out, f"cannot export to {out}", check_earlier_export, create_parent=True)
 
 
 def check_earlier_export(out: Path) -> None:
@@ -98,13 +89,10 @@ def export(
     replaces `out` when all are done. `write` raises UsageError or DataError for a report that
     cannot be computed; that report is recorded as failed."""
     check_target(out)
-    parent = out.parent if str(out.parent) else Path(".")
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
-    except OSError as exc:
-        raise OutputError(f"cannot export to {out}: {exc.strerror or exc}") from None
-    try:
-        entries, codes, taken = [], [], set()
+    with replacing_folder(out, f"cannot export to {out}") as staging:
+        entries: list[dict[str, Any]] = []
+        codes: list[int] = []
+        taken: set[str] = set()
         for label, write, description in progress(items):
             name = file_name(label, fmt, taken)
             entry: dict[str, Any] = {"name": label, **description}
@@ -119,40 +107,14 @@ def export(
                 entry.update(status="ok", file=name, **details, sha256=sha256(staging / name))
             entries.append(entry)
         manifest = {
-            "svcstats_version": __version__,
+            "svcstats_version": version(),
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "format": fmt,
             "reports": entries,
             "failed": [entry["name"] for entry in entries if entry["status"] == "failed"],
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, default=_json_value) + "\n", encoding="utf-8")
-        os.chmod(staging, with_umask(0o777))
-        _place(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return ExportResult(manifest, codes)
-
-
-def _place(staging: Path, out: Path) -> None:
-    """Move the finished folder into place; an earlier export there is first moved aside (a
-    second rename, so it can be put back if the first fails), then deleted."""
-    if not out.exists():
-        try:
-            os.replace(staging, out)
-        except OSError as exc:
-            raise OutputError(f"cannot export to {out}: {exc.strerror or exc}") from None
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=staging.parent))
-    try:
-        os.replace(out, old / "previous")
-        os.replace(staging, out)
-    except OSError as exc:
-        if not out.exists() and (old / "previous").exists():
-            os.replace(old / "previous", out)  # put the earlier export back
-        raise OutputError(f"cannot export to {out}: {exc.strerror or exc}") from None
-    finally:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _json_value(value: Any) -> Any:

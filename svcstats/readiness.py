@@ -87,9 +87,9 @@ def folder_readiness(data: Path | None, config: Path | None) -> dict[str, str | 
     if data is None and config is None and not os.environ.get("SVCSTATS_CONFIG") and not (Path.cwd() / "svcstats.toml").is_file():
         return None  # no folder named anywhere (as config.find_config_file looks): the listing stays instant
     from svcstats.config import load_config
-    from svcstats.data_cli import open_dataset
+    from svcstats.settings import data_settings, open_dataset
 
     settings, _ = load_config(config)
     if data is None and settings.data is None:
         return None
-    return readiness(open_dataset(data, config, None, None))
+    return readiness(open_dataset(data_settings(data, config, None, None)))

@@ -16,15 +16,39 @@ folder is relative to the config file, like the config's own `data` (load_config
 from __future__ import annotations
 
 import os
-import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from svcstats.config import CONFIG_NAME, Config, find_config_file, load_config
-from svcstats.errors import UsageError
-from svcstats.specs import ReportSpec, spec_from_table
+from svcstats.config import CONFIG_NAME, NAME_PATTERN, Config, find_config_file, load_config
+from svcstats.errors import OutputError, UsageError
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+LOCK_SECONDS = 60.0  # how long --save waits for another save into the same config file
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """A report and the options it runs with, as stored in the config (flag names without dashes)."""
+
+    report: str
+    options: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None  # the saved name, if it has one
+
+    @property
+    def label(self) -> str:
+        """The name files and headings use: the saved name, else the report's."""
+        return self.name or self.report
+
+
+def spec_from_table(table: dict[str, Any], name: str | None, where: str) -> ReportSpec:
+    """A ReportSpec from a config table; `where` names the table in error messages."""
+    options = dict(table)
+    report = options.pop("report", None)
+    if not isinstance(report, str):
+        raise UsageError(f"{where} has no report", 'add report = "NAME" (see svcstats reports)')
+    return ReportSpec(report, options, name)
 
 
 def saved_spec(config: Config, name: str) -> ReportSpec:
@@ -55,33 +79,52 @@ def save_spec(spec: ReportSpec, explicit_config: Path | None) -> Path:
     none), keeping everything else in the file; returns the file's path."""
     import tomlkit
 
-    from svcstats.render import atomic_file
+    from svcstats.output.files import atomic_file
 
     assert spec.name is not None
     if not NAME_PATTERN.match(spec.name):
         raise UsageError(f"--save {spec.name!r} is not a usable name", "use letters, digits, - and _ (e.g. weekly-close)")
     path = find_config_file(explicit_config) or Path.cwd() / CONFIG_NAME
-    if path.exists():
-        load_config(path)  # refuse to rewrite a file that is not valid as it stands
-        document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    else:
-        document = tomlkit.document()
-    saved = document.get("saved")
-    if saved is None:
-        saved = tomlkit.table(is_super_table=True)
-        document["saved"] = saved
-    entry = tomlkit.table()
-    entry["report"] = spec.report
-    folder = path.absolute().parent
-    for key, value in spec.options.items():
-        entry[key] = [_toml_value(v, folder) for v in value] if isinstance(value, list) else _toml_value(value, folder)
-    entry.add(tomlkit.nl())  # a blank line before the next table
-    saved[spec.name] = entry
-    text = tomlkit.dumps(document).rstrip("\n") + "\n"
-    Config.model_validate(tomlkit.parse(text).unwrap())
-    with atomic_file(path) as handle:
-        handle.write(text.encode())
+    with config_lock(path):  # read, change and replace under the lock: concurrent saves all land
+        if path.exists():
+            load_config(path)  # refuse to rewrite a file that is not valid as it stands
+            document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        else:
+            document = tomlkit.document()
+        saved = document.get("saved")
+        if saved is None:
+            saved = tomlkit.table(is_super_table=True)
+            document["saved"] = saved
+        entry = tomlkit.table()
+        entry["report"] = spec.report
+        folder = path.absolute().parent
+        for key, value in spec.options.items():
+            entry[key] = [_toml_value(v, folder) for v in value] if isinstance(value, list) else _toml_value(value, folder)
+        entry.add(tomlkit.nl())  # a blank line before the next table
+        saved[spec.name] = entry
+        text = tomlkit.dumps(document).rstrip("\n") + "\n"
+        Config.model_validate(tomlkit.parse(text).unwrap())
+        with atomic_file(path) as handle:
+            handle.write(text.encode())
     return path
+
+
+@contextmanager
+def config_lock(path: Path, timeout: float = LOCK_SECONDS) -> Iterator[None]:
+    """Hold the config file's lock (a `.NAME.lock` file beside it, which stays) while it is rewritten."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path.absolute().parent / f".{path.name}.lock"), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise OutputError(f"cannot save into {path}: another svcstats is saving into it", "try again in a moment") from None
+    except OSError as exc:
+        raise OutputError(f"cannot save into {path}: cannot lock it: {exc.strerror or exc}") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _toml_value(value: Any, folder: Path) -> Any:

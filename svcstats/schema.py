@@ -39,7 +39,7 @@ class Table:
     required: dict[str, Kind]
     optional: dict[str, Kind]
     may_be_empty: frozenset[str] = frozenset()  # required columns whose values may be missing
-    key: str | None = None  # the column identifying a record, when each must appear once
+    key: str | None = None  # the column identifying a record (when exported), each must appear once
 
     @property
     def columns(self) -> dict[str, Kind]:
@@ -85,6 +85,7 @@ TABLES: dict[str, Table] = {
             "messages",
             {"ticket_id": Kind.ID, "sent_at": Kind.TIMESTAMP, "sender_type": Kind.SENDER_TYPE},
             {"message_id": Kind.ID, "sender": Kind.TEXT, "channel": Kind.TEXT, "is_public": Kind.BOOL},
+            key="message_id",
         ),
         Table(
             "availability",
@@ -111,6 +112,7 @@ TABLES: dict[str, Table] = {
                 "comment": Kind.TEXT,
             },
             may_be_empty=frozenset({"rating"}),  # an unrated survey is a response, not bad data
+            key="response_id",
         ),
         Table(
             "agent_conversations",

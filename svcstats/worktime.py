@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-import numpy as np
 import polars as pl
 
 from svcstats.config import check_time_zone
@@ -76,6 +75,8 @@ class WorkingTime:
         (NumPy's search: Polars' search_sorted against a literal runs twice as slowly on the
         streaming engine.) Each schedule's block opens with a closed edge at its own start, so the
         search never lands in the previous schedule's block."""
+        import numpy as np  # here, not at the top: only business hours need it (~60 ms of start-up)
+
         values = keys.fill_null(0).to_numpy()
         at = np.searchsorted(self._keys, values, side="right") - 1
         return pl.Series(keys.name, self._base[at] + self._slope[at] * values, dtype=pl.Int64)
@@ -154,7 +155,7 @@ def load_working_time(dataset: Dataset, zone: str, require_default: bool = True)
     config = dataset.config.business_hours
     schedules: dict[str, Schedule] = {}
     if dataset.has("working_hours"):
-        rows = dataset.load("working_hours", ["timezone"]).collect(engine=dataset.engine)  # type: ignore[arg-type]
+        rows = dataset.load("working_hours", ["timezone"]).collect(engine=dataset.engine)
         rows = rows.filter(pl.all_horizontal(pl.col("rep", "weekday", "start", "end").is_not_null()))
         fallback = (config.timezone if config else None) or zone
         for (rep,), windows in rows.with_columns(pl.col("timezone").fill_null(fallback)).group_by("rep"):
@@ -182,7 +183,7 @@ def load_working_time(dataset: Dataset, zone: str, require_default: bool = True)
     holidays = None
     if dataset.has("holidays"):
         days = dataset.load("holidays", ["timezone"]).select(pl.col("date").alias("day"), "timezone")
-        holidays = days.filter(pl.col("day").is_not_null()).collect(engine=dataset.engine)  # type: ignore[arg-type]
+        holidays = days.filter(pl.col("day").is_not_null()).collect(engine=dataset.engine)
         for holiday_zone in holidays["timezone"].drop_nulls().unique().to_list():
             check_zone(dataset, holiday_zone, None)
     return WorkingTime(schedules, holidays)

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from svcstats.cli import main
-from svcstats.request import ReportRequest
+from svcstats.query import ReportQuery
 from svcstats.runner import Outcome, compute
 
 os.environ.setdefault("TZ", "UTC")
@@ -61,7 +61,7 @@ def cli(capsysbinary: pytest.CaptureFixture[bytes]):
 
 def run_report(data: Path, report: str, **options: object) -> Outcome:
     """Compute a report through the library entry point (the CLI's code path minus rendering)."""
-    return compute(ReportRequest(report=report, data=data, **options))  # type: ignore[arg-type]
+    return compute(ReportQuery(report=report, data=data, **options))  # type: ignore[arg-type]
 
 
 def rows(frame: pl.DataFrame) -> list[dict[str, object]]:

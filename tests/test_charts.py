@@ -13,9 +13,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from svcstats.charts.data import MAX_SERIES, chart_data
-from svcstats.charts.terminal import chart_text
-from svcstats.request import ReportRequest
+from svcstats.output.charts.data import MAX_SERIES, chart_data
+from svcstats.output.charts.terminal import chart_text
+from svcstats.query import ReportQuery
 from tests.conftest import SMALL_HEADER as HEADER
 from tests.conftest import SMALL_TICKETS as TICKETS
 from tests.conftest import run_report, write_csv
@@ -35,7 +35,7 @@ def data(tmp_path: Path) -> Path:
 
 
 def test_terminal_bars_are_to_scale_from_zero(data: Path) -> None:
-    request = ReportRequest(report="support-volume", data=data, totals=True, group_by=["team"])
+    request = ReportQuery(report="support-volume", data=data, totals=True, group_by=["team"])
     lines = chart_text(run_report(data, "support-volume", totals=True, group_by=["team"]), request).splitlines()
     assert lines[0] == "Chart: Tickets"
     # Tier 1 has 2 tickets (the longest bar), Tier 2 and Unassigned 1 each: half as long.
@@ -48,7 +48,7 @@ def test_terminal_bars_are_to_scale_from_zero(data: Path) -> None:
 
 
 def test_terminal_columns_share_one_zero_based_scale(data: Path) -> None:
-    request = ReportRequest(report="ticket-time-to-close", data=data)
+    request = ReportQuery(report="ticket-time-to-close", data=data)
     lines = chart_text(run_report(data, "ticket-time-to-close"), request).splitlines()
     assert lines[0] == "Chart: Median (hours)"
     # weekly medians: 03-02 (12 h and 48 h) 30 h, the top of the axis: 6 full rows; 03-09 24 h,
@@ -70,11 +70,11 @@ def test_one_series_per_group_largest_first_when_there_are_many(tmp_path: Path) 
     rows = [[f"{n}-{k}", "2026-03-02T09:00:00Z", None, None, f"T{n:02d}"] for n in range(1, 11) for k in range(n)]
     write_csv(tmp_path / "tickets.csv", HEADER, rows)
     outcome = run_report(tmp_path, "support-volume", group_by=["team"])
-    data = chart_data(outcome, ReportRequest(report="support-volume", group_by=["team"]), "t")
+    data = chart_data(outcome, ReportQuery(report="support-volume", group_by=["team"]), "t")
     assert data.over_time and data.categories == ["2026-03-02"]
     assert data.series == {f"T{n:02d}": [float(n)] for n in range(10 - MAX_SERIES + 1, 11)}
     assert data.note == f"the {MAX_SERIES} largest of 10 groups shown"
-    text = chart_text(outcome, ReportRequest(report="support-volume", group_by=["team"]))
+    text = chart_text(outcome, ReportQuery(report="support-volume", group_by=["team"]))
     assert "T10\n10 ┤█" in text and "T01" not in text
 
 
@@ -179,7 +179,7 @@ def test_long_bar_lists_keep_the_largest_in_their_order(tmp_path: Path) -> None:
     rows = [[f"{n}-{k}", "2026-03-02T09:00:00Z", None, f"R{n:02d}", None] for n in range(1, 46) for k in range(n)]
     write_csv(tmp_path / "tickets.csv", HEADER, rows)
     outcome = run_report(tmp_path, "support-volume", totals=True, group_by=["rep"])
-    data = chart_data(outcome, ReportRequest(report="support-volume", totals=True, group_by=["rep"]), "t")
+    data = chart_data(outcome, ReportQuery(report="support-volume", totals=True, group_by=["rep"]), "t")
     assert data.categories == [f"R{n:02d}" for n in range(6, 46)]
     assert data.series == {"Tickets": [float(n) for n in range(6, 46)]}
     assert data.note == "the 40 largest of 45 shown"
@@ -189,14 +189,14 @@ def test_owner_response_time_charts_a_response_time_not_a_count() -> None:
     import polars as pl
 
     from svcstats.catalog import get_report
-    from svcstats.charts.data import value_column
+    from svcstats.output.charts.data import value_column
 
     result = pl.DataFrame(
         {"rep": ["Ann"], "first_responses": [3], "mean_first_hours": [2.0], "median_first_hours": [1.5], "later_responses": [1]}
     )
     outcome = SimpleNamespace(result=result, info=get_report("owner-response-time"))
-    assert value_column(outcome, ReportRequest(report="owner-response-time")) == "median_first_hours"  # type: ignore[arg-type]
-    data = chart_data(outcome, ReportRequest(report="owner-response-time", totals=True), "t")  # type: ignore[arg-type]
+    assert value_column(outcome, ReportQuery(report="owner-response-time")) == "median_first_hours"  # type: ignore[arg-type]
+    data = chart_data(outcome, ReportQuery(report="owner-response-time", totals=True), "t")  # type: ignore[arg-type]
     assert data.value_label == "Median first (hours)" and data.series == {"Median first": [1.5]}
 
 

@@ -39,6 +39,8 @@ def test_csv_output_is_clean_and_complete(cli, data: Path) -> None:
     parsed = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(parsed[0]) == [
         "period_start",
+        "period_end",
+        "partial",
         "closed_tickets",
         "mean_hours",
         "median_hours",
@@ -50,6 +52,8 @@ def test_csv_output_is_clean_and_complete(cli, data: Path) -> None:
     assert parsed == [
         {
             "period_start": "2026-03-02",
+            "period_end": "2026-03-08",  # Monday to Sunday
+            "partial": "false",  # no range given: no period is cut
             "closed_tickets": "2",
             "mean_hours": "30.0",
             "median_hours": "30.0",
@@ -59,6 +63,8 @@ def test_csv_output_is_clean_and_complete(cli, data: Path) -> None:
         },
         {
             "period_start": "2026-03-09",
+            "period_end": "2026-03-15",
+            "partial": "false",
             "closed_tickets": "0",
             "mean_hours": "",
             "median_hours": "",
@@ -68,6 +74,8 @@ def test_csv_output_is_clean_and_complete(cli, data: Path) -> None:
         },
         {
             "period_start": "2026-03-16",
+            "period_end": "2026-03-22",
+            "partial": "false",
             "closed_tickets": "1",
             "mean_hours": "24.0",
             "median_hours": "24.0",

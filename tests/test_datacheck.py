@@ -42,6 +42,7 @@ def broken(tmp_path: Path) -> Path:
             ["T5", "not-a-date", None, None, None, ""],  # line 6: unparseable
             ["T1", "2026-03-02T09:00:00Z", "2026-03-02T12:00:00Z", "2026-03-02T12:00:00Z", "2026-03-02T10:00:00Z", "again"],  # line 7
             [None, "2026-03-05T10:00:00Z", None, None, None, ""],  # line 8: no ticket_id
+            ["T6", "2026-03-06T10:00:00Z", "2026-03-06T12:00:00Z", "2026-03-06T09:00:00Z", None, ""],  # line 9: first close before created
         ],
     )
     write_csv(
@@ -109,6 +110,12 @@ def test_each_kind_of_problem_is_counted_with_an_example(broken: Path) -> None:
         ("tickets", "duplicate ticket_id (the last row of each is kept)", 1, "'T1' on line 2"),
         ("tickets", "ticket_id is empty", 1, "line 8"),
         ("tickets", "closed_at before created_at", 1, "closed_at 2026-03-02T09:00:00Z, created_at 2026-03-02T10:00:00Z on line 3"),
+        (
+            "tickets",
+            "first_closed_at before created_at",
+            1,
+            "first_closed_at 2026-03-06T09:00:00Z, created_at 2026-03-06T10:00:00Z on line 9",
+        ),
         ("tickets", "first_closed_at after closed_at", 1, "first_closed_at 2026-03-03T13:00:00Z, closed_at 2026-03-03T12:00:00Z on line 4"),
         (
             "tickets",
@@ -147,7 +154,7 @@ def test_each_kind_of_problem_is_counted_with_an_example(broken: Path) -> None:
             "(use ISO 8601 (2026-05-03T14:07:31Z or 2026-05-03 14:07) or add a strftime format to datetime_formats in svcstats.toml)",
         ),
     ]
-    assert (report.tables_found, report.errors, report.rows_affected) == (9, 15, 13)  # 13 error rows with a count of 1
+    assert (report.tables_found, report.errors, report.rows_affected) == (9, 16, 14)  # 14 error rows with a count of 1
 
 
 def test_each_rule_is_exercised_by_the_broken_fixture(broken: Path) -> None:
@@ -161,7 +168,7 @@ def test_tables_are_listed_with_rows_and_columns(broken: Path) -> None:
         "table": "tickets",
         "check": "found",
         "severity": "ok",
-        "rows": 7,  # every exported row, bad ones included
+        "rows": 8,  # every exported row, bad ones included
         "source": "tickets.csv",
         "example": None,
         "required_columns_missing": None,
@@ -178,9 +185,9 @@ def test_cli_exits_3_with_a_one_line_summary(cli, broken: Path) -> None:
     assert result.stderr == (
         "reports: 28 of 29 can run on this folder\n"  # chat-wait-time cannot tell chats apart: no tickets.source, no messages.channel
         "reports: need the messages table and tickets.source or messages.channel: chat-wait-time\n"
-        "svcstats: error: data check: 9 tables checked, 15 errors (13 rows affected); see the rows of severity error\n"
+        "svcstats: error: data check: 9 tables checked, 16 errors (14 rows affected); see the rows of severity error\n"
     )
-    assert len(json.loads(result.stdout)) == 9 + 15
+    assert len(json.loads(result.stdout)) == 9 + 16
 
 
 def test_clean_dataset_exits_0_and_lists_absent_tables(cli, tmp_path: Path) -> None:

@@ -334,3 +334,16 @@ def test_core_invariants_hold_for_any_seed_size_and_window(seed, n_tickets, mont
     )
     life = messages.join(tickets, on="ticket_id", how="left")
     assert life.filter(~pl.col("sent_at").is_between("created_at", pl.col("closed_at").fill_null(end))).is_empty()
+
+
+def test_the_bundled_examples_are_the_default_demo(tmp_path: Path) -> None:
+    """examples/data is exactly what `svcstats demo` writes by default (2000 tickets, seed 7, from
+    2026-05-01, 6 months, CSV): the README's figures can be regenerated."""
+    from svcstats.demo import generate
+
+    written = generate(tmp_path)
+    examples = Path(__file__).resolve().parent.parent / "examples" / "data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in examples.iterdir())
+    assert sorted(f"{table}.csv" for table in written) == sorted(p.name for p in examples.iterdir())
+    for path in sorted(tmp_path.iterdir()):
+        assert path.read_bytes() == (examples / path.name).read_bytes(), f"{path.name} differs from examples/data"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import svcstats.runner
+import svcstats.output.report
 from svcstats.errors import OutputError
 from tests.conftest import SMALL_HEADER as HEADER
 from tests.conftest import SMALL_TICKETS as TICKETS
@@ -103,8 +103,8 @@ def test_a_failure_midway_leaves_no_folder_and_keeps_the_previous_export(cli, wo
         written.append(output)
         return real_render(result, fmt, output, **kwargs)
 
-    real_render = svcstats.runner.render
-    monkeypatch.setattr(svcstats.runner, "render", failing_render)
+    real_render = svcstats.output.report.render
+    monkeypatch.setattr(svcstats.output.report, "render", failing_render)
     result = cli("export", *args)
     assert result.code == 4
     last = result.stderr.splitlines()[-1]
@@ -132,10 +132,10 @@ def test_export_needs_exactly_one_choice_of_reports(cli, workspace: Path) -> Non
 def test_export_without_as_of_records_the_day_it_resolved_once(cli, workspace: Path, monkeypatch) -> None:
     from datetime import date
 
-    import svcstats.resolve
+    import svcstats.settings
 
     days = iter([date(2026, 3, 11), date(2026, 3, 12)])  # the clock passes midnight after the first look
-    monkeypatch.setattr(svcstats.resolve, "today_in", lambda tz: next(days))
+    monkeypatch.setattr(svcstats.settings, "today_in", lambda tz: next(days))
     result = cli("export", "--out", workspace / "cron", "--reports", "by-team", "--data", "data", "--last-week")
     assert result.code == 0, result.stderr
     (entry,) = read_manifest(workspace / "cron")["reports"]

@@ -274,8 +274,28 @@ def test_knowledge_gaps_as_a_report_name_points_to_its_command(cli, data: Path) 
 
 
 def test_knowledge_gaps_options_are_the_shared_ones() -> None:
-    from svcstats.cli import COMMON_OPTIONS
-    from svcstats.gaps_cli import ConfigFile, Data, Output
+    from typing import get_type_hints
 
-    shared = {p.name: p.annotation for p in COMMON_OPTIONS}
+    from svcstats.commands.gaps import list_topics
+    from svcstats.commands.options import COMMON_OPTIONS as shared
+
+    declared = get_type_hints(list_topics, include_extras=True)
+    Data, ConfigFile, Output = declared["data"], declared["config"], declared["output"]
     assert (Data, ConfigFile, Output) == (shared["data"], shared["config"], shared["output"])
+
+
+def test_the_data_options_are_read_as_the_report_commands_read_them(cli, data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import svcstats.settings
+
+    opened = []
+    real = svcstats.settings.open_dataset
+    monkeypatch.setattr(svcstats.settings, "open_dataset", lambda settings, **kw: opened.append(settings) or real(settings, **kw))
+    config = data.parent / "svcstats.toml"
+    config.write_text('source_format = "hubspot"\nsource_tz = "America/New_York"\n')
+    assert cli("knowledge-gaps", "list", "--data", data, "--config", config, "--format", "csv").code == 0
+    assert (opened[-1].source_format, opened[-1].source_tz) == ("hubspot", "America/New_York")  # the config's
+    args = ["--source-format", "generic", "--source-tz", "Europe/Oslo", "--format", "csv"]
+    assert cli("knowledge-gaps", "list", "--data", data, "--config", config, *args).code == 0
+    assert (opened[-1].source_format, opened[-1].source_tz) == ("generic", "Europe/Oslo")  # the options win
+    bad = cli("knowledge-gaps", "list", "--data", data, "--source-tz", "Mars/Olympus")
+    assert bad.code == 2 and bad.stderr.startswith("svcstats: error: unknown time zone 'Mars/Olympus'")

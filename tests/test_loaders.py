@@ -481,9 +481,9 @@ def test_config_table_path_glob(tmp_path: Path, cli) -> None:
     result = cli("report", "support-volume", "--data", tmp_path, "--config", config, "--format", "csv", "--frequency", "monthly")
     assert result.code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "period_start,tickets,closed_tickets,open_tickets",
-        "2026-01-01,1,,",  # no close columns exported: the closed/open split is unknown
-        "2026-02-01,2,,",
+        "period_start,period_end,partial,tickets,closed_tickets,open_tickets",
+        "2026-01-01,2026-01-31,false,1,,",  # no close columns exported: the closed/open split is unknown
+        "2026-02-01,2026-02-28,false,2,,",  # no range given: no period is cut
     ]
 
 

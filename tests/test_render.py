@@ -10,7 +10,9 @@ import polars as pl
 import pytest
 
 from svcstats.errors import OutputError, UsageError
-from svcstats.render import atomic_file, choose_format, column_label, humanize_hours, machine_text, table_text
+from svcstats.output.files import atomic_file
+from svcstats.output.formats import choose_format
+from svcstats.output.render import column_label, humanize_hours, machine_text, table_text
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,12 @@ def data(tmp_path: Path) -> Path:
 
 
 def by_period(result) -> dict[str, dict[str, object]]:
-    return {str(row.pop("period_start")): row for row in rows(result)}
+    """Rows by period start; each period's end and partial flag are checked apart (period_periods)."""
+    return {str(row.pop("period_start")): row for row in rows(result.drop("period_end", "partial"))}
+
+
+def period_periods(result) -> list[tuple[str, str, bool]]:
+    return [(str(r["period_start"]), str(r["period_end"]), r["partial"]) for r in rows(result)]
 
 
 def test_time_to_close_weekly_in_oslo(data: Path) -> None:
@@ -169,7 +174,15 @@ def test_monthly_and_quarterly_periods(data: Path) -> None:
 def test_support_volume_weekly(data: Path) -> None:
     # By local creation date: 03-23 T1 T2 T3 T4 (all closed); 03-30 T5 (open); 04-06 none;
     # 04-13 T6 and T7 (T7 has a close date, so it counts as closed here).
-    weeks = by_period(run_report(data, "support-volume", **RANGE).result)
+    result = run_report(data, "support-volume", **RANGE).result
+    # 03-23 to 04-19 is four whole Monday-to-Sunday weeks: no period is partial
+    assert period_periods(result) == [
+        ("2026-03-23", "2026-03-29", False),
+        ("2026-03-30", "2026-04-05", False),
+        ("2026-04-06", "2026-04-12", False),
+        ("2026-04-13", "2026-04-19", False),
+    ]
+    weeks = by_period(result)
     assert weeks == {
         "2026-03-23": {"tickets": 4, "closed_tickets": 4, "open_tickets": 0},
         "2026-03-30": {"tickets": 1, "closed_tickets": 0, "open_tickets": 1},
@@ -207,7 +220,17 @@ def test_reopened_ticket_marked_open_is_not_closed(tmp_path: Path) -> None:
 
 def test_empty_range_gives_header_only_result(data: Path) -> None:
     result = run_report(data, "support-volume", date_from=date(2027, 1, 4), date_to=date(2027, 1, 10)).result
-    assert result.to_dicts() == [{"period_start": date(2027, 1, 4), "tickets": 0, "closed_tickets": 0, "open_tickets": 0}]
+    assert result.to_dicts() == [
+        # Monday 01-04 to Sunday 01-10: the whole week, not partial
+        {
+            "period_start": date(2027, 1, 4),
+            "period_end": date(2027, 1, 10),
+            "partial": False,
+            "tickets": 0,
+            "closed_tickets": 0,
+            "open_tickets": 0,
+        }
+    ]
     assert run_report(data, "support-volume", where="priority = 'none'").result.height == 0
 
 

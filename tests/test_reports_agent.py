@@ -94,6 +94,48 @@ def test_handoff_rate_and_reasons(data: Path) -> None:
     }  # fmt: skip
 
 
+def test_handoffs_weekly_by_trigger(data: Path) -> None:
+    # handed off: C4 (03-03, customer_request; last activity its close 03-03 15:00) and C5 (03-04,
+    # cannot_answer; last activity 08:40): both judged, both in the week of 03-02.
+    # pending: involved and not judged = C10 alone (last activity 03-29 00:00:01), week of 03-23.
+    # Week 03-09 (C6, C7, C8, C11) has no handoff; week 03-16 has no conversation: a calendar row of zeros,
+    # as is the week of --as-of (03-31 is in the week of 03-30), where the open-ended calendar stops.
+    result = run_report(data, "agent-handoffs", **AS_OF).result
+    assert result.columns == [
+        "period_start", "period_end", "partial",
+        "handoffs", "customer_request", "cannot_answer", "custom_trigger", "agent_paused", "other_reason", "pending",
+    ]  # fmt: skip
+    # each week ends on the Sunday 6 days after its Monday; the range has no start (nothing cut
+    # there) and ends at --as-of 03-31, which cuts only the last week (03-30 to 04-05): partial
+    assert [(str(r["period_start"]), str(r["period_end"]), r["partial"]) for r in rows(result)] == [
+        ("2026-03-02", "2026-03-08", False), ("2026-03-09", "2026-03-15", False), ("2026-03-16", "2026-03-22", False),
+        ("2026-03-23", "2026-03-29", False), ("2026-03-30", "2026-04-05", True),
+    ]  # fmt: skip
+    weeks = {str(r.pop("period_start")): r for r in rows(result.drop("period_end", "partial"))}
+    zero = {"handoffs": 0, "customer_request": 0, "cannot_answer": 0, "custom_trigger": 0, "agent_paused": 0, "other_reason": 0}
+    assert weeks == {
+        "2026-03-02": {**zero, "handoffs": 2, "customer_request": 1, "cannot_answer": 1, "pending": 0},
+        "2026-03-09": {**zero, "pending": 0},
+        "2026-03-16": {**zero, "pending": 0},
+        "2026-03-23": {**zero, "pending": 1},
+        "2026-03-30": {**zero, "pending": 0},
+    }
+
+
+def test_a_handoff_is_counted_only_once_judged(data: Path) -> None:
+    # --pending-after 8760 (a year): no conversation's last activity is a year before 03-31, so all
+    # 9 involved ones (C1-C7, C9, C10; not C8, C11) are pending and the 2 handoffs are not counted yet.
+    assert only("agent-handoffs", data, options={"pending_after": "8760"}) == {
+        "handoffs": 0, "customer_request": 0, "cannot_answer": 0, "custom_trigger": 0, "agent_paused": 0, "other_reason": 0, "pending": 9,
+    }  # fmt: skip
+    # an unknown trigger word is other_reason: C5's reason made "transfer" moves it there
+    moved = [row if row[0] != "C5" else [*row[:10], "transfer", *row[11:]] for row in CONVERSATIONS]
+    write_csv(data / "agent_conversations.csv", HEADER, moved)
+    assert only("agent-handoffs", data) == {
+        "handoffs": 2, "customer_request": 1, "cannot_answer": 0, "custom_trigger": 0, "agent_paused": 0, "other_reason": 1, "pending": 1,
+    }  # fmt: skip
+
+
 def test_handling_rate_leaves_out_channels_without_the_agent(data: Path) -> None:
     # deployed: chat and email (whatsapp never had the agent: C8 is left out, in a note);
     # conversations = 10 (all but C8), handled = 9 (C11 not) -> 90 %
@@ -133,7 +175,11 @@ def test_feedback_trend(data: Path) -> None:
 
 def test_resolution_rate_weekly(data: Path) -> None:
     result = run_report(data, "agent-resolution-rate", date_from=date(2026, 3, 2), date_to=date(2026, 3, 29), **AS_OF).result
-    weeks = {str(r.pop("period_start")): r for r in rows(result)}
+    # 03-02 to 03-29: four whole weeks, each ending on the Sunday 6 days after its Monday
+    assert [(str(r["period_end"]), r["partial"]) for r in rows(result)] == [
+        ("2026-03-08", False), ("2026-03-15", False), ("2026-03-22", False), ("2026-03-29", False)
+    ]  # fmt: skip
+    weeks = {str(r.pop("period_start")): r for r in rows(result.drop("period_end", "partial"))}
     assert weeks == {
         "2026-03-02": {"resolution_pct": 40.0, "resolved": 2, "judged": 5, "pending": 0},  # C1, C2 of C1-C5
         "2026-03-09": {"resolution_pct": 0.0, "resolved": 0, "judged": 2, "pending": 0},  # C6, C7

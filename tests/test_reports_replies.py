@@ -47,6 +47,7 @@ def test_customer_waits(chats: Path) -> None:
         "median_hours": pytest.approx(0.5),
         "p90_hours": pytest.approx(0.9),
         "open_waits": 1,
+        "closed_unanswered": 0,  # the tickets have no close data: no wait was ended by a close
         "mean_open_hours": pytest.approx(37.0),  # 05-04 11:00 to the end of 05-05
         "max_open_hours": pytest.approx(37.0),
     }
@@ -93,8 +94,9 @@ def test_top_customers_and_per_ticket(chats: Path) -> None:
     assert top == [{"rank": 1, "customer": "c1", "waits": 2, "mean_hours": pytest.approx(0.75), "total_hours": pytest.approx(1.5)}]
     per_ticket = rows(run_report(chats, "customer-wait-time", totals=True, as_of=AS_OF, options={"per_ticket": True}).result)
     assert per_ticket == [
-        {"ticket_id": "W2", "waits": 1, "total_hours": pytest.approx(1.0), "open_waits": 0},
-        {"ticket_id": "W1", "waits": 2, "total_hours": pytest.approx(0.5), "open_waits": 1},
+        # no close data on the tickets: closed_unanswered 0
+        {"ticket_id": "W2", "waits": 1, "total_hours": pytest.approx(1.0), "open_waits": 0, "closed_unanswered": 0},
+        {"ticket_id": "W1", "waits": 2, "total_hours": pytest.approx(0.5), "open_waits": 1, "closed_unanswered": 0},
     ]
 
 

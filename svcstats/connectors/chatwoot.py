@@ -12,7 +12,7 @@ seconds. Authentication: the api-access-token header from $CHATWOOT_API_TOKEN.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -161,7 +161,7 @@ class ChatwootPull:
             if not new:
                 break
             found |= {str(m.get("id")): m for m in new}
-            before = min(int(m.get("id")) for m in new)
+            before = min(int(m["id"]) for m in new)
         return sorted(found.values(), key=lambda m: (m.get("created_at") or 0, int(m.get("id") or 0)))
 
     def _ticket(self, conversation: dict[str, Any], messages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -264,9 +264,11 @@ def pull(
     since: str | None = None,
     command: str = "",
     client_options: dict[str, Any] | None = None,
+    tell: Callable[[str], None] = lambda line: None,
 ) -> Pulled:
     """Pull `tables` (default all) from a Chatwoot account (`api_url` ends in /accounts/N) into
-    `out`: incremental from the cursors of the pull already there (or `since`), resumable."""
+    `out`: incremental from the cursors of the pull already there (or `since`), resumable;
+    `tell` receives a progress line per stream."""
     chosen = list(tables or TABLES)
     unknown = [t for t in chosen if t not in TABLES]
     if unknown:
@@ -282,7 +284,14 @@ def pull(
     client = ChatwootClient(Api("Chatwoot", api_url, TOKEN_ENV), token, **(client_options or {}))
     try:
         specs = [TABLES[t] for t in TABLES if t in chosen]
-        return run(ChatwootPull(client, staging, starts), staging, streams, specs, {**manifest, "source": "chatwoot", "api_url": api_url})
+        return run(
+            ChatwootPull(client, staging, starts),
+            staging,
+            streams,
+            specs,
+            {**manifest, "source": "chatwoot", "api_url": api_url},
+            tell=tell,
+        )
     finally:
         client.close()
         staging.close()

@@ -201,6 +201,7 @@ def _message(response: httpx.Response) -> str:
         payload = response.json()
     except ValueError:
         return response.text[:200].strip() or "(empty answer)"
-    if isinstance(payload, dict) and isinstance(payload.get("message"), str):
-        return payload["message"]
+    message = payload.get("message") if isinstance(payload, dict) else None
+    if isinstance(message, str):
+        return message
     return str(payload)[:200]

@@ -324,7 +324,13 @@ class HubSpotPull:
         }
 
     def _conversation(
-        self, thread: dict[str, Any], thread_id: str, ticket_id: str | None, channel: str, rows: list[dict], items: list[dict]
+        self,
+        thread: dict[str, Any],
+        thread_id: str,
+        ticket_id: str | None,
+        channel: str,
+        rows: list[dict[str, Any]],
+        items: list[dict[str, Any]],
     ) -> dict[str, Any]:
         """The AI/bot conversation facts of a thread: the agent took part when a bot (B-) or AI
         (L-) actor sent a message; the handoff is the first human message, or assignment to a
@@ -418,7 +424,12 @@ class HubSpotPull:
     # -- paging --------------------------------------------------------------------------------
 
     def _listed(
-        self, path: str, params: dict[str, Any], after: str | None, rows: Callable[[list[dict]], tuple[Rows, str | None]], stream: str
+        self,
+        path: str,
+        params: dict[str, Any],
+        after: str | None,
+        rows: Callable[[list[dict[str, Any]]], tuple[Rows, str | None]],
+        stream: str,
     ) -> Iterator[Page]:
         """Pages of a GET list endpoint from `after`, mapped by `rows`."""
         while True:
@@ -439,7 +450,8 @@ class HubSpotPull:
         "<from epoch ms>|<after>", so that a resumed pull asks the same search."""
         path = f"/crm/v3/objects/{object_type}/search"
         stream = "tickets" if object_type == "tickets" else "feedback"
-        start, _, after = (token or f"{epoch_ms(since)}|").partition("|")
+        start, _, resumed_after = (token or f"{epoch_ms(since)}|").partition("|")
+        after: str | None = resumed_after
         while True:
             body: dict[str, Any] = {
                 "filterGroups": [{"filters": [{"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": start}]}],
@@ -454,7 +466,8 @@ class HubSpotPull:
             next_after = _next_after(self.client, payload, path, "POST")
             if next_after is not None and _offset(next_after) + limit > SEARCH_CAP:
                 last = (records[-1].get("properties") or {}).get("hs_lastmodifieddate") if records else None
-                restart = epoch_ms(iso(last) or since)
+                moment = iso(last) or since
+                restart = epoch_ms(moment) if moment else start  # no instant to restart from: cannot page on
                 if restart == start:
                     raise SourceError(
                         f"HubSpot API: over {SEARCH_CAP} {object_type} modified at one instant; the search cannot page past them",
@@ -472,7 +485,7 @@ class HubSpotPull:
         properties: tuple[str, ...],
         after: str | None,
         since: str | None,
-        rows: Callable[[list[dict]], tuple[Rows, str | None]],
+        rows: Callable[[list[dict[str, Any]]], tuple[Rows, str | None]],
         stream: str,
     ) -> Iterator[Page]:
         """A CRM object's pages: listed on a first pull, searched by last-modified time from a cursor."""
@@ -607,10 +620,12 @@ def pull(
     command: str = "",
     client_options: dict[str, Any] | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    tell: Callable[[str], None] = lambda line: None,
 ) -> Pulled:
     """Pull `tables` (default: all but availability; with `snapshot`, availability and working
     hours) from HubSpot into the dataset folder `out`: incremental from the cursors of the pull
-    already there (or from `since`, ISO 8601), resuming an interrupted pull of the same request."""
+    already there (or from `since`, ISO 8601), resuming an interrupted pull of the same request;
+    `tell` receives a progress line per stream."""
     chosen = list(tables or (SNAPSHOT_TABLES if snapshot else DEFAULT_TABLES))
     unknown = [t for t in chosen if t not in TABLES]
     if unknown:
@@ -642,6 +657,7 @@ def pull(
             specs,
             {**manifest, "source": "hubspot", "api_url": api_url},
             notes=_notes,
+            tell=tell,
         )
     finally:
         client.close()

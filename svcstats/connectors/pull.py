@@ -7,7 +7,6 @@ next (incremental) run and writes the manifest.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +46,7 @@ def run(
     *,
     notes: Callable[[Staging], list[str]] = lambda staging: [],
     progress: Callable[[Iterable[Page], str], Iterable[Page]] | None = None,
+    tell: Callable[[str], None] = lambda line: None,
 ) -> Pulled:
     """Fetch `streams` (resuming those an interrupted run left), then publish `specs`' tables
     into `staging.out` with `manifest` (the earlier pull's, updated: cursors, times, counts)."""
@@ -56,10 +56,10 @@ def run(
         if state.done:
             continue
         if staging.resumed and state.pages:
-            print(f"pull: {name}: resuming after page {state.pages}", file=sys.stderr)
-        for rows, after, cursor in show(source.pages(name, state), f"{name} (pages)"):
-            staging.page_done(name, rows, after, cursor)
-        print(f"pull: {name}: {state.pages} pages, {_counts(state.rows)}", file=sys.stderr)
+            tell(f"pull: {name}: resuming after page {state.pages}")
+        for page_rows, after, cursor in show(source.pages(name, state), f"{name} (pages)"):
+            staging.page_done(name, page_rows, after, cursor)
+        tell(f"pull: {name}: {state.pages} pages, {_counts(state.rows)}")
     said = notes(staging)
     previous = manifest.get("streams", {})
     manifest = {

@@ -25,6 +25,7 @@ from typing import Any, TextIO
 import polars as pl
 
 from svcstats.errors import OutputError, UsageError
+from svcstats.output.files import check_folder_target, place_folder
 
 MANIFEST = "svcstats-pull.json"
 STATE = "state.json"
@@ -219,16 +220,15 @@ def read_existing(out: Path, spec: TableSpec) -> pl.LazyFrame | None:
 def check_out(out: Path) -> dict[str, Any]:
     """Fail before any request when `out` cannot receive a pull; return its earlier manifest
     ({} for a new or empty folder)."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"cannot write {out}: it is a file", "give a folder")
-    manifest = read_manifest(out)
-    if out.is_dir() and any(out.iterdir()) and not manifest:
-        raise OutputError(f"{out} is not empty and holds no earlier pull ({MANIFEST})", "give a new or empty folder, or an earlier pull's")
-    parent = out.absolute().parent
-    if not parent.is_dir():
-        raise OutputError(f"cannot write {out}: folder {parent} does not exist", "create it first")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"cannot write {out}: folder {parent} is not writable")
+    manifest = read_manifest(out) if out.is_dir() else {}
+
+    def recognise(folder: Path) -> None:
+        if not manifest:
+            raise OutputError(
+                f"{folder} is not empty and holds no earlier pull ({MANIFEST})", "give a new or empty folder, or an earlier pull's"
+            )
+
+    check_folder_target(out, f"cannot write {out}", recognise)
     return manifest
 
 
@@ -268,7 +268,7 @@ def publish(staging: Staging, specs: Sequence[TableSpec], manifest: dict[str, An
             tables[table] = {**tables.get(table, {}), "file": f"{table}.csv", "rows": count}
         manifest["tables"] = tables
         (new / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        _replace_folder(new, out)
+        place_folder(new, out, f"cannot write {out}")  # the same swap export and `data convert` do
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:
@@ -321,13 +321,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-
-
-def _replace_folder(new: Path, out: Path) -> None:
-    """Move `new` onto `out`; an existing `out` is moved aside first and removed after."""
-    from svcstats.convert import _replace_folder as replace  # the same swap `data convert` does
-
-    replace(new, out)
 
 
 def table_names(specs: Iterable[TableSpec]) -> list[str]:

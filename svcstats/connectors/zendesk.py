@@ -15,7 +15,7 @@ Authentication: $ZENDESK_EMAIL with $ZENDESK_API_TOKEN (basic), or $ZENDESK_OAUT
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -229,8 +229,8 @@ class ZendeskPull:
             end = payload.get("end_time")
             done = bool(payload.get("end_of_stream")) or end is None or int(end) <= start
             cursor = _latest([*(r["entered_at"] for r in history), *(r["sent_at"] for r in messages)])
-            yield {"stage_history": history, "messages": messages}, None if done else str(int(end)), cursor
-            if done:
+            yield {"stage_history": history, "messages": messages}, None if done or end is None else str(int(end)), cursor
+            if done or end is None:
                 return
             start = int(end)
 
@@ -346,9 +346,11 @@ def pull(
     since: str | None = None,
     command: str = "",
     client_options: dict[str, Any] | None = None,
+    tell: Callable[[str], None] = lambda line: None,
 ) -> Pulled:
     """Pull `tables` (default all) from Zendesk into the dataset folder `out`: incremental from the
-    cursors of the pull already there (or from `since`, ISO 8601), resuming an interrupted pull."""
+    cursors of the pull already there (or from `since`, ISO 8601), resuming an interrupted pull;
+    `tell` receives a progress line per stream."""
     chosen = list(tables or TABLES)
     unknown = [t for t in chosen if t not in TABLES]
     if unknown:
@@ -366,7 +368,7 @@ def pull(
         source = ZendeskPull(client, staging, starts)
         source.load_lookups()
         specs = [_with_visits(TABLES[t]) for t in TABLES if t in chosen]
-        return run(source, staging, streams, specs, {**manifest, "source": "zendesk", "api_url": api_url}, notes=_notes)
+        return run(source, staging, streams, specs, {**manifest, "source": "zendesk", "api_url": api_url}, notes=_notes, tell=tell)
     finally:
         client.close()
         staging.close()

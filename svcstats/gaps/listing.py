@@ -10,13 +10,13 @@ from svcstats.errors import UsageError
 from svcstats.findings import Finding
 from svcstats.gaps.state import Answer, GapState
 from svcstats.gaps.topics import group_questions
-from svcstats.loaders.dataset import Dataset
+from svcstats.loaders.dataset import Dataset, Engine
 
 TABLE = "knowledge_gaps"
 NO_TOPIC = "(no topic)"
 
 
-def load_questions(dataset: Dataset, engine: str = "streaming") -> tuple[pl.DataFrame, list[Finding]]:
+def load_questions(dataset: Dataset, engine: Engine = "streaming") -> tuple[pl.DataFrame, list[Finding]]:
     """Every unanswered question with a stable key and its topic: the export's topic column
     when it has one, else the offline grouping. Rows the loader could not read come back as
     findings."""
@@ -29,7 +29,7 @@ def load_questions(dataset: Dataset, engine: str = "streaming") -> tuple[pl.Data
     )
     frame = frame.with_columns(key.alias("question_key"), pl.col("question").str.strip_chars())
     checks = dataset.checks
-    questions, *results = pl.collect_all([frame, *(c.frame for c in checks)], engine=engine)  # type: ignore[arg-type]
+    questions, *results = pl.collect_all([frame, *(c.frame for c in checks)], engine=engine)
     findings = [f for check, result in zip(checks, results, strict=True) for f in check.read(result)]
     given = pl.col("topic").str.strip_chars().replace("", None) if "topic" in dataset.columns(TABLE) else pl.lit(None, pl.String)
     questions = questions.with_columns(given.alias("topic"))
@@ -108,7 +108,7 @@ def _answer_for(topic: str, keys: set[str], answers: list[Answer]) -> Answer | N
 
 def find_topic(questions: pl.DataFrame, name: str) -> str:
     """The topic called `name` (case-insensitive), or the one topic whose name contains it."""
-    topics = questions["topic"].unique().sort().to_list()
+    topics: list[str] = questions["topic"].unique().sort().to_list()
     exact = [t for t in topics if t.casefold() == name.strip().casefold()]
     if exact:
         return exact[0]

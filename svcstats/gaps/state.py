@@ -13,6 +13,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from svcstats.errors import DataError, OutputError
 
@@ -116,8 +117,8 @@ class GapState:
                     db.execute("ROLLBACK")
                 raise
 
-    def _read(self, query: str) -> list[tuple]:
-        if not self.path.exists():
+    def _read(self, query: str) -> list[tuple[Any, ...]]:
+        if not self.path.exists() or self.path.stat().st_size == 0:  # none yet, or a first write killed mid-way
             return []
         try:
             # read-write, not mode=ro: after a killed write only a writable connection can roll the
@@ -125,6 +126,11 @@ class GapState:
             db = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=BUSY_SECONDS)
             with closing(db), self._busy_is_an_output_error():
                 self._check_version(db)
+                tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                if not {"dismissals", "answers"} <= tables:  # an empty database: no change stored yet
+                    if tables:
+                        raise sqlite3.DatabaseError(f"it holds other tables ({', '.join(sorted(tables))})")
+                    return []
                 return db.execute(query).fetchall()
         except sqlite3.Error as exc:
             raise self._bad_file(exc) from None

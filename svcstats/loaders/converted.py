@@ -16,7 +16,8 @@ def is_conversion(folder: Path) -> bool:
 def latest_visits_tables(folder: Path) -> frozenset[str]:
     """The tables of a conversion taken from HubSpot's stage columns (only the latest visit of
     each stage); empty for any other folder."""
-    return frozenset(_manifest(folder).get("latest_visits_only", []))
+    tables = _manifest(folder).get("latest_visits_only", [])
+    return frozenset(t for t in tables if isinstance(t, str)) if isinstance(tables, list) else frozenset()
 
 
 def converted_source_tz(folder: Path) -> str | None:
@@ -26,7 +27,7 @@ def converted_source_tz(folder: Path) -> str | None:
     return zone if isinstance(zone, str) else None
 
 
-def _manifest(folder: Path) -> dict:
+def _manifest(folder: Path) -> dict[str, object]:
     """The manifest's content; empty when `folder` holds none (or an unreadable one)."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))

@@ -11,28 +11,33 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
 from svcstats.config import Config
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
-from svcstats.loaders import helpdesk, hubspot
+from svcstats.loaders import helpdesk, hubspot, snapshot
 from svcstats.loaders.converted import latest_visits_tables
-from svcstats.loaders.files import TableFiles, locate, scan
+from svcstats.loaders.files import TableFiles, bad_line, kind_of, line_of_row, locate, read_error, scan
 from svcstats.loaders.parse import (
     TimestampFormats,
     detect_timestamp_formats,
     naive_timestamps_error,
     neutral_dtype,
     text_expr,
-    timestamp_from_text,
+    timestamps,
     typed_expr,
     typed_timestamp,
+    with_fallback,
 )
+from svcstats.loaders.presets import PRESETS
 from svcstats.schema import SENDER_TYPES, TABLES, Kind
 
+Engine = Literal["streaming", "in-memory"]  # the Polars engines a run can use
 SAMPLE_ROWS = 2000  # rows read up front to choose each timestamp column's formats
 NEVER_BAD = (Kind.ID, Kind.TEXT, Kind.SOURCE)  # kinds where any text is a valid value
 
@@ -55,9 +60,17 @@ class RawTable:
     label: str  # how messages name the source, e.g. "tickets.csv"
     source_format: str  # "generic", "hubspot" or another help desk's preset (loaders/presets)
     line_offset: int | None  # data row i is on file line i + offset (single CSV files only)
-    parse_once: bool = False  # text exports: parse once into memory (see Dataset.load)
+    parse_once: bool = False  # loaded once into memory, then read by the report and its checks (see Dataset.load)
+    stage_order_from_data: bool = False  # HubSpot stage columns: the export does not give the stages' order
+    files: TableFiles | None = None  # where it was read from (to say where a read failed)
     adapted: helpdesk.Adapted | None = None  # a help-desk preset's notes and checks (loaders/helpdesk.py)
     exported: pl.LazyFrame | None = None  # the export as read, before mapping (other tables derive from it)
+
+    def read_error(self, exc: BaseException) -> DataError:
+        """The one-line error for a failure to read this table: which file, and where."""
+        if self.files is None:
+            return DataError(f"{self.label}: cannot read: {first_line(exc)}", "repair or export the file again")
+        return read_error(self.files, exc)
 
     @property
     def schema(self) -> pl.Schema:
@@ -80,8 +93,9 @@ class Dataset:
         *,
         source_format: str = "auto",
         source_tz: str | None = None,
-        engine: str = "streaming",
+        engine: Engine = "streaming",
         parse_text_once: bool = True,
+        cutoff: datetime | None = None,
     ) -> None:
         self.file = root if root.is_file() else None  # --data FILE: one help-desk export
         if self.file is None and not root.is_dir():
@@ -91,11 +105,19 @@ class Dataset:
         self.source_format = source_format
         self.source_tz = source_tz
         self.engine = engine
-        # False for a single streaming pass over each table (data convert): no table held in memory
+        # True: each load is read once into memory (its selected columns, parsed and flagged), and
+        # the report and every check read that copy in the one collect_all: one read of each table.
+        # Polars' shared sub-plans do not cover it (a text table 6x slower without, a Parquet table
+        # 1.7x on a 100k-ticket demo). False for a single streaming pass (data convert).
         self.parse_text_once = parse_text_once
+        # --as-of: every table as it stood just before this instant (see loaders/snapshot.py)
+        self.cutoff = cutoff
         self.checks: list[Check] = []
         self._raw: dict[str, RawTable | None] = {}
         self._exports: dict[str, helpdesk.Export] | None = None
+        self._loaded: dict[tuple[str, tuple[str, ...], str | None], pl.LazyFrame] = {}
+        self._reported: dict[str, set[Problem]] = {}  # per table, the problems a check already counts
+        self._adapted_checks: set[int] = set()  # ids of the preset checks already in `checks` (each added once)
 
     def has(self, table: str) -> bool:
         """True when the folder holds `table` (or it can be derived, like HubSpot stage history)."""
@@ -133,28 +155,54 @@ class Dataset:
     def place(self, table: str, row: int) -> str:
         """Where data row `row` (0-based, in file order) is: "line N" of a single CSV file, else "data row N"."""
         raw = self._require(table)
-        return f"line {_file_line(raw, row)}" if raw.line_offset is not None else f"data row {row + 1}"
+        if raw.line_offset is None:
+            return f"data row {row + 1}"
+        try:
+            return f"line {_file_line(raw, row)}"
+        except pl.exceptions.PolarsError:  # Polars cannot read the whole file (a ragged line): count with the csv module
+            line = line_of_row(raw.files, row) if raw.files is not None else None
+            return f"line {line}" if line is not None else f"data row {row + 1}"
 
     def load(self, table: str, columns: Iterable[str] = (), *, row_index: str | None = None) -> pl.LazyFrame:
         """The table in the neutral schema: required columns plus `columns` (optional neutral
         columns absent from the export come as nulls; other names must exist in the export),
-        plus a column `row_index` numbering the rows as exported (for `place`), if given."""
+        plus a column `row_index` numbering the rows as exported (for `place`), if given.
+
+        Memoised per (table, columns, row_index): a report that reads a table in several places
+        gets the same frame (parsed once), and each problem of a table is counted in one check,
+        so a bad value is reported once however often the table is loaded. With a cut-off (--as-of)
+        the memoised frame is the table as it stood then (`snapshot.cut`), so every report and
+        every load sees the same snapshot."""
         raw = self._require(table)
+        spec = TABLES[table]
+        wanted = list(dict.fromkeys([*spec.required, *columns]))
+        key = (table, tuple(wanted), row_index)
+        if key not in self._loaded:
+            self._loaded[key] = self._load(table, raw, wanted, row_index)
+        return self._loaded[key]
+
+    def _load(self, table: str, raw: RawTable, asked: list[str], row_index: str | None) -> pl.LazyFrame:
+        """`load` without the memo: parse, flag the problems, add a check for those not yet counted,
+        and with a cut-off, cut the table at it (reading the columns the cut needs too)."""
         spec = TABLES[table]
         present = raw.schema
         missing = [c for c in spec.required if c not in present]
         if missing:
             raise self._missing_column_error(table, raw, missing[0])
-        wanted = list(dict.fromkeys([*spec.required, *columns]))
+        wanted = list(dict.fromkeys([*asked, *(snapshot.needs(table) if self.cutoff else ())]))
         if raw.adapted is not None:
-            self.checks.extend(raw.adapted.checks_for(wanted, events=self.has("messages")))
+            for check in raw.adapted.checks_for(wanted, events=self.has("messages")):
+                if id(check) not in self._adapted_checks:  # a column loaded again (other columns) is checked once
+                    self._adapted_checks.add(id(check))
+                    self.checks.append(check)
         unknown = [c for c in wanted if c not in present and c not in spec.columns]
         if unknown:
             raise UsageError(f"{raw.label} has no column {unknown[0]!r}", f"its columns are: {_list(self.columns(table))}")
         formats = self._timestamp_formats(raw, [c for c in wanted if c in present and spec.columns.get(c) is Kind.TIMESTAMP])
+        key = spec.key if spec.key in present else None  # an optional key (message_id, response_id) only when exported
         parsed: dict[str, pl.Expr] = {}
         fallible: list[str] = []
-        for name in wanted:
+        for name in [*wanted, *([key] if key and key not in wanted else [])]:
             kind = spec.columns.get(name)
             if name not in present:
                 parsed[name] = pl.lit(None, dtype=neutral_dtype(kind or Kind.TEXT))
@@ -172,21 +220,47 @@ class Dataset:
         for name in fallible:
             invalid = _present(pl.col(f"raw:{name}"), present[name]) & pl.col(name).is_null()
             problems[Problem(name, f"{name} is not a valid {spec.columns[name].value}", f"raw:{name}")] = invalid
-        if spec.key is not None:  # overlapping exports: keep the last row of each id, in file order
-            staged = staged.with_row_index("row:file")
-            repeated = pl.col("row:file") != pl.col("row:file").max().over(spec.key)
-            problems[Problem(spec.key, f"duplicate {spec.key} (the last row of each is kept)", spec.key)] = repeated
+        empties: dict[Problem, pl.Expr] = {}
         for name in [n for n in spec.required if n not in spec.may_be_empty]:  # without one a record cannot be placed
             empty = pl.col(name).is_null()
             if name in fallible:
                 empty &= ~_present(pl.col(f"raw:{name}"), present[name])
-            problems[Problem(name, f"{name} is empty", None)] = empty
+            empties[Problem(name, f"{name} is empty", None)] = empty
+        if key is not None:  # overlapping exports: keep the last usable row of each id, in file order
+            unusable = [*problems.values(), *empties.values()]
+            usable = ~pl.any_horizontal(unusable) if unusable else pl.lit(True)
+            # a hash pass in file order (a window over the key is 3x slower)
+            repeated = usable & pl.col(key).is_not_null() & ~pl.when(usable).then(pl.col(key)).is_last_distinct()
+            problems[Problem(key, f"duplicate {key} (the last row of each is kept)", key)] = repeated
+        problems.update(empties)
+        problems = _first_problem_only(problems)
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
         checked = staged.select(*kept, *wanted, **flags)
         if raw.parse_once:
-            checked = checked.collect(engine=self.engine).lazy()  # type: ignore[arg-type]
-        self.checks.append(_problems_check(checked, staged, problems, raw, lambda row: self.place(table, row)))
-        return checked.filter(~pl.any_horizontal(list(flags))).select(*kept, *wanted)
+            try:
+                checked = checked.collect(engine=self.engine).lazy()
+            except pl.exceptions.PolarsError as exc:
+                raise raw.read_error(exc) from exc
+        reported = self._reported.setdefault(table, set())
+        new = [i for i, problem in enumerate(problems) if problem not in reported]
+        if new:  # problems an earlier load of the table (with other columns) counts are not counted again
+            reported.update(list(problems)[i] for i in new)
+            self.checks.append(_problems_check(checked, staged, problems, raw, lambda row: self.place(table, row), new))
+        loaded = checked.filter(~pl.any_horizontal(list(flags))).select(*kept, *wanted)
+        if self.cutoff is not None:  # the snapshot first: the stage order comes from what had happened by then
+            loaded = snapshot.cut(table, loaded, self.cutoff)
+        if raw.stage_order_from_data and "stage_order" in wanted:
+            loaded = hubspot.with_stage_order(loaded)
+        return loaded if self.cutoff is None else loaded.select(*kept, *asked)
+
+    def read_failure(self, exc: BaseException, doing: str) -> DataError:
+        """The error for a query that failed while `doing` something: the table and line that
+        cannot be read when one of the tables opened is a malformed CSV file, else Polars' message."""
+        for raw in self._raw.values():
+            where = bad_line(raw.files) if raw is not None and raw.files is not None else None
+            if raw is not None and where:
+                return DataError(f"{raw.label}: cannot read: {where}", "repair or export the file again")
+        return DataError(f"{doing}: {first_line(exc)}", "run with --debug for details; svcstats data check lists each table's problems")
 
     # -- internals -------------------------------------------------------------------------
 
@@ -227,24 +301,27 @@ class Dataset:
         if files is None:
             export = self._help_desk_exports().get(table)
             if export is not None:
-                one_csv = len(export.paths) == 1 and export.paths[0].suffix.lower() == ".csv"
-                return self._mapped(table, export.frame, export.label, export.preset.name, one_csv, True)
+                return self._mapped(table, export.frame, export.label, export.preset.name, _files_of(export))
             return self._derived(table)
         frame = scan(files)
-        headers = frame.collect_schema().names()
-        return self._mapped(table, frame, files.label, self._format_of(table, headers), _line_offset(files) is not None, files.text_only)
+        try:
+            headers = frame.collect_schema().names()
+        except pl.exceptions.PolarsError as exc:
+            raise read_error(files, exc) from exc
+        return self._mapped(table, frame, files.label, self._format_of(table, headers), files)
 
-    def _mapped(self, table: str, frame: pl.LazyFrame, label: str, source_format: str, one_csv: bool, text: bool) -> RawTable:
+    def _mapped(self, table: str, frame: pl.LazyFrame, label: str, source_format: str, files: TableFiles | None) -> RawTable:
         """A table's export with its columns mapped: by a help desk's preset, then the config."""
         exported, adapted = frame, None
-        preset = helpdesk.PRESETS.get(source_format)
+        preset = PRESETS.get(source_format)
         if preset is not None and source_format != "hubspot" and table in preset.tables:
             adapted = helpdesk.adapt(frame, preset, preset.tables[table], label, self.source_tz)
             frame = adapted.frame
         headers = frame.collect_schema().names()
         mapping = self._column_map(table, headers, source_format)
-        offset = 2 if one_csv and adapted is None else None  # a preset may leave rows out: no file lines then
-        return RawTable(frame.rename(mapping), label, source_format, offset, text and self.parse_text_once, adapted, exported)
+        offset = _line_offset(files) if files is not None and adapted is None else None  # a preset may leave rows out: no file lines
+        parse_once = self.parse_text_once  # every format: see __init__
+        return RawTable(frame.rename(mapping), label, source_format, offset, parse_once, files=files, adapted=adapted, exported=exported)
 
     def _help_desk_exports(self) -> dict[str, helpdesk.Export]:
         """Help-desk exports under their own file names (or the one --data FILE), by table."""
@@ -256,13 +333,19 @@ class Dataset:
         """Stage history taken from a HubSpot ticket export's stage columns, or another table a
         help desk's ticket export carries (Zendesk's Satisfaction Score), when no file has it."""
         if table != "stage_history":
-            tickets = self._raw_table("tickets") if table != "tickets" else None
-            preset = helpdesk.PRESETS.get(tickets.source_format) if tickets is not None else None
+            try:
+                tickets = self._raw_table("tickets") if table != "tickets" else None
+            except DataError:
+                return None  # an unreadable tickets export is reported as such; it gives no other table
+            preset = PRESETS.get(tickets.source_format) if tickets is not None else None
             spec = preset.tables.get(table) if preset is not None else None
             if tickets is None or tickets.exported is None or preset is None or spec is None or spec.derived_from != "tickets":
                 return None
-            return self._mapped(table, tickets.exported, f"{tickets.label} ({table})", preset.name, False, tickets.parse_once)
-        tickets = self._raw_table("tickets")
+            return self._mapped(table, tickets.exported, f"{tickets.label} ({table})", preset.name, None)
+        try:
+            tickets = self._raw_table("tickets")
+        except DataError:
+            return None  # an unreadable tickets export is reported as such; it gives no stage history
         if tickets is None or tickets.source_format != "hubspot" or "ticket_id" not in tickets.schema:
             return None
         stages = hubspot.stage_columns(tickets.schema.names())
@@ -274,6 +357,8 @@ class Dataset:
             "hubspot",
             None,
             tickets.parse_once,
+            stage_order_from_data=True,
+            files=tickets.files,
         )
 
     def _format_of(self, table: str, headers: list[str]) -> str:
@@ -311,7 +396,7 @@ class Dataset:
         try:
             sample = raw.frame.select(text_columns).head(SAMPLE_ROWS).collect()
         except pl.exceptions.PolarsError as exc:
-            raise DataError(f"{raw.label}: cannot read: {first_line(exc)}") from exc
+            raise raw.read_error(exc) from exc
         formats = {}
         for name in text_columns:
             values = [v for v in sample[name].to_list() if v is not None and v.strip()]
@@ -335,15 +420,19 @@ class Dataset:
         if kind is Kind.TIMESTAMP:
             if dtype == pl.String:
                 assert formats is not None
-                return timestamp_from_text(column, formats, self.source_tz)
+                return timestamps(column, formats, self.source_tz, self.config.datetime_formats)
             if dtype == pl.Null:
                 return pl.lit(None, dtype=neutral_dtype(kind))
             if not isinstance(dtype, pl.Datetime | pl.Date):
                 raise DataError(f"{where} holds {dtype} values, not date-times", "export it as ISO 8601 text or as a datetime column")
             return typed_timestamp(column, dtype, self.source_tz, where)
-        if dtype == pl.String and kind is Kind.SENDER_TYPE and _all_canonical(raw.frame, name):
+        if dtype.is_nested() or dtype in (pl.Binary, pl.Object):
+            raise DataError(f"{where} holds {dtype} values, not {kind.value} values", "export it as plain values (text or numbers)")
+        if dtype == pl.String and kind is Kind.SENDER_TYPE and _all_canonical(raw, name):
             # the export already uses the neutral words: a cast is 2.5x faster than mapping synonyms
-            return column.cast(pl.Enum(SENDER_TYPES), strict=False).cast(pl.String)
+            # (a synonym after the sampled rows is still mapped, by the fallback)
+            fast = lambda c: c.cast(pl.Enum(SENDER_TYPES), strict=False).cast(pl.String)  # noqa: E731
+            return with_fallback(column, fast, lambda c: text_expr(c, kind), pl.String())
         if dtype == pl.String:
             return text_expr(column, kind)
         return typed_expr(column, kind, dtype)
@@ -355,15 +444,35 @@ class Dataset:
         return DataError(f"{raw.label}: required column {column!r} not found (columns: {_list(raw.schema.names())})", hint)
 
 
-def _all_canonical(frame: pl.LazyFrame, name: str) -> bool:
+def _first_problem_only(problems: dict[Problem, pl.Expr]) -> dict[Problem, pl.Expr]:
+    """Each row flagged by its first problem only, so that the counts add up to the rows left out."""
+    exclusive: dict[Problem, pl.Expr] = {}
+    earlier: list[pl.Expr] = []
+    for problem, flagged in problems.items():
+        exclusive[problem] = flagged & ~pl.any_horizontal(earlier) if earlier else flagged
+        earlier.append(flagged)
+    return exclusive
+
+
+def _all_canonical(raw: RawTable, name: str) -> bool:
     """Whether the first values of a sender_type column are all neutral words already."""
-    sample = frame.select(pl.col(name).drop_nulls().head(SAMPLE_ROWS)).collect().to_series()
+    try:
+        sample = raw.frame.select(pl.col(name).drop_nulls().head(SAMPLE_ROWS)).collect().to_series()
+    except pl.exceptions.PolarsError as exc:
+        raise raw.read_error(exc) from exc
     return bool(sample.is_in(SENDER_TYPES).all())
 
 
 def _list(names: list[str], limit: int = 12) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
+
+
+def _files_of(export: helpdesk.Export) -> TableFiles | None:
+    """A help-desk export's files as one table's (to say where a read failed), when of one kind."""
+    kinds = {kind_of(path) for path in export.paths}
+    kind = kinds.pop() if len(kinds) == 1 else None
+    return TableFiles(export.table, export.paths, kind, export.label) if kind else None
 
 
 def _line_offset(files: TableFiles) -> int | None:
@@ -387,10 +496,17 @@ def can_fail(kind: Kind, dtype: pl.DataType) -> bool:
 
 
 def _problems_check(
-    checked: pl.LazyFrame, staged: pl.LazyFrame, problems: dict[Problem, pl.Expr], raw: RawTable, place: Callable[[int], str]
+    checked: pl.LazyFrame,
+    staged: pl.LazyFrame,
+    problems: dict[Problem, pl.Expr],
+    raw: RawTable,
+    place: Callable[[int], str],
+    counted: list[int],
 ) -> Check:
-    """Count the rows with each problem (flag columns `problem:i` of `checked`); for a problem
-    with any, look up the first such row and its value in `staged` with a second query (only then)."""
+    """Count the rows with each problem numbered in `counted` (flag columns `problem:i` of
+    `checked`); for a problem with any, look up the first such row and its value in `staged` with
+    a second query (only then)."""
+    chosen = [problem for i, problem in enumerate(problems) if i in counted]
 
     def example(problem: Problem) -> str:
         value = pl.col(problem.raw).cast(pl.String) if problem.raw else pl.lit(None, pl.String)
@@ -407,11 +523,11 @@ def _problems_check(
     def read(result: pl.DataFrame) -> list[Finding]:
         return [
             Finding(raw.label, problem.what, int(count), "warning", example(problem))
-            for problem, count in zip(problems, result.row(0), strict=True)
+            for problem, count in zip(chosen, result.row(0), strict=True)
             if count
         ]
 
-    return Check(checked.select(pl.col(f"problem:{i}").sum() for i in range(len(problems))), read)
+    return Check(checked.select(pl.col(f"problem:{i}").sum() for i in counted), read)
 
 
 def _file_line(raw: RawTable, row: int) -> int:

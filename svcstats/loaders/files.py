@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import glob
 import gzip
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def locate(data_dir: Path, table: str, override: str | None = None) -> TableFile
         if not paths:
             raise DataError(f"tables.{table}.path {override!r} matches no file in {data_dir}", "fix the path in svcstats.toml")
         return _from_paths(table, paths, target.name)
-    candidates = [data_dir / f"{table}{suffix}" for suffix in SUFFIXES if (data_dir / f"{table}{suffix}").is_file()]
+    candidates = _named(data_dir, table)
     folder = data_dir / table
     if folder.is_dir():
         candidates.append(folder)
@@ -71,6 +72,36 @@ def locate(data_dir: Path, table: str, override: str | None = None) -> TableFile
     if not candidates:
         return None
     return _from_folder(table, folder) if candidates[0] == folder else _from_paths(table, candidates, candidates[0].name)
+
+
+def _named(data_dir: Path, table: str) -> list[Path]:
+    """The files named after `table` (any letter case: TICKETS.CSV is tickets.csv); one that is
+    there but cannot be read as a file (a dangling link, a FIFO, a folder) is an error, not absent."""
+    names = [f"{table}{suffix}" for suffix in SUFFIXES]  # in order of preference
+    try:
+        entries = sorted(
+            (e for e in data_dir.iterdir() if e.name.casefold() in names), key=lambda e: (names.index(e.name.casefold()), e.name)
+        )
+    except OSError as exc:
+        raise DataError(f"cannot list {data_dir}: {exc.strerror or exc}") from None
+    for entry in entries:
+        problem = _not_a_file(entry)
+        if problem:
+            raise DataError(f"{entry.name} in {data_dir} is {problem}, not a file svcstats can read", f"replace it with the {table} export")
+    return entries
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a table file, or None when it is a regular file."""
+    if path.is_symlink() and not path.exists():
+        return "a symbolic link to nothing"
+    if path.is_dir():
+        return "a folder"
+    if not path.is_file():
+        return "not a regular file (a pipe or device)"
+    if not os.access(path, os.R_OK):
+        return "not readable (permissions)"
+    return None
 
 
 def _from_folder(table: str, folder: Path) -> TableFiles:
@@ -100,15 +131,19 @@ def scan(files: TableFiles) -> pl.LazyFrame:
             return _scan_csv(files)
         if files.kind == "parquet":
             if files.hive_root is not None:
-                return pl.scan_parquet(files.hive_root, hive_partitioning=True, missing_columns="insert", extra_columns="ignore")
-            return pl.concat([pl.scan_parquet(path) for path in files.paths], how="diagonal_relaxed")
-        if files.kind == "ndjson":
-            return pl.scan_ndjson(list(files.paths), infer_schema_length=10_000)
-        if files.kind == "json":
+                frame = pl.scan_parquet(files.hive_root, hive_partitioning=True, missing_columns="insert", extra_columns="ignore")
+            else:
+                frame = pl.concat([pl.scan_parquet(path) for path in files.paths], how="diagonal_relaxed")
+        elif files.kind == "ndjson":
+            frame = pl.scan_ndjson(list(files.paths), infer_schema_length=None)  # types from every line, not the first ones
+        elif files.kind == "json":
             from svcstats.loaders.helpdesk import json_records  # API pages: help-desk knowledge
 
-            return pl.concat([json_records(path) for path in files.paths], how="diagonal_relaxed")
-        return _read_xlsx(files)
+            frame = pl.concat([json_records(path) for path in files.paths], how="diagonal_relaxed")
+        else:
+            frame = _read_xlsx(files)
+        # dictionary-encoded (categorical) columns are read as their text
+        return frame.with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise DataError(f"{files.label}: cannot read: {first_line(exc)}") from exc
 
@@ -117,11 +152,40 @@ def _scan_csv(files: TableFiles) -> pl.LazyFrame:
     header = _first_line(files.paths[0])
     if not header.strip():
         raise DataError(f"{files.label}: the first line is empty", "export it again with the header on the first line")
-    separator = "\t" if header.count("\t") > header.count(",") else ";" if header.count(";") > header.count(",") else ","
+    separator = separator_of(header)
     frames = [_scan_one_csv(path, separator) for path in files.paths]
     if len(frames) == 1:
         return frames[0]
     return pl.concat(frames, how="diagonal")  # files may carry different columns: take them all
+
+
+def separator_of(header: str) -> str:
+    """The field separator a CSV header line uses: tab, semicolon or comma."""
+    return "\t" if header.count("\t") > header.count(",") else ";" if header.count(";") > header.count(",") else ","
+
+
+def read_error(files: TableFiles, exc: BaseException) -> DataError:
+    """The error for a table Polars could not read: for CSV, the file and line where it breaks
+    (found by reading it again with the csv module), else Polars' own first line."""
+    return DataError(
+        f"{files.label}: cannot read: {bad_line(files) or first_line(exc)}",
+        "repair or export the file again (svcstats data check lists every table's problems)",
+    )
+
+
+def bad_line(files: TableFiles) -> str | None:
+    """Where the first malformed line of a CSV table is ("line 7 has 5 fields, the header 4"), if any."""
+    if files.kind != "csv":
+        return None
+    try:
+        separator = separator_of(_first_line(files.paths[0]))
+    except (OSError, EOFError, DataError):
+        separator = ","
+    for path in files.paths:
+        found = first_bad_line(path, separator)
+        if found:
+            return f"{path.name} {found}" if len(files.paths) > 1 else found
+    return None
 
 
 def _scan_one_csv(path: Path, separator: str) -> pl.LazyFrame:
@@ -130,6 +194,9 @@ def _scan_one_csv(path: Path, separator: str) -> pl.LazyFrame:
     # Polars 2.1 keeps doubled quotes inside quoted header fields ("Date entered ""New (Support
     # Pipeline)"""); take the header as the csv module reads it, matched by position.
     header_fields = [field.strip() for field in next(csv.reader([_first_line(path)], delimiter=separator))]
+    repeated = next((name for n, name in enumerate(header_fields) if name and name in header_fields[:n]), None)
+    if repeated is not None:
+        raise DataError(f"{path.name}: column {repeated!r} appears twice in the header", "rename or remove one of them")
     if len(header_fields) == len(names) and header_fields != names:
         frame = frame.rename({old: new for old, new in zip(names, header_fields, strict=True) if old != new})
     return frame
@@ -140,8 +207,11 @@ def _first_line(path: Path) -> str:
     names and labels silently garbled)."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     sample = 1 << 16
-    with opener(path, "rb") as handle:
-        start = handle.read(sample)
+    try:
+        with opener(path, "rb") as handle:
+            start = handle.read(sample)
+    except (EOFError, OSError) as exc:  # a truncated or corrupt .gz, an unreadable file
+        raise DataError(f"{path.name}: cannot read: {first_line(exc)}", "repair or export the file again") from None
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError(f"{path.name} is UTF-16 encoded", "save it as UTF-8 (in Excel: CSV UTF-8)")
     try:
@@ -161,9 +231,49 @@ def _read_xlsx(files: TableFiles) -> pl.LazyFrame:
     except ImportError:
         raise DataError(f"{files.label}: reading xlsx needs the xlsx extra", "pip install 'svcstats[xlsx]', or export CSV") from None
     try:
-        frames = [pl.read_excel(path, engine="calamine") for path in files.paths]
+        frames = [pl.read_excel(path, engine="calamine", infer_schema_length=None) for path in files.paths]  # types from every row
     except Exception as exc:  # noqa: BLE001  (fastexcel raises its own error types)
         raise DataError(
             f"{files.label}: cannot read the workbook: {first_line(exc)}", "check that it is an .xlsx file Excel can open"
         ) from None
     return pl.concat(frames, how="diagonal_relaxed").lazy()
+
+
+def first_bad_line(path: Path, separator: str) -> str | None:
+    """Where a CSV file stops being readable: "line N has F fields, the header H" or the csv
+    module's complaint with its line; None when every row is well formed. Read with Python only
+    after Polars failed on the file (never on the normal path)."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="", errors="replace") as handle:
+            reader = csv.reader(handle, delimiter=separator, strict=True)
+            width = len(next(reader, []))
+            for row in reader:
+                if row and len(row) > width:
+                    return f"line {reader.line_num} has {len(row)} fields, the header {width}"
+    except csv.Error as exc:
+        return f"line {reader.line_num}: {exc}"
+    except (OSError, EOFError, UnicodeError) as exc:  # a truncated or corrupt compressed file
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def line_of_row(files: TableFiles, row: int) -> int | None:
+    """The file line data row `row` (0-based) starts on in a single CSV file, by the csv module;
+    for files Polars cannot read whole (a ragged line), where the Polars count fails."""
+    if files.kind != "csv" or len(files.paths) != 1:
+        return None
+    path = files.paths[0]
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="", errors="replace") as handle:
+            reader = csv.reader(handle, delimiter=separator_of(_first_line(path)))
+            next(reader, None)
+            start = reader.line_num + 1
+            for n, _ in enumerate(reader):
+                if n == row:
+                    return start
+                start = reader.line_num + 1
+    except (OSError, EOFError, csv.Error, DataError):
+        return None
+    return None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from polars.datatypes import DataTypeClass
 
 from svcstats.errors import DataError, first_line
 from svcstats.findings import Check, Finding
@@ -96,9 +97,10 @@ def _unwrapped(page: pl.DataFrame) -> pl.DataFrame:
         if isinstance(dtype, pl.Struct):
             page = page.select(pl.col(key)).unnest(key)
             continue
-        if isinstance(dtype.inner, pl.Null):  # type: ignore[union-attr]
+        inner = dtype.inner if isinstance(dtype, pl.List) else None
+        if isinstance(inner, pl.Null):
             return pl.DataFrame()  # an empty page
-        if not isinstance(dtype.inner, pl.Struct):  # type: ignore[union-attr]
+        if not isinstance(inner, pl.Struct):
             break
         return page.select(pl.col(key).explode()).filter(pl.col(key).is_not_null()).unnest(key)
     return page
@@ -142,7 +144,7 @@ def flatten(frame: pl.LazyFrame) -> pl.LazyFrame:
         return frame
     exprs: list[pl.Expr] = []
 
-    def walk(expr: pl.Expr, name: str, dtype: pl.DataType) -> None:
+    def walk(expr: pl.Expr, name: str, dtype: pl.DataType | DataTypeClass) -> None:
         if isinstance(dtype, pl.Struct):
             for f in dtype.fields:
                 walk(expr.struct.field(f.name), f"{name}.{f.name}", f.dtype)
@@ -179,7 +181,7 @@ def find_exports(root: Path, only: Path | None, source_format: str) -> dict[str,
         frame = read_export(path) if only is not None else _readable(path)  # one file given: its error stands
         headers = frame.collect_schema().names() if frame is not None else []
         match = recognised(headers, source_format)
-        if match is None:
+        if match is None or frame is None:
             stuck = aggregate(headers) or (_chatwoot_report(path) if path.suffix.lower() == ".csv" else None)
             if stuck is not None:
                 downloads.append((stuck, path))
@@ -318,8 +320,8 @@ def adapt(frame: pl.LazyFrame, preset: Preset, spec: TableMap, label: str, sourc
             lowered = texts[source].str.to_lowercase()
             derived = lowered.replace_strict(mapping, default=default, return_dtype=pl.String)
             exprs[name] = pl.when(texts[source].is_not_null()).then(derived)
-    for name, value in spec.constants.items():
-        exprs[name] = pl.lit(value)
+    for name, constant in spec.constants.items():
+        exprs[name] = pl.lit(constant)
     keep = [h for h in schema.names() if h not in used and h not in exprs]
     out = frame
     if drops:
@@ -330,9 +332,9 @@ def adapt(frame: pl.LazyFrame, preset: Preset, spec: TableMap, label: str, sourc
     adapted.frame = out
     for name, figure in spec.figures.items():
         if name not in exprs and figure.start in exprs and figure.seconds in exprs:
-            derived = _figure(out, figure.start, figure.seconds, source_tz)
+            figure_at = _figure(out, figure.start, figure.seconds, source_tz)
             # without the zone of local start times the column stays empty (loading them says what to do)
-            adapted.frame = adapted.frame.with_columns((derived if derived is not None else pl.lit(None, TIMESTAMP)).alias(name))
+            adapted.frame = adapted.frame.with_columns((figure_at if figure_at is not None else pl.lit(None, TIMESTAMP)).alias(name))
             adapted.notes[name] = _note(adapted.frame, name, label, figure.note)
             adapted.inputs[name] = figure.seconds
     return adapted

@@ -103,17 +103,48 @@ def _quoted_part(header: str) -> str:
 
 def stage_history(raw: pl.LazyFrame, ticket_id: str, stages: list[StageColumns]) -> pl.LazyFrame:
     """One row per (ticket, stage) the ticket entered, untyped: HubSpot exports keep only the
-    latest entry and exit of each stage, so re-entries are not visible here."""
+    latest entry and exit of each stage, so re-entries are not visible here. A ticket exported
+    twice gives its stages once, from its last row (as the tickets table keeps it)."""
+    key = pl.col(ticket_id).cast(pl.String).str.strip_chars()
+    raw = raw.with_row_index("row:ticket").filter(key.is_null() | (pl.col("row:ticket") == pl.col("row:ticket").max().over(key)))
     rows = [
         raw.select(
             pl.col(ticket_id).alias("ticket_id"),
             pl.lit(s.pipeline).alias("pipeline"),
             pl.lit(s.stage).alias("stage"),
-            pl.lit(str(s.order)).alias("stage_order"),
+            pl.lit(None, pl.String).alias("stage_order"),  # from the data once loaded: see with_stage_order
             pl.lit("true" if "closed" in s.stage.casefold() else "false").alias("is_closed_stage"),
-            pl.col(s.entered).alias("entered_at"),
-            (pl.col(s.exited) if s.exited else pl.lit(None, pl.String)).alias("exited_at"),
-        ).filter(pl.col("entered_at").is_not_null())
+            # as text: an xlsx export's date cells come typed, and each stage's columns may differ
+            pl.col(s.entered).cast(pl.String).alias("entered_at"),
+            (pl.col(s.exited).cast(pl.String) if s.exited else pl.lit(None, pl.String)).alias("exited_at"),
+        ).filter(pl.col("entered_at").str.strip_chars().str.len_bytes() > 0)  # a fully quoted export writes "" for none
         for s in stages
     ]
     return pl.concat(rows, how="vertical")
+
+
+def with_stage_order(visits: pl.LazyFrame) -> pl.LazyFrame:
+    """`visits` (loaded stage history) with stage_order taken from the data, since an export's
+    column order is no stage order: per pipeline, open stages by the median time from a ticket's
+    first entry into the pipeline to its entry into the stage, then closed stages; ties by name.
+    The same export gives the same order whatever its column order, header case or file format."""
+    names = visits.collect_schema().names()
+    pipeline = pl.col("pipeline") if "pipeline" in names else pl.lit(None, pl.String)
+    closed = pl.col("is_closed_stage") if "is_closed_stage" in names else pl.col("stage").str.to_lowercase().str.contains("closed")
+    first = pl.col("entered_at").min().over("ticket_id", "pipeline")
+    typical = (
+        visits.select("ticket_id", "stage", "entered_at", pipeline.alias("pipeline"), closed.alias("is_closed_stage"))
+        .group_by("pipeline", "stage")
+        .agg(
+            (pl.col("entered_at") - first).median().alias("typical"),
+            pl.col("is_closed_stage").fill_null(False).any().alias("closed"),
+        )
+        .sort("pipeline", "closed", "typical", pl.col("stage").str.to_lowercase(), "stage", nulls_last=True)
+        .select("pipeline", "stage", (pl.col("stage").cum_count().over("pipeline")).cast(pl.Int64).alias("order"))
+    )
+    keyed = visits.with_columns(pipeline.alias("pipeline:order"))
+    return (
+        keyed.join(typical.rename({"pipeline": "pipeline:order"}), on=["pipeline:order", "stage"], how="left", nulls_equal=True)
+        .with_columns(pl.col("order").alias("stage_order"))
+        .drop("order", "pipeline:order")
+    )

@@ -2,13 +2,16 @@
 
 Timestamps are parsed with explicit formats (never inferred per value: Polars 2.1's own CSV
 date parsing is 3-4.5x slower, and inference hides bad values). The formats a column needs are
-chosen once from a sample of its values. A value that cannot be parsed becomes null; the loader
-counts such values (raw not null, parsed null) and leaves their rows out.
+chosen once from a sample of its values and tried first; a value none of them parses is tried
+with every other accepted format (`with_fallback`: only those values, so the usual case costs
+nothing), so a form that first appears after the sample is read like any other. A value that
+cannot be parsed becomes null; the loader counts such values (raw not null, parsed null) and
+leaves their rows out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import time
 
@@ -84,6 +87,45 @@ def detect_timestamp_formats(sample: Sequence[str], extra: Sequence[str] = ()) -
             chosen[group].append(fmt)
             remaining = remaining.filter(parsed.is_null())
     return TimestampFormats(tuple(chosen["aware"]), tuple(chosen["naive"]), tuple(chosen["utc"]))
+
+
+def every_format(extra: Sequence[str], source_tz: str | None) -> TimestampFormats:
+    """Every accepted format (the built-in ones and `extra`); local ones only with a source zone."""
+    zoned = tuple(f for f in extra if has_zone(f))
+    naive = (*NAIVE_FORMATS, *(f for f in extra if not has_zone(f))) if source_tz is not None else ()
+    return TimestampFormats((*AWARE_FORMATS, *zoned), naive, UTC_FORMATS)
+
+
+def timestamps(column: pl.Expr, formats: TimestampFormats, source_tz: str | None, extra: Sequence[str] = ()) -> pl.Expr:
+    """UTC timestamps from text: the `formats` chosen from a sample first, then, for the values
+    they leave unparsed, every other accepted format (so parsing never depends on the sample)."""
+    everything = every_format(extra, source_tz)
+    rest = TimestampFormats(
+        tuple(f for f in everything.aware if f not in formats.aware),
+        tuple(f for f in everything.naive if f not in formats.naive),
+        tuple(f for f in everything.utc if f not in formats.utc),
+    )
+    if not (rest.aware or rest.naive or rest.utc):
+        return timestamp_from_text(column, formats, source_tz)
+    return with_fallback(
+        column, lambda c: timestamp_from_text(c, formats, source_tz), lambda c: timestamp_from_text(c, rest, source_tz), TIMESTAMP
+    )
+
+
+def with_fallback(column: pl.Expr, fast: Callable[[pl.Expr], pl.Expr], slow: Callable[[pl.Expr], pl.Expr], dtype: pl.DataType) -> pl.Expr:
+    """`fast(column)`, with `slow` applied to the values `fast` leaves null (only those: batch by
+    batch, vectorised), for parsers tuned on a sample that must still read every row."""
+
+    def parse(values: pl.Series) -> pl.Series:
+        frame = values.to_frame("value")
+        parsed = frame.select(fast(pl.col("value")).cast(dtype).alias("value")).to_series()
+        missed = parsed.is_null() & values.is_not_null()
+        if not missed.any():
+            return parsed
+        again = frame.filter(missed).select(slow(pl.col("value")).cast(dtype).alias("value")).to_series()
+        return parsed.scatter(missed.arg_true(), again)
+
+    return column.map_batches(parse, return_dtype=dtype, is_elementwise=True)
 
 
 def timestamp_from_text(column: pl.Expr, formats: TimestampFormats, source_tz: str | None) -> pl.Expr:

@@ -1,43 +1,29 @@
-"""The customer agent's per-conversation flags, defined once; every agent report reads them.
+"""The customer agent's per-conversation flags, computed once; every agent report reads them.
 
-One row per conversation of `agent_conversations` (after the shared filters) with:
-  involved         the agent took part (agent_involved; else it replied or handed off)
-  agent_replied    the agent gave at least one answer
-  handed_off       the agent passed the conversation to a human (handoff_at, handoff_reason)
-  human_requested  the visitor asked for a human (or the handoff reason says so)
-  human_involved   a human took part: a handoff, an assigned rep, or a human agent's message
-                   on the conversation's ticket after it started
-  feedback         helpful / not_helpful / none
-  judged           inactive for --pending-after hours (default 72) at --as-of: the outcome is final
-  resolved         judged, involved, replied, no human requested or involved, feedback not negative
-  deflected        judged, involved, no human involved
-  pending          involved and not judged yet (never counted as a failure)
-  deployed         the conversation's channel had the agent when it started ([agent] channels,
-                   else from the channel's first conversation the agent took part in)
+The rules are `rules.AGENT_RULES` (what `svcstats about` prints for every agent report); each
+flag below is named as there. Besides those: `pending` (involved, not judged yet) and `deployed`
+(the channel had the agent when the conversation started), which the handling rate reads.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from svcstats.catalog import AGENT_NEEDS
-from svcstats.config import MAX_PENDING_AFTER_HOURS
-from svcstats.errors import UsageError
 from svcstats.findings import Check, Finding
-from svcstats.reports.base import ReportContext
+from svcstats.reports.base import NO_VALUE, ReportContext
+from svcstats.reports.rules import AGENT_NEEDS, HANDOFF_REASONS
 
 TABLE = "agent_conversations"
-DEFAULT_PENDING_AFTER_HOURS = 72.0
 AGENT_RESOLVER = "Customer agent"  # how the agent appears beside team members
 NO_CHANNEL = "(none)"
 FEEDBACK_WORDS = {
     **dict.fromkeys(("helpful", "positive", "thumbs_up", "thumbsup", "yes", "good", "up"), "helpful"),
     **dict.fromkeys(("not_helpful", "unhelpful", "negative", "thumbs_down", "thumbsdown", "no", "bad", "down"), "not_helpful"),
-    **dict.fromkeys(("none", "no_feedback", "n/a", ""), "none"),
+    # NO_VALUE: the label an empty value gets when --group-by feedback loads the column as a group key
+    **dict.fromkeys(("none", "no_feedback", "n/a", "", NO_VALUE), "none"),
 }
 NEEDS = AGENT_NEEDS  # the optional columns the flags read
 MINUTES_PER_MICROSECOND = 1 / 6e7
-HANDOFF_REASONS = ("customer_request", "cannot_answer", "custom_trigger", "agent_paused")
 REASON_WORDS = {
     **dict.fromkeys(("customer_request", "visitor_request", "human_requested", "requested_human", "customer"), "customer_request"),
     **dict.fromkeys(("cannot_answer", "cant_answer", "can't_answer", "no_answer", "unanswered", "unable_to_answer"), "cannot_answer"),
@@ -47,21 +33,12 @@ REASON_WORDS = {
 
 
 def pending_after_hours(ctx: ReportContext) -> float:
-    """Hours of inactivity after which an outcome is judged: --pending-after, else the config's
-    agent.pending_after_hours (72 unless set)."""
+    """Hours of inactivity after which an outcome is judged: --pending-after (parsed and bounded
+    by its definition, rules.PENDING_AFTER), else the config's agent.pending_after_hours (72 unless set)."""
     given = ctx.options.get("pending_after")
     if given is None:
         return float(ctx.dataset.config.agent.pending_after_hours)
-    try:
-        hours = float(given)
-    except ValueError:
-        hours = -1.0
-    if not 0 <= hours <= MAX_PENDING_AFTER_HOURS:  # also false for nan
-        raise UsageError(
-            f"--pending-after {given!r} is not a number of hours from 0 to {MAX_PENDING_AFTER_HOURS:.0f}",
-            "give hours of inactivity, e.g. --pending-after 72",
-        )
-    return hours
+    return float(given)
 
 
 def normalised_feedback(column: pl.Expr) -> pl.Expr:
@@ -100,7 +77,8 @@ def conversation_flags(ctx: ReportContext) -> pl.LazyFrame:
     flags = _with_human_messages(ctx, flags, wait).with_columns(
         (col("handed_off") | col("assigned_rep").is_not_null() | col("human_messaged")).alias("human_involved"),
     )
-    judged = col("involved") & (col("inactive_since") + wait <= ctx.now)
+    # judged once inactive for at least --pending-after hours at the end of the --as-of day
+    judged = col("involved") & (col("inactive_since") + wait <= (ctx.until or ctx.now))
     deflected = judged & ~col("human_involved")
     resolved = deflected & col("agent_replied") & ~col("human_requested") & (col("feedback") != "not_helpful")
     flags = flags.with_columns(

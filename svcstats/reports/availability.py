@@ -1,13 +1,7 @@
 """Status intervals from availability events, shared by the Scheduling reports.
 
-- Each event holds from its started_at until the rep's next event, or until its own ended_at
-  when that comes first (the time after it, up to the next event, has no known status).
-- The status in force when the range starts is carried in from the rep's last earlier event.
-- An interval with no end by --as-of is open: it ends at --as-of (end of that day).
-- Events are ordered by rep, started_at, status, detail. Several events of one rep at the same
-  instant: the first in that order is kept, the others are left out and counted. An ended_at past
-  the rep's next event is cut there (counted in a note); an ended_at before started_at is bad data
-  (left out, counted).
+The rules are `rules.AVAILABILITY_RULES` (what `svcstats about` prints for those reports): how
+long an event holds, carry-in, open intervals, same-instant events, cut and bad ends.
 """
 
 from __future__ import annotations

@@ -1,16 +1,8 @@
-"""Waits in a conversation, paired once for every reply-time report (the message rules).
+"""Waits in a conversation, paired once for every reply-time report.
 
-- A *reply* is a public message from a human agent; bots (unless include_bots), system
-  messages and internal notes neither reply nor wait.
-- A customer waits from the first customer message that is not yet answered (a run of customer
-  messages starts one wait, at the first) until the next reply.
-- Symmetrically, the team waits for the customer from the first unanswered reply until the
-  customer's next message.
-- A wait with no end in the data is open: it has no duration, only an age.
-- Messages are ordered within a ticket by sent_at, then message_id, then customer before reply,
-  so that equal timestamps pair the same way every run.
-
-All pairing is window expressions over each ticket's messages: no loops over rows.
+The rules are `rules.MESSAGE_RULES` (what `svcstats about` prints for the Ticket replies
+reports): what a reply is, when a wait starts and ends, the message order. The pairing is window
+expressions over each ticket's messages: no loops over rows.
 """
 
 from __future__ import annotations
@@ -24,12 +16,13 @@ from svcstats.reports.messages import is_human_reply
 
 Side = Literal["customer", "reply"]
 ORDER = ["sent_at", "order_id", "role_rank"]
+COLUMNS = ["message_id", "sender", "is_public"]  # the messages columns the pairing reads
 
 
 def conversation(dataset: Dataset, include_bots: bool) -> pl.LazyFrame:
     """The messages that start or end waits, with their role ("customer" or "reply") and, per
     ticket, the customer's id (its customer sender; the smallest id if several)."""
-    messages = dataset.load("messages", ["message_id", "sender", "is_public"])
+    messages = dataset.load("messages", COLUMNS)
     reply = is_human_reply()
     if include_bots:
         reply |= (pl.col("sender_type") == "bot") & pl.col("is_public").fill_null(True)

@@ -7,6 +7,7 @@ applies a preset to an export is `svcstats.loaders.helpdesk`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Units a column may be declared in; each is turned into the neutral form when loading.
@@ -46,8 +47,8 @@ class TableMap:
     columns: dict[str, tuple[str, ...]]
     signature: tuple[frozenset[str], ...] = ()
     units: dict[str, str] = field(default_factory=dict)
-    values: dict[str, dict[str, str | None]] = field(default_factory=dict)
-    derive: dict[str, tuple[str, dict[str, str | None], str | None]] = field(default_factory=dict)
+    values: dict[str, Mapping[str, str | None]] = field(default_factory=dict)
+    derive: dict[str, tuple[str, Mapping[str, str | None], str | None]] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
     patterns: dict[str, str] = field(default_factory=dict)  # loaded name -> regex; its first group is kept where it matches
     figures: dict[str, Figure] = field(default_factory=dict)

@@ -1,6 +1,5 @@
-"""`svcstats pull zendesk` and `svcstats pull chatwoot`: the connector machinery of `pull hubspot`
-(retries, resumable staging, incremental cursors, atomic merge, manifest) for two more help
-desks. Registered on `svcstats pull` by pull_cli.py; httpx and Polars load inside the commands."""
+"""`svcstats pull ...`: fetch a help desk's data through its API into a dataset folder. Registered
+in cli.py; httpx and Polars are imported only inside the commands, so `--help` stays instant."""
 
 from __future__ import annotations
 
@@ -13,11 +12,21 @@ from typing import Annotated
 
 import typer
 
-from svcstats.cli import DATE_FORMATS
-from svcstats.pull_cli import pull_app
+from svcstats.commands.errors import reported_errors, say
+from svcstats.commands.options import DATE_FORMATS
 
+pull_app = typer.Typer(
+    help="Fetch a help desk's data through its API into a dataset folder every report reads (--data DIR).",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+HUBSPOT_TABLES = "tickets, stage_history, messages, agent_conversations, csat, working_hours, availability"
+
+# the options every pull shares
 Out = Annotated[
-    Path, typer.Option("--out", "-o", metavar="DIR", help="Dataset folder to create or update (an earlier pull there is merged into).")
+    Path,
+    typer.Option("--out", "-o", metavar="DIR", help="Dataset folder to create or update (an earlier pull there is merged into)."),
 ]
 Since = Annotated[
     datetime | None,
@@ -29,7 +38,67 @@ Since = Annotated[
     ),
 ]
 Tables = Annotated[str | None, typer.Option("--tables", metavar="A,B", help="Comma-separated tables to pull; default all.")]
-Debug = Annotated[bool, typer.Option("--debug", metavar="", help="Show the full traceback on errors.")]
+PullDebug = Annotated[bool, typer.Option("--debug", metavar="", help="Show the full traceback on errors.")]
+
+
+@pull_app.command("hubspot")
+def hubspot(
+    out: Out,
+    since: Since = None,
+    tables: Annotated[
+        str | None,
+        typer.Option("--tables", metavar="A,B", help=f"Comma-separated tables to pull; default all but availability ({HUBSPOT_TABLES})."),
+    ] = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option("--api-url", metavar="URL", help="Base URL of the API (a proxy, or a test server); default HubSpot's public API."),
+    ] = None,
+    snapshot: Annotated[
+        bool,
+        typer.Option(
+            "--availability-snapshot",
+            metavar="",
+            help="Append each user's current availability status, as observed now, to availability (and refresh "
+            "working_hours); run it from cron every few minutes to build availability over time.",
+        ),
+    ] = False,
+    debug: PullDebug = False,
+) -> None:
+    """Pull HubSpot data through its API into a dataset folder, incrementally.
+
+    Tickets, stage history, conversations, feedback surveys, working hours and availability go
+    into DIR, one CSV per table plus svcstats-pull.json (what was pulled, when, each table's
+    cursor and rows). The token is read from $HUBSPOT_ACCESS_TOKEN (a private app's
+    access token; never from the command line). A second run fetches only what changed since the
+    first and merges it without duplicates; an interrupted run is resumed by running the same
+    command again. Exit 5: token missing, invalid or lacking a scope; 6: the API failed.
+
+    Example: svcstats pull hubspot --out hubspot-data && svcstats report ticket-time-to-first-response --data hubspot-data
+    """
+
+    with reported_errors(debug):
+        from svcstats.connectors import hubspot as connector
+        from svcstats.connectors.pull import lines
+        from svcstats.errors import AuthError
+
+        token = os.environ.get(connector.TOKEN_ENV, "").strip()
+        if not token:
+            raise AuthError(
+                f"${connector.TOKEN_ENV} is not set",
+                "create a private app in HubSpot (Settings > Integrations > Private apps) and export its access token",
+            )
+        pulled = connector.pull(
+            out,
+            token,
+            tables=_tables(tables),
+            since=since.strftime("%Y-%m-%dT00:00:00.000Z") if since else None,
+            api_url=api_url or connector.API_URL,
+            snapshot=snapshot,
+            command=_command(),
+            tell=say,
+        )
+        for line in lines(pulled):
+            say(line)
 
 
 @pull_app.command("zendesk")
@@ -42,7 +111,7 @@ def zendesk(
     ] = None,
     since: Since = None,
     tables: Tables = None,
-    debug: Debug = False,
+    debug: PullDebug = False,
 ) -> None:
     """Pull Zendesk Support data through its incremental export APIs into a dataset folder.
 
@@ -55,8 +124,6 @@ def zendesk(
 
     Example: svcstats pull zendesk --subdomain acme --out zendesk-data
     """
-    from svcstats.cli import reported_errors
-
     with reported_errors(debug):
         from svcstats.connectors import zendesk as connector
         from svcstats.connectors.pull import lines
@@ -72,9 +139,10 @@ def zendesk(
             tables=_tables(tables),
             since=since.strftime("%Y-%m-%dT00:00:00Z") if since else None,
             command=_command(),
+            tell=say,
         )
         for line in lines(pulled):
-            print(line, file=sys.stderr)
+            say(line)
 
 
 @pull_app.command("chatwoot")
@@ -94,7 +162,7 @@ def chatwoot(
     ] = None,
     since: Since = None,
     tables: Tables = None,
-    debug: Debug = False,
+    debug: PullDebug = False,
 ) -> None:
     """Pull Chatwoot data through its API into a dataset folder.
 
@@ -106,8 +174,6 @@ def chatwoot(
 
     Example: svcstats pull chatwoot --url https://chat.example.org --account 1 --out chatwoot-data
     """
-    from svcstats.cli import reported_errors
-
     with reported_errors(debug):
         from svcstats.connectors import chatwoot as connector
         from svcstats.connectors.pull import lines
@@ -125,14 +191,17 @@ def chatwoot(
             tables=_tables(tables),
             since=since.strftime("%Y-%m-%dT00:00:00Z") if since else None,
             command=_command(),
+            tell=say,
         )
         for line in lines(pulled):
-            print(line, file=sys.stderr)
+            say(line)
 
 
 def _tables(text: str | None) -> list[str] | None:
+    """The --tables list, or None for the connector's default."""
     return None if text is None else [t.strip() for t in text.split(",") if t.strip()]
 
 
 def _command() -> str:
+    """The command line as run (for the manifest), when this process runs `svcstats pull`."""
     return shlex.join(["svcstats", *sys.argv[1:]]) if sys.argv[1:2] == ["pull"] else ""

@@ -3,9 +3,10 @@ over time per group. Axes start at zero and carry the unit; all series share one
 
 from __future__ import annotations
 
-from svcstats.charts.data import ChartData, chart_data
-from svcstats.request import ReportRequest
-from svcstats.runner import Outcome, title
+from svcstats.outcome import Outcome
+from svcstats.output.charts.data import ChartData, chart_data
+from svcstats.output.titles import title
+from svcstats.query import ReportQuery
 
 WIDTH = 80
 HEIGHT = 6  # rows of a column chart
@@ -14,7 +15,7 @@ EIGHTHS_RIGHT = " ▏▎▍▌▋▊▉█"
 LABEL_WIDTH = 22
 
 
-def chart_text(outcome: Outcome, request: ReportRequest) -> str:
+def chart_text(outcome: Outcome, request: ReportQuery) -> str:
     """The chart drawn under a terminal table by --chart."""
     data = chart_data(outcome, request, title(outcome, request))
     if not data.categories:

@@ -7,18 +7,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from svcstats.render import PERCENT_SUFFIX, cell_formatter, column_label
-from svcstats.request import ReportRequest
-from svcstats.runner import Outcome
+from svcstats.outcome import Outcome
+from svcstats.output.render import PERCENT_SUFFIX, cell_formatter, column_label
+from svcstats.query import ReportQuery
 
 MAX_SERIES = 8  # more groups than this: the largest are drawn, the note says how many were left out
 MAX_BARS = 40  # the same for bars
 NOT_LABELS = {"scale", "subject", "owner", "ranking"}  # text columns that describe rows rather than group them
-# Reports whose shape the general rule does not fit: (value column, label columns, ranking kept).
-SPECIAL = {
-    "ticket-reply-count": ("replies_sent", ("ticket_id",), "replies_sent"),
-    "message-volume-by-hour": ("messages_received", ("weekday", "hour"), None),
-}
 
 
 @dataclass
@@ -33,10 +28,11 @@ class ChartData:
     series: dict[str, list[float | None]]
     note: str = ""  # what was left out of the picture, if anything
     grouped: bool = True  # one series per group (else a single series, named after the value)
+    business: bool = False  # --hours business: durations in hours, as the table shows them
 
     def format(self, value: float | None) -> str:
         """A value as the table shows it (durations humanised, percentages with %)."""
-        return cell_formatter(self.value, pl.Float64())(value)
+        return cell_formatter(self.value, pl.Float64(), self.business)(value)
 
     @property
     def maximum(self) -> float:
@@ -44,12 +40,12 @@ class ChartData:
         return max((v for values in self.series.values() for v in values if v is not None), default=0.0)
 
 
-def value_column(outcome: Outcome, request: ReportRequest) -> str:
+def value_column(outcome: Outcome, request: ReportQuery) -> str:
     """The column a chart draws: the first --stat (else the median) of a report with durations
     (the first such column, e.g. median_first_hours), else the first percentage, else the first count."""
     result, info = outcome.result, outcome.info
-    if info.name in SPECIAL:
-        return SPECIAL[info.name][0]
+    if info.chart is not None:  # the report's definition says what to draw
+        return info.chart.value
     stat = request.stats[0] if request.stats else "median"
     for column in result.columns:
         if column.startswith(f"{stat}_") and column.endswith(f"_{info.duration_unit}"):
@@ -72,14 +68,14 @@ def unit_of(column: str) -> str:
     return column.replace("_", " ")
 
 
-def chart_data(outcome: Outcome, request: ReportRequest, title: str) -> ChartData:
+def chart_data(outcome: Outcome, request: ReportQuery, title: str) -> ChartData:
     """The chart of `outcome`'s result as `request` shaped it."""
     result, info = outcome.result, outcome.info
     value = value_column(outcome, request)
-    if info.name in SPECIAL and SPECIAL[info.name][2] is not None:
-        result = result.filter(pl.col("ranking") == SPECIAL[info.name][2])
-    if info.name in SPECIAL:
-        labels = [c for c in SPECIAL[info.name][1] if c in result.columns]
+    if info.chart is not None and info.chart.ranking is not None:
+        result = result.filter(pl.col("ranking") == info.chart.ranking)
+    if info.chart is not None:
+        labels = [c for c in info.chart.labels if c in result.columns]
     else:
         labels = [c for c, dtype in result.schema.items() if dtype in (pl.String, pl.Categorical, pl.Enum) and c not in NOT_LABELS]
     over_time = "period_start" in result.columns
@@ -107,4 +103,5 @@ def chart_data(outcome: Outcome, request: ReportRequest, title: str) -> ChartDat
             frame = frame.with_row_index("order").top_k(MAX_BARS, by=["value", "order"], reverse=[False, True]).sort("order")
         categories = frame["label"].to_list()
         series = {name: frame["value"].to_list()}
-    return ChartData(title, value, value_label, over_time, categories, series, note, grouped=bool(labels))
+    business = request.hours == "business"
+    return ChartData(title, value, value_label, over_time, categories, series, note, grouped=bool(labels), business=business)

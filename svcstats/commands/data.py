@@ -1,43 +1,33 @@
-"""`svcstats data ...`: commands about a dataset folder itself (`data check`, `data convert`). Registered by
-cli.py; Polars is imported only inside the commands, so `--help` stays instant."""
+"""`svcstats data ...`: commands about a dataset folder itself (`data check`, `data convert`,
+`data map`).
+Polars is imported only inside the commands, so `--help` stays instant."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated
 
 import typer
 
-from svcstats.cli import COMMON_OPTIONS, OUTPUT, _option, app
+from svcstats import env
+from svcstats.commands.errors import fail, reported_errors, say
+from svcstats.commands.options import ConfigFile, DataDir, Debug, Output, SourceFormatOption, SourceTz, Strict, TableFormatOption
 from svcstats.errors import ExitCode
-
-if TYPE_CHECKING:
-    from svcstats.loaders.dataset import Dataset
 
 data_app = typer.Typer(
     help="Check a dataset folder (its tables, columns and values), or convert it to Parquet.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(data_app, name="data")
-
-SHARED = {p.name: p.annotation for p in COMMON_OPTIONS}  # --data, --config, ... read as in `svcstats report`
-Data, ConfigFile, SourceFormat, SourceTz = SHARED["data"], SHARED["config"], SHARED["source_format"], SHARED["source_tz"]
-Output, Debug, Strict = SHARED["output"], SHARED["debug"], SHARED["strict"]
-Format = Literal["table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx"]
-FormatOption = _option(
-    "format", Format | None, None, "--format", "-f", panel=OUTPUT, help="Output format; default table on a terminal, csv when piped."
-).annotation
 
 
 @data_app.command("check")
 def check(
-    data: Data = None,
+    data: DataDir = None,
     config: ConfigFile = None,
-    source_format: SourceFormat = None,
+    source_format: SourceFormatOption = None,
     source_tz: SourceTz = None,
-    fmt: FormatOption = None,
+    fmt: TableFormatOption = None,
     output: Output = None,
     debug: Debug = False,
 ) -> None:
@@ -48,26 +38,28 @@ def check(
 
     Example: svcstats data check --data examples/data
     """
-    from svcstats.cli import fail, reported_errors
-
     with reported_errors(debug):
         from svcstats.datacheck import check
-        from svcstats.render import check_destination, choose_format, render
+        from svcstats.output.files import check_not_input
+        from svcstats.output.formats import check_destination, choose_format
+        from svcstats.output.render import render
+        from svcstats.settings import data_settings, open_dataset
 
-        chosen = choose_format(fmt, output, sys.stdout.isatty())
+        chosen = choose_format(fmt, output, env.current().out_is_terminal())
         check_destination(chosen, output)
-        dataset = open_dataset(data, config, source_format, source_tz)
+        dataset = open_dataset(data_settings(data, config, source_format, source_tz))
+        check_not_input(output, dataset.root, [t.path for t in dataset.config.tables.values() if t.path])
         report = check(dataset)
         render(report.frame, chosen, output, title=f"Data check · {dataset.root}")
         for table, source in dataset.recognised().items():
-            print(f"data check: {table} read from the {source}", file=sys.stderr)
+            say(f"data check: {table} read from the {source}")
         from svcstats.readiness import readiness, summary
 
         for line in summary(readiness(dataset)):
-            print(line, file=sys.stderr)
+            say(line)
     if report.errors:
         raise fail(report.summary(), ExitCode.DATA)
-    print(report.summary(), file=sys.stderr)
+    say(report.summary())
 
 
 @data_app.command("convert")
@@ -78,9 +70,9 @@ def convert(
             "--out", "-o", metavar="DIR", help="Folder to write the Parquet tables into (an earlier conversion there is replaced)."
         ),
     ],
-    data: Data = None,
+    data: DataDir = None,
     config: ConfigFile = None,
-    source_format: SourceFormat = None,
+    source_format: SourceFormatOption = None,
     source_tz: SourceTz = None,
     strict: Strict = False,
     tables: Annotated[
@@ -95,39 +87,34 @@ def convert(
 
     Example: svcstats data convert --data examples/data --out /tmp/data-parquet
     """
-    from svcstats.cli import reported_errors
-
     with reported_errors(debug):
         from svcstats.convert import convert as convert_dataset
         from svcstats.convert import lines
         from svcstats.progress import tracked
+        from svcstats.settings import data_settings, open_dataset
 
-        dataset = open_dataset(data, config, source_format, source_tz, parse_text_once=False)  # one streaming pass per table
+        settings = data_settings(data, config, source_format, source_tz)
+        dataset = open_dataset(settings, parse_text_once=False)  # one streaming pass per table
         chosen = None if tables is None else [t.strip() for t in tables.split(",") if t.strip()]
         done = convert_dataset(dataset, out, chosen, strict=strict, progress=lambda names: tracked(names, "converting", len(names)))
         for finding in done.findings:
-            print(finding.message(), file=sys.stderr)
+            say(finding.message())
         for line in lines(done):
-            print(line, file=sys.stderr)
+            say(line)
 
 
-def open_dataset(
-    data: Path | None, config: Path | None, source_format: str | None, source_tz: str | None, *, parse_text_once: bool = True
-) -> Dataset:
-    """The dataset the shared data options name (the options win over svcstats.toml)."""
-    from svcstats.config import check_time_zone, load_config
-    from svcstats.errors import UsageError
-    from svcstats.loaders.dataset import Dataset
+@data_app.command("map")
+def map_export(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="One export file (csv, xlsx, parquet, json, ndjson).")],
+    debug: Debug = False,
+) -> None:
+    """Print a mapping stub for svcstats.toml with guesses for FILE's columns (which table it
+    holds, which header is which neutral column, whether its times need source_tz). A help
+    desk's export that svcstats recognises needs none; the stub says so.
 
-    settings, _ = load_config(config)
-    data_dir = data or settings.data
-    if data_dir is None:
-        raise UsageError("no data folder given", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
-    zone = source_tz or settings.source_tz
-    if zone is not None:
-        check_time_zone(zone)
-    chosen_format = source_format or settings.source_format
-    return Dataset(Path(data_dir), settings, source_format=chosen_format, source_tz=zone, parse_text_once=parse_text_once)
+    Example: svcstats data map exports/tickets-2026-05.csv > svcstats.toml
+    """
+    with reported_errors(debug):
+        from svcstats.loaders.mapstub import stub
 
-
-from svcstats import map_cli  # noqa: E402, F401  (registers `data map`)
+        print(stub(file), end="", file=env.current().out())

@@ -1,52 +1,29 @@
 """`svcstats knowledge-gaps`: list topics of questions the agent could not answer, drill down,
-dismiss, undismiss and write short answers. Registered by cli.py; Polars is imported only
-inside the commands, so `--help` stays instant."""
+dismiss, undismiss and write short answers. Polars is imported only inside the commands, so
+`--help` stays instant."""
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from svcstats import env
+from svcstats.commands.errors import reported_errors, say
+from svcstats.commands.options import STATE_NAME, ConfigFile, DataDir, Debug, Output, SourceFormatOption, SourceTz, State, TableFormatOption
 
 if TYPE_CHECKING:
     import polars as pl
 
     from svcstats.gaps.state import GapState
 
-from svcstats.cli import COMMON_OPTIONS, DATA, OUTPUT, _option, app
-
-STATE_NAME = "svcstats-state.sqlite"
-Format = Literal["table", "csv", "tsv", "json", "ndjson", "markdown", "parquet", "xlsx"]  # no charts here
-
 gaps_app = typer.Typer(
     help="Topics of questions the customer agent could not answer; dismiss them or write short answers.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(gaps_app, name="knowledge-gaps")
-
-
-def _shared(name: str) -> Any:
-    """The type and Typer option of a shared report option: --data, --config, ... read the same
-    here as in `svcstats report`."""
-    return next(p.annotation for p in COMMON_OPTIONS if p.name == name)
-
-
-Data = _shared("data")
-ConfigFile = _shared("config")
-SourceTz = _shared("source_tz")
-Output = _shared("output")
-Debug = _shared("debug")
-State = _option(
-    "state", Path | None, None, "--state", metavar="FILE", panel=DATA,
-    help=f"State file (default: config agent.state, else {STATE_NAME} beside the config or data).",
-).annotation  # fmt: skip
-FormatOption = _option(
-    "format", Format | None, None, "--format", "-f", panel=OUTPUT, help="Output format; default table on a terminal, csv when piped."
-).annotation
 Topic = Annotated[str, typer.Argument(metavar="TOPIC", help="Topic name as listed (case-insensitive; a unique part of it will do).")]
 Questions = Annotated[list[str], typer.Option("--question", metavar="ID", help="Only this question (its question_id); repeatable.")]
 
@@ -54,18 +31,15 @@ Questions = Annotated[list[str], typer.Option("--question", metavar="ID", help="
 class _Session:
     """The questions with their topics and dismissals, and the state file, for one command."""
 
-    def __init__(self, data: Path | None, config_file: Path | None, source_tz: str | None, state: Path | None) -> None:
-        from svcstats.config import load_config
-        from svcstats.errors import UsageError
+    def __init__(
+        self, data: Path | None, config_file: Path | None, source_format: str | None, source_tz: str | None, state: Path | None
+    ) -> None:
         from svcstats.gaps.state import GapState
-        from svcstats.loaders.dataset import Dataset
+        from svcstats.settings import data_settings, open_dataset
 
-        config, config_path = load_config(config_file)
-        data_dir = data or config.data
-        if data_dir is None:
-            raise UsageError("no data folder given", "pass --data DIR, set $SVCSTATS_DATA, or set data in svcstats.toml")
-        self.state: GapState = GapState(state_path(state, config.agent.state, config_path, data_dir))
-        self.dataset = Dataset(Path(data_dir), config, source_format=config.source_format, source_tz=source_tz or config.source_tz)
+        settings = data_settings(data, config_file, source_format, source_tz)
+        self.state: GapState = GapState(state_path(state, settings.config.agent.state, settings.config_path, settings.data))
+        self.dataset = open_dataset(settings)
 
     def questions(self) -> pl.DataFrame:
         """Questions with topic and dismissed_at; findings printed on stderr."""
@@ -73,7 +47,7 @@ class _Session:
 
         questions, findings = load_questions(self.dataset)
         for finding in findings:
-            print(finding.message(), file=sys.stderr)
+            say(finding.message())
         return with_state(questions, self.state)
 
 
@@ -87,30 +61,26 @@ def state_path(given: Path | None, configured: Path | None, config_path: Path | 
     return (config_path.parent if config_path is not None else Path(data)) / STATE_NAME
 
 
-def _errors(debug: bool):
-    from svcstats.cli import reported_errors
-
-    return reported_errors(debug)
-
-
 def _render(frame: pl.DataFrame, fmt: str | None, output: Path | None, title: str) -> None:
-    from svcstats.render import check_destination, choose_format, render
+    from svcstats.output.formats import check_destination, choose_format
+    from svcstats.output.render import render
 
-    chosen = choose_format(fmt, output, sys.stdout.isatty())
+    chosen = choose_format(fmt, output, env.current().out_is_terminal())
     check_destination(chosen, output)
     render(frame, chosen, output, title=title)
 
 
 @gaps_app.command("list")
 def list_topics(
-    data: Data = None,
+    data: DataDir = None,
     config: ConfigFile = None,
+    source_format: SourceFormatOption = None,
     source_tz: SourceTz = None,
     state: State = None,
     include_dismissed: Annotated[
         bool, typer.Option("--include-dismissed", metavar="", help="Also list topics whose questions are all dismissed.")
     ] = False,
-    fmt: FormatOption = None,
+    fmt: TableFormatOption = None,
     output: Output = None,
     debug: Debug = False,
 ) -> None:
@@ -118,10 +88,10 @@ def list_topics(
 
     Example: svcstats knowledge-gaps list --data examples/data
     """
-    with _errors(debug):
+    with reported_errors(debug):
         from svcstats.gaps.listing import topic_list
 
-        session = _Session(data, config, source_tz, state)
+        session = _Session(data, config, source_format, source_tz, state)
         topics = topic_list(session.questions(), session.state.answers(), include_dismissed)
         _render(topics, fmt, output, "Knowledge gaps")
 
@@ -129,11 +99,12 @@ def list_topics(
 @gaps_app.command("show")
 def show(
     topic: Topic,
-    data: Data = None,
+    data: DataDir = None,
     config: ConfigFile = None,
+    source_format: SourceFormatOption = None,
     source_tz: SourceTz = None,
     state: State = None,
-    fmt: FormatOption = None,
+    fmt: TableFormatOption = None,
     output: Output = None,
     debug: Debug = False,
 ) -> None:
@@ -141,10 +112,10 @@ def show(
 
     Example: svcstats knowledge-gaps show "Can I get a refund" --data examples/data
     """
-    with _errors(debug):
+    with reported_errors(debug):
         from svcstats.gaps.listing import find_topic, topic_questions
 
-        questions = _Session(data, config, source_tz, state).questions()
+        questions = _Session(data, config, source_format, source_tz, state).questions()
         name = find_topic(questions, topic)
         _render(topic_questions(questions, name), fmt, output, f"Knowledge gap · {name}")
 
@@ -170,8 +141,9 @@ def _chosen(questions: pl.DataFrame, topic: str, ids: list[str]) -> tuple[str, p
 def dismiss(
     topic: Topic,
     question: Questions = [],  # noqa: B006  (Typer reads the default)
-    data: Data = None,
+    data: DataDir = None,
     config: ConfigFile = None,
+    source_format: SourceFormatOption = None,
     source_tz: SourceTz = None,
     state: State = None,
     debug: Debug = False,
@@ -180,24 +152,25 @@ def dismiss(
 
     Example: svcstats knowledge-gaps dismiss "refund" --data examples/data --question 6100000012
     """
-    with _errors(debug):
+    with reported_errors(debug):
         import polars as pl
 
         from svcstats.gaps.listing import now
 
-        session = _Session(data, config, source_tz, state)
+        session = _Session(data, config, source_format, source_tz, state)
         name, chosen = _chosen(session.questions(), topic, question)
         items = chosen.filter(pl.col("dismissed_at").is_null()).select("question_key", "topic", "question").rows()
         added = session.state.dismiss(items, now())
-        print(f"dismissed {added} question{'s' * (added != 1)} of {name!r} (state: {session.state.path})", file=sys.stderr)
+        say(f"dismissed {added} question{'s' * (added != 1)} of {name!r} (state: {session.state.path})")
 
 
 @gaps_app.command("undismiss")
 def undismiss(
     topic: Topic,
     question: Questions = [],  # noqa: B006
-    data: Data = None,
+    data: DataDir = None,
     config: ConfigFile = None,
+    source_format: SourceFormatOption = None,
     source_tz: SourceTz = None,
     state: State = None,
     debug: Debug = False,
@@ -206,11 +179,11 @@ def undismiss(
 
     Example: svcstats knowledge-gaps undismiss "refund" --data examples/data
     """
-    with _errors(debug):
-        session = _Session(data, config, source_tz, state)
+    with reported_errors(debug):
+        session = _Session(data, config, source_format, source_tz, state)
         name, chosen = _chosen(session.questions(), topic, question)
         removed = session.state.undismiss(chosen.filter(chosen["dismissed_at"].is_not_null())["question_key"].to_list())
-        print(f"brought back {removed} question{'s' * (removed != 1)} of {name!r} (state: {session.state.path})", file=sys.stderr)
+        say(f"brought back {removed} question{'s' * (removed != 1)} of {name!r} (state: {session.state.path})")
 
 
 @gaps_app.command("answer")
@@ -223,8 +196,9 @@ def answer(
     at: Annotated[
         datetime | None, typer.Option("--at", metavar="TIME", help="When the answer was written, UTC ISO time (default: now).")
     ] = None,
-    data: Data = None,
+    data: DataDir = None,
     config: ConfigFile = None,
+    source_format: SourceFormatOption = None,
     source_tz: SourceTz = None,
     state: State = None,
     debug: Debug = False,
@@ -233,25 +207,25 @@ def answer(
 
     Example: svcstats knowledge-gaps answer "refund" --answer "Annual plans are refunded pro rata." --data examples/data
     """
-    with _errors(debug):
+    with reported_errors(debug):
         from svcstats.errors import UsageError
         from svcstats.gaps.listing import now
 
         if not text.strip():
             raise UsageError("--answer is empty", "write the answer text")
-        session = _Session(data, config, source_tz, state)
+        session = _Session(data, config, source_format, source_tz, state)
         name, chosen = _chosen(session.questions(), topic, [])
         written = now() if at is None else (at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC))
         number = session.state.add_answer(name, (question or name).strip(), text.strip(), written, chosen["question_key"].to_list())
-        print(f"answer {number} stored for {name!r} (state: {session.state.path})", file=sys.stderr)
+        say(f"answer {number} stored for {name!r} (state: {session.state.path})")
 
 
 @gaps_app.command("answers")
 def answers(
-    data: Data = None,
+    data: DataDir = None,
     config: ConfigFile = None,
     state: State = None,
-    fmt: FormatOption = None,
+    fmt: TableFormatOption = None,
     output: Output = None,
     debug: Debug = False,
 ) -> None:
@@ -259,7 +233,7 @@ def answers(
 
     Example: svcstats knowledge-gaps answers --data examples/data --format json --output answers.json
     """
-    with _errors(debug):
+    with reported_errors(debug):
         import polars as pl
 
         from svcstats.config import load_config

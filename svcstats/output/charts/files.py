@@ -15,12 +15,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from svcstats.charts.data import ChartData, chart_data
-from svcstats.render import cell_formatter, column_label, emit
-from svcstats.request import ReportRequest
-from svcstats.runner import Outcome, title
+from svcstats.outcome import Outcome
+from svcstats.output.charts.data import ChartData, chart_data
+from svcstats.output.files import emit
+from svcstats.output.render import cell_formatter, column_label
+from svcstats.output.titles import title
+from svcstats.query import ReportQuery
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -43,7 +45,7 @@ class Section:
 
     heading: str
     outcome: Outcome
-    request: ReportRequest
+    request: ReportQuery
     label: str = ""
 
 
@@ -68,13 +70,13 @@ def figure(data: ChartData) -> Figure:
             ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the plot, never over a bar
         ax.grid(axis="y", color="#d9e2ec")
     else:
-        values = [0 if v is None else v for v in next(iter(data.series.values()))]
-        ax.barh(positions, values, color=COLOURS[0])
+        bars = [0.0 if v is None else v for v in next(iter(data.series.values()))]
+        ax.barh(positions, bars, color=COLOURS[0])
         ax.set_yticks(positions, data.categories)
         ax.invert_yaxis()
         ax.set_xlabel(data.value_label)
         ax.set_xlim(left=0, right=(data.maximum or 1) * 1.12)
-        for position, value in zip(positions, values, strict=True):
+        for position, value in zip(positions, bars, strict=True):
             ax.annotate(data.format(value), (value, position), xytext=(3, 0), textcoords="offset points", va="center", fontsize="small")
         ax.grid(axis="x", color="#d9e2ec")
     ax.set_axisbelow(True)
@@ -83,13 +85,14 @@ def figure(data: ChartData) -> Figure:
     return fig
 
 
-def drawn(data: ChartData, fmt: str, settings: dict[str, object], **options: object) -> bytes:
+def drawn(data: ChartData, fmt: str, settings: dict[str, Any], **options: Any) -> bytes:
     """The chart saved as `fmt` with these matplotlib settings; labels are never parsed as math
     text ("$" is a dollar sign, and a lone one does not crash the drawing)."""
     import matplotlib
 
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"text.parse_math": False, **settings}):
+    rc: Any = {"text.parse_math": False, **settings}
+    with matplotlib.rc_context(rc):
         figure(data).savefig(buffer, format=fmt, **options)
     return buffer.getvalue()
 
@@ -115,7 +118,7 @@ def inline_svg(document: str, prefix: str = "") -> str:
     return svg
 
 
-def table_html(outcome: Outcome, request: ReportRequest) -> str:
+def table_html(outcome: Outcome, request: ReportQuery) -> str:
     """The result as an HTML table with the terminal table's formatting."""
     result = outcome.result
     formatters = [cell_formatter(name, dtype) for name, dtype in result.schema.items()]
@@ -150,7 +153,7 @@ def page_html(heading: str, subtitle: str, sections: Sequence[Section]) -> str:
     )
 
 
-def write_chart_file(outcome: Outcome, request: ReportRequest, fmt: str, output: Path | None) -> None:
+def write_chart_file(outcome: Outcome, request: ReportQuery, fmt: str, output: Path | None) -> None:
     """Write one report as an html page (chart and table), or its chart alone as svg or png."""
     heading = title(outcome, request)
     if fmt == "html":

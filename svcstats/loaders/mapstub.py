@@ -1,41 +1,23 @@
-"""`svcstats data map FILE`: a mapping stub for svcstats.toml, with guesses, for an export svcstats
-does not recognise, so that no one types column names by hand. Registered on `svcstats data`."""
+"""`svcstats data map FILE`'s text: a mapping stub for svcstats.toml, with guesses, for an export
+svcstats does not recognise, so that no one types column names by hand (the command is in
+commands/data.py)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import polars as pl
 
-from svcstats.data_cli import Debug, data_app
-
-
-@data_app.command("map")
-def map_export(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="One export file (csv, xlsx, parquet, json, ndjson).")],
-    debug: Debug = False,
-) -> None:
-    """Print a mapping stub for svcstats.toml with guesses for FILE's columns (which table it
-    holds, which header is which neutral column, whether its times need source_tz). A help
-    desk's export that svcstats recognises needs none; the stub says so.
-
-    Example: svcstats data map exports/tickets-2026-05.csv > svcstats.toml
-    """
-    from svcstats.cli import reported_errors
-
-    with reported_errors(debug):
-        print(stub(file), end="")
+from svcstats.errors import DataError
+from svcstats.loaders.guess import guess
+from svcstats.loaders.helpdesk import read_export
+from svcstats.loaders.parse import detect_timestamp_formats
+from svcstats.loaders.presets import recognise
 
 
 def stub(file: Path) -> str:
     """The TOML text for `file`."""
-    from svcstats.errors import DataError
-    from svcstats.loaders.guess import guess
-    from svcstats.loaders.helpdesk import read_export
-    from svcstats.loaders.presets import recognise
-
     if not file.is_file():
         raise DataError(f"{file} not found", "pass the path of one export file")
     frame = read_export(file)
@@ -75,12 +57,8 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _naive_times(frame, columns: list[str]) -> bool:  # frame: a LazyFrame (Polars is imported late)
+def _naive_times(frame: pl.LazyFrame, columns: list[str]) -> bool:
     """Whether sampled values of the guessed time columns carry no zone."""
-    import polars as pl
-
-    from svcstats.loaders.parse import detect_timestamp_formats
-
     if not columns:
         return False
     sample = frame.select(pl.col(columns).cast(pl.String)).head(200).collect()

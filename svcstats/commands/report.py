@@ -1,0 +1,64 @@
+"""`svcstats report NAME`: one command per catalogue entry, each with the shared options of
+`commands.options` plus the report's own. No Polars at import.
+
+Typer reads a command's options from its function signature; the 29 report commands differ in
+their options (--stat, --hours, the report's own, the default period in --frequency's help), so
+each gets one function whose signature is set from `report_parameters` — the one place the
+package builds a signature at run time.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+from svcstats.catalog import REPORTS, ReportInfo
+from svcstats.commands.argv import make_call
+from svcstats.commands.errors import reported_errors
+from svcstats.commands.options import report_parameters
+
+report_app = typer.Typer(
+    help="Run one report. Each report has the same options; see svcstats report NAME --help.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def example(info: ReportInfo) -> str:
+    """A command line that runs the report on the bundled example data."""
+    return f"svcstats report {info.name} --data examples/data{info.example_options}"
+
+
+def report_command(info: ReportInfo) -> Callable[..., None]:
+    """The `svcstats report NAME` command for one report."""
+
+    def command(ctx: typer.Context, **options: Any) -> None:
+        with reported_errors(bool(options.get("debug"))):
+            from svcstats.commands.running import run_call
+
+            given = {name for name in options if _source(ctx, name) == "COMMANDLINE"}
+            run_call(make_call(info, options, given))
+
+    parameters = report_parameters(info)
+    context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    command.__signature__ = inspect.Signature([context, *parameters])  # type: ignore[attr-defined]
+    command.__annotations__ = {"ctx": typer.Context, **{p.name: p.annotation for p in parameters}}
+    command.__name__ = info.name.replace("-", "_")
+    return command
+
+
+def _source(ctx: typer.Context, name: str) -> str | None:
+    """Where a parameter's value came from (COMMANDLINE, ENVIRONMENT, DEFAULT...), by name."""
+    source = ctx.get_parameter_source(name)
+    return source.name if source is not None else None
+
+
+for _info in REPORTS.values():
+    report_app.command(
+        _info.name,
+        help=f"{_info.summary}\n\nExample: {example(_info)}\n\nsvcstats about {_info.name} explains the formula and the columns.",
+        rich_help_panel=_info.collection,
+    )(report_command(_info))

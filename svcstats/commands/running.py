@@ -1,0 +1,83 @@
+"""Running one parsed report the way `svcstats report` does: the spinner, the findings told on
+stderr (fatal under --strict), the result written, and --share / --save. Every command that runs
+reports (report, run, export, dashboard) goes through here; the library below prints nothing.
+No Polars at import."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from svcstats.commands.argv import ReportCall, share_line
+from svcstats.commands.errors import say
+from svcstats.errors import DataError
+from svcstats.query import OutputOptions, ReportQuery
+
+if TYPE_CHECKING:
+    from svcstats.outcome import Outcome
+
+
+def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) -> None:
+    """Run a parsed report as `svcstats report` does: --share prints its command line instead,
+    --save stores it in the config file once it ran (or once --share resolved it)."""
+    if share or call.share:
+        from svcstats.output.report import output_format
+        from svcstats.settings import resolve
+
+        output_format(call.output)  # the checks a run makes before any work (e.g. --chart with csv)
+        print(share_line(call, resolve(call.query)))  # resolving the settings checked them: --save may store them
+    else:
+        run_report(call.query, call.output)
+    name = save or call.save
+    if name:
+        from svcstats.saved import ReportSpec, save_spec
+
+        path = save_spec(ReportSpec(call.info.name, call.stored_options(), name), call.query.config)
+        if not call.output.quiet:
+            say(f"note: saved as {name} in {path} (run it with: svcstats run {name})")
+
+
+def run_report(query: ReportQuery, output: OutputOptions) -> None:
+    """Compute the report, tell stderr what was left out, and write the result."""
+    from svcstats.output.files import check_not_input
+    from svcstats.output.report import output_format, write_outcome
+    from svcstats.progress import working
+    from svcstats.settings import resolve
+
+    fmt = output_format(output)
+    resolved = resolve(query)
+    table_paths = [table.path for table in resolved.config.tables.values() if table.path]
+    check_not_input(output.output, resolved.data, table_paths, resolved.config_path)
+    with working(f"computing {query.report}"):
+        outcome = compute(query)
+    write_outcome(tell(outcome, query, output), query, output, fmt)
+
+
+def compute(query: ReportQuery) -> Outcome:
+    """The library's `compute`, imported when a report runs (it brings Polars)."""
+    from svcstats.runner import compute as computed
+
+    return computed(query)
+
+
+def compute_and_tell(query: ReportQuery, output: OutputOptions, label: str = "") -> Outcome:
+    """Compute the report and tell stderr what was left out (fatal under --strict); `label`
+    prefixes --verbose lines when several reports run together."""
+    return tell(compute(query), query, output, label)
+
+
+def tell(outcome: Outcome, query: ReportQuery, output: OutputOptions, label: str = "") -> Outcome:
+    """Print the findings (and with --verbose, the timing) of a computed report on stderr."""
+    warnings = [f for f in outcome.findings if f.severity == "warning"]
+    if query.strict and warnings:
+        raise DataError(warnings[0].strict_message(), "fix the data, or run without --strict to leave such rows out")
+    for finding in outcome.findings:
+        if finding.severity == "warning" or not output.quiet:
+            say(finding.message())
+    if output.verbose:
+        for table, source in outcome.recognised.items():
+            say(f"info: {label or outcome.info.name}: {table} read from the {source}")
+        say(
+            f"info: {label or outcome.info.name}: {outcome.result.height} rows, {outcome.date_range.describe()} "
+            f"({outcome.tz}), computed in {outcome.seconds:.2f}s on the {query.engine} engine"
+        )
+    return outcome

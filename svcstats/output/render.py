@@ -1,0 +1,177 @@
+"""Write a report's result: a Rich table for people, or a machine format for programs.
+
+Machine formats never pass through Rich (no colour, no wrapping, no decoration): floats are
+rounded to 4 decimals in text formats, dates are ISO, timestamps RFC 3339. The bytes go to
+stdout or through `output.files` (atomic); the formats themselves are declared in `output.formats`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO
+
+import polars as pl
+import polars.selectors as cs
+
+from svcstats.errors import UsageError
+from svcstats.output.files import emit
+from svcstats.output.formats import BINARY_FORMATS, FORMATS, check_destination
+
+DECIMALS = 4
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%:z"
+DURATION_UNITS = {"_hours": 1.0, "_minutes": 1 / 60}  # column suffix -> hours per unit
+PERCENT_SUFFIX = "_pct"
+
+
+def render(
+    result: pl.DataFrame,
+    fmt: str,
+    output: Path | None,
+    *,
+    title: str = "",
+    hidden: Sequence[str] = (),
+    footer: str = "",
+    business: bool = False,
+) -> None:
+    """Write `result` in `fmt` to `output` (atomically) or to stdout; `hidden` columns are left
+    out of the table view only, which `footer` (a chart) follows; `business` (--hours business)
+    shows durations in the table in hours, never in days (a day of 24 working hours is misread)."""
+    if fmt == "table":
+        text = table_text(result.drop([c for c in hidden if c in result.columns]), title, business=business) + footer
+        emit(lambda handle: handle.write(text.encode()), output)
+        return
+    if fmt in BINARY_FORMATS:
+        check_destination(fmt, output)
+        writer = _binary_writer(result, fmt)
+    else:
+        text = machine_text(result, fmt)
+        writer = lambda handle: handle.write(text.encode())  # noqa: E731
+    emit(writer, output)
+
+
+def machine_text(result: pl.DataFrame, fmt: str) -> str:
+    """`result` as csv, tsv, json (array of objects), ndjson or markdown text."""
+    rounded = result.with_columns(cs.float().round(DECIMALS))
+    if fmt in ("csv", "tsv"):
+        rounded = spreadsheet_safe(rounded)
+        return rounded.write_csv(separator="\t" if fmt == "tsv" else ",", datetime_format=DATETIME_FORMAT, date_format="%Y-%m-%d")
+    if fmt in ("json", "ndjson"):
+        text = _with_text_datetimes(rounded)
+        return text.write_json() + "\n" if fmt == "json" else text.write_ndjson()
+    if fmt == "markdown":
+        return markdown_text(rounded)
+    raise UsageError(f"unknown format {fmt!r}", f"choose one of: {', '.join(FORMATS)}")
+
+
+FORMULA_START = r"^[=+\-@\t\r]"  # cells a spreadsheet would run as a formula (OWASP: CSV injection)
+
+
+def spreadsheet_safe(result: pl.DataFrame) -> pl.DataFrame:
+    """Text cells (and headers) starting with = + - @, a tab or a carriage return get a leading
+    apostrophe, so Excel, LibreOffice and Sheets show them instead of evaluating them (the OWASP
+    rule for CSV injection). Numbers are never changed: only text columns are touched."""
+    texts = [name for name, dtype in result.schema.items() if dtype == pl.String]
+    safe = result.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
+        for name in texts
+    )
+    return safe.rename({name: f"'{name}" for name in safe.columns if re.match(FORMULA_START, name)})
+
+
+def markdown_text(result: pl.DataFrame) -> str:
+    """A GitHub pipe table; numbers right-aligned, nulls empty."""
+    header = "| " + " | ".join(result.columns) + " |"
+    rule = "|" + "|".join("---:" if dtype.is_numeric() else "---" for dtype in result.dtypes) + "|"
+    rows = ["| " + " | ".join("" if v is None else str(v).replace("|", "\\|") for v in row) + " |" for row in result.iter_rows()]
+    return "\n".join([header, rule, *rows]) + "\n"
+
+
+def table_text(result: pl.DataFrame, title: str, business: bool = False) -> str:
+    """A Rich table as plain text (no colour): durations humanised (in hours only when
+    `business`), numbers right-aligned, and as wide as its content, so nothing is cut off on a
+    narrow terminal or in a pipe."""
+    from rich import box
+    from rich.console import Console
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAVY)
+    for name, dtype in zip(result.columns, result.dtypes, strict=True):
+        numeric = dtype.is_numeric()
+        table.add_column(column_label(name), justify="right" if numeric else "left", no_wrap=True)
+    formatters = [cell_formatter(name, dtype, business) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
+    for row in result.iter_rows():
+        table.add_row(*(fmt(value) for fmt, value in zip(formatters, row, strict=True)))
+    if result.is_empty():
+        table.caption = "no records in this range"
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=10_000, color_system=None, force_terminal=False, highlight=False)
+    console.width = max(Measurement.get(console, console.options, table).maximum, len(title))
+    if title:
+        console.print(title)
+    console.print(table)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+def column_label(name: str) -> str:
+    """A table header from a column name: "median_hours" -> "Median", "closed_tickets" -> "Closed tickets"."""
+    for suffix in DURATION_UNITS:
+        name = name.removesuffix(suffix)
+    text = name.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def humanize_hours(hours: float | None, days: bool = True) -> str:
+    """A duration for people: "45s", "12m", "3h 05m", "2d 4h" (or, without `days`, "52h 00m":
+    business hours, where a 24-hour day would be three working days)."""
+    if hours is None:
+        return "–"
+    seconds = round(hours * 3600)
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    if seconds < 60:
+        return f"{sign}{seconds}s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{sign}{minutes}m"
+    whole_hours, minutes = divmod(minutes, 60)
+    if whole_hours < 24 or not days:
+        return f"{sign}{whole_hours}h {minutes:02d}m"
+    whole_days, whole_hours = divmod(whole_hours, 24)
+    return f"{sign}{whole_days}d {whole_hours}h"
+
+
+def cell_formatter(name: str, dtype: pl.DataType, business: bool = False) -> Callable[[object], str]:
+    """How the table (terminal or html) and the charts show a value of column `name`: durations
+    humanised (in hours, not days, when `business`), percentages with %, floats with at most 2
+    decimals, nulls as a dash; `partial` periods marked "yes"."""
+    for suffix, hours_per_unit in DURATION_UNITS.items():
+        if name.endswith(suffix):
+            return lambda v: humanize_hours(None if v is None else v * hours_per_unit, days=not business)  # type: ignore[operator]
+    if name == "partial" and dtype == pl.Boolean:
+        return lambda v: "yes" if v else ""
+    if name.endswith(PERCENT_SUFFIX):
+        return lambda v: "–" if v is None else f"{v:.1f}%"
+    if dtype.is_float():
+        return lambda v: "–" if v is None else f"{v:.2f}".rstrip("0").rstrip(".")
+    if dtype.is_integer():
+        return lambda v: "–" if v is None else str(v)
+    return lambda v: "" if v is None else str(v)
+
+
+def _with_text_datetimes(result: pl.DataFrame) -> pl.DataFrame:
+    return result.with_columns(cs.datetime().dt.to_string(DATETIME_FORMAT))
+
+
+def _binary_writer(result: pl.DataFrame, fmt: str) -> Callable[[IO[bytes]], object]:
+    if fmt == "parquet":
+        return lambda handle: result.write_parquet(handle)
+    try:
+        import xlsxwriter  # noqa: F401
+    except ImportError:
+        raise UsageError("--format xlsx needs the xlsx extra", "pip install 'svcstats[xlsx]', or use --format csv") from None
+    # Excel has no time zones: instants are written in UTC, as the text formats give them
+    naive = result.with_columns(cs.datetime(time_zone="*").dt.convert_time_zone("UTC").dt.replace_time_zone(None))
+    return lambda handle: naive.write_excel(handle, autofit=True)

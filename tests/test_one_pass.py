@@ -1,0 +1,100 @@
+"""One pass over the data: a table is loaded (parsed, checked) once per report however many of its
+parts read it, so a bad value is reported once."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from svcstats.catalog import REPORTS
+from svcstats.loaders.dataset import Dataset
+from tests.conftest import run_report, write_csv
+
+MESSAGES = ["ticket_id", "message_id", "sent_at", "sender_type", "sender", "is_public"]
+
+
+@pytest.fixture
+def bad_message(tmp_path: Path) -> Path:
+    """Three messages of one ticket, the second with a sent_at that is not a timestamp."""
+    write_csv(
+        tmp_path / "messages.csv",
+        MESSAGES,
+        [
+            ["T1", "M1", "2026-03-02T09:00:00Z", "customer", "c@x", "true"],
+            ["T1", "M2", "yesterday", "agent", "Ann", "true"],
+            ["T1", "M3", "2026-03-02T11:00:00Z", "agent", "Ann", "true"],
+        ],
+    )
+    return tmp_path
+
+
+@pytest.mark.parametrize("report", ["customer-wait-time", "customer-response-time", "ticket-reply-count", "owner-reply-count"])
+def test_a_bad_value_is_reported_once(cli, bad_message: Path, report: str) -> None:
+    # the wait reports read messages for the waits and again for the repliers' schedules: one warning
+    result = cli("report", report, "--data", bad_message, "--totals", "--format", "csv")
+    assert result.code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "sent_at is not a valid timestamp" in line]
+    assert len(warnings) == 1, result.stderr
+    assert warnings[0].startswith("warning: messages.csv: 1 row left out")
+
+
+def test_loads_are_memoised_per_table_and_columns(bad_message: Path) -> None:
+    dataset = Dataset(bad_message)
+    first = dataset.load("messages", ["sender"])
+    assert dataset.load("messages", ["sender"]) is first  # the same frame: parsed once
+    assert len(dataset.checks) == 1
+    wider = dataset.load("messages", ["sender", "is_public"])
+    assert wider is not first
+    # the wider load's check counts only what the first does not (is_public): sent_at is counted once
+    findings = [f for check in dataset.checks for f in check.read(check.frame.collect())]
+    assert [(f.what, f.rows) for f in findings] == [("sent_at is not a valid timestamp", 1)]
+    assert wider.collect().height == first.collect().height == 2
+
+
+# Where a report run may collect besides the runner's one collect_all: planning reads of the loader
+# (a 2,000-row sample to choose timestamp formats and to see whether sender types need mapping; a
+# text table parsed once into memory, which collect_all's shared sub-plans do not replace: 6x slower
+# without) and the working-time engine (schedules turned into arrays from the small working_hours and
+# holidays tables). A report module never collects: ReportContext.reuse hands frames on to collect_all.
+ALLOWED = {
+    "dataset.py:_timestamp_formats",
+    "dataset.py:_all_canonical",
+    "dataset.py:_load",
+    "worktime.py:load_working_time",
+    "worktime.py:_edges",
+}
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
+
+
+@pytest.mark.parametrize("report", sorted(REPORTS))
+def test_one_collect_all_and_each_table_parsed_once(report: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    collects: Counter[str] = Counter()
+    parsed: Counter[str] = Counter()
+    collect, collect_all, load = pl.LazyFrame.collect, pl.collect_all, Dataset._load
+
+    def counted_collect(self: pl.LazyFrame, *args: Any, **kwargs: Any) -> pl.DataFrame:
+        caller = sys._getframe(1).f_code
+        collects[f"{Path(caller.co_filename).name}:{caller.co_name}"] += 1
+        return collect(self, *args, **kwargs)
+
+    def counted_collect_all(*args: Any, **kwargs: Any) -> list[pl.DataFrame]:
+        collects["collect_all"] += 1
+        return collect_all(*args, **kwargs)
+
+    def counted_load(self: Dataset, table: str, *args: Any) -> pl.LazyFrame:
+        parsed[table] += 1
+        return load(self, table, *args)
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", counted_collect)
+    monkeypatch.setattr(pl, "collect_all", counted_collect_all)
+    monkeypatch.setattr(Dataset, "_load", counted_load)
+    run_report(EXAMPLES, report, as_of=date(2026, 10, 31))
+    assert collects.pop("collect_all") == 1
+    assert set(collects) <= ALLOWED, f"{report} collects in {sorted(set(collects) - ALLOWED)}"
+    assert [table for table, n in parsed.items() if n > 1] == [], f"{report} parses a table twice: {parsed}"
