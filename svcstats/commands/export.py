@@ -69,7 +69,7 @@ def export_command(
             raise UsageError(f"cannot export as {file_format!r}", f"choose one of: {', '.join(FILE_FORMATS)}")
         _, specs = report_specs(load_settings(config), dashboard, reports, every)
         overrides = with_config(list(ctx.args), config)
-        calls += [spec_call(spec, overrides) for spec in specs]
+        calls += [own_range_call(spec_call(spec, overrides)) for spec in specs]
         items = [
             (spec.label, report_writer(spec.label, call, file_format), {"report": call.info.name, "options": call.stored_options()})
             for spec, call in zip(specs, calls, strict=True)
@@ -81,6 +81,27 @@ def export_command(
             raise typer.Exit(max(result.failure_codes))
         if not all(call.output.quiet for call in calls):
             say(f"note: wrote {len(items)} reports and manifest.json to {out}")
+
+
+def own_range_call(call: ReportCall) -> ReportCall:
+    """`call`, or, for a report that covers its own dates (agent-impact) given a date range by
+    an export or dashboard run for all its reports, the same call with the range's nearest
+    meaning: its last day as --as-of (settings.own_range_as_of), told in a note on stderr. One
+    report's dates must not fail a weekly cron export that wrote every other report."""
+    from svcstats.commands.options import default_of
+    from svcstats.query import DATE_RANGE
+    from svcstats.settings import own_range_as_of, range_flag
+
+    as_of = own_range_as_of(call.query)
+    if as_of is None:
+        return call
+    flags = [range_flag(name) for name in DATE_RANGE if getattr(call.query, name)]
+    cleared = {name: default_of(name) for name in DATE_RANGE}
+    query = replace(call.query, **cleared, as_of=as_of)
+    given = {name: value for name, value in call.given.items() if name not in DATE_RANGE} | {"as_of": as_of}
+    if not call.output.quiet:
+        say(f"note: {call.info.name} always covers {call.info.own_range}: {' '.join(flags)} read as --as-of {as_of}")
+    return replace(call, query=query, given=given)
 
 
 def report_writer(label: str, call: ReportCall, fmt: str) -> Callable[[Path], dict[str, Any]]:
@@ -134,7 +155,7 @@ def dashboard_command(
         check_destination(fmt, output)
         heading, specs = report_specs(load_settings(config), name, None, False)
         overrides = with_config(list(ctx.args), config)
-        calls += [spec_call(spec, overrides) for spec in specs]
+        calls += [own_range_call(spec_call(spec, overrides)) for spec in specs]
         labelled = list(zip([spec.label for spec in specs], calls, strict=True))
         results = [
             (label, call, compute_and_tell(call.query, call.output, label)) for label, call in tracked(labelled, "computing", len(calls))
