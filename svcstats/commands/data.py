@@ -10,7 +10,17 @@ import typer
 
 from svcstats import env
 from svcstats.commands.errors import fail, reported_errors, say
-from svcstats.commands.options import ConfigFile, DataDir, Debug, Output, SourceFormatOption, SourceTz, Strict, TableFormatOption
+from svcstats.commands.options import (
+    OUTPUT_FLAGS,
+    ConfigFile,
+    DataDir,
+    Debug,
+    Output,
+    SourceFormatOption,
+    SourceTz,
+    Strict,
+    TableFormatOption,
+)
 from svcstats.errors import ExitCode
 
 data_app = typer.Typer(
@@ -64,7 +74,7 @@ def convert(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", "-o", metavar="DIR", help="Folder to write the Parquet tables into (an earlier conversion there is replaced)."
+            *OUTPUT_FLAGS, metavar="DIR", help="Folder to write the Parquet tables into (an earlier conversion there is replaced)."
         ),
     ],
     data: DataDir = None,

@@ -14,6 +14,7 @@ import typer
 from svcstats.catalog import REPORTS, get_report
 from svcstats.commands.argv import ReportCall, share_line, spec_call
 from svcstats.commands.errors import reported_errors, say
+from svcstats.commands.options import OUTPUT_FLAGS
 from svcstats.commands.saved import ConfigOption, debugging, load_settings, with_config
 from svcstats.errors import UsageError
 from svcstats.output.formats import EXTENSIONS, FILE_FORMATS
@@ -45,7 +46,9 @@ def report_specs(config: Config, dashboard: str | None, reports: str | None, eve
 
 def export_command(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder to write (replaced as a whole when the export completes).")],
+    out: Annotated[
+        Path, typer.Option(*OUTPUT_FLAGS, metavar="DIR", help="Folder to write (replaced as a whole when the export completes).")
+    ],
     dashboard: Annotated[str | None, typer.Option("--dashboard", metavar="NAME", help="Export the reports of this dashboard.")] = None,
     reports: Annotated[str | None, typer.Option("--reports", metavar="A,B,C", help="Export these saved reports or reports.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Export every report in the catalogue.")] = False,
@@ -65,6 +68,7 @@ def export_command(
         from svcstats.export import export
         from svcstats.progress import tracked
 
+        file_format = file_format.lower()  # --format CSV as --format csv
         if file_format not in FILE_FORMATS:
             raise UsageError(f"cannot export as {file_format!r}", f"choose one of: {', '.join(FILE_FORMATS)}")
         _, specs = report_specs(load_settings(config), dashboard, reports, every)
@@ -133,16 +137,33 @@ def dashboard_command(
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+        Path | None, typer.Option(*OUTPUT_FLAGS, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
     ] = None,
+    add: Annotated[
+        list[str],
+        typer.Option(
+            "--add",
+            metavar="REPORT",
+            help="Add this report or saved report to the dashboard (created if missing) in the config file, "
+            "with the report options given after these; repeatable. Shows nothing.",
+        ),
+    ] = [],  # noqa: B006 (Typer reads the default; it is never changed)
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="With --add: the dashboard's heading.")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Show a dashboard's reports: tables and charts in the terminal, or one html page.
+    """Show a dashboard's reports: tables and charts in the terminal, or one html page; or, with
+    --add, create or extend the dashboard.
 
     Report options after these (--last 12w, --as-of DATE, ...) apply to every report.
 
+    Create one: svcstats dashboard weekly --add support-volume --add ticket-time-to-close --totals
+
     Example: svcstats dashboard weekly --config examples/svcstats.toml --last 12w --format html --output weekly.html
     """
+    if add or title is not None:
+        with reported_errors(debug="--debug" in ctx.args):
+            add_to_dashboard(name, add, title, list(ctx.args), config)
+        return
     calls: list[ReportCall] = []
     with reported_errors(lambda: debugging(calls)):
         from svcstats.commands.running import compute_and_tell
@@ -185,11 +206,35 @@ def dashboard_command(
         emit(lambda handle: handle.write(text.encode()), output)
 
 
+def add_to_dashboard(name: str, reports: list[str], title: str | None, args: list[str], config: Path | None) -> None:
+    """`dashboard NAME --add REPORT...`: store the reports (a saved report by its name, a report
+    with the options in `args`, checked as `svcstats report` checks them) in [dashboards.NAME]."""
+    from svcstats.commands.argv import parse_report_args
+    from svcstats.saved import ReportSpec, save_dashboard
+
+    known = load_settings(config)
+    if not reports and name not in known.dashboards:
+        raise UsageError(f"no dashboard {name!r} to give a title", "add its reports with --add REPORT")
+    specs = []
+    for report in reports:
+        if report in known.saved and not args:
+            specs.append(ReportSpec(str(known.saved[report].get("report")), name=report))
+        elif report in known.saved:
+            raise UsageError(f"{report} is a saved report: its options are saved with it", "add it without report options")
+        else:
+            call = parse_report_args(get_report(report).name, args)
+            specs.append(ReportSpec(call.info.name, call.stored_options()))
+    path = save_dashboard(name, specs, config, title)
+    board = load_settings(path).dashboards[name]
+    say(f"note: dashboard {name} in {path} now has {len(board.reports)} reports (show it with: svcstats dashboard {name})")
+
+
 def dashboard_format(requested: str | None, output: Path | None) -> str:
     """A dashboard's format: as requested, else from the output's extension, else the table
     (piped too: a dashboard has no machine format)."""
     from svcstats.output.formats import choose_format
 
+    requested = requested.lower() if requested else requested
     if requested is None and output is not None and str(output) != "-" and output.suffix.lower() not in EXTENSIONS:
         raise UsageError(f"cannot tell the format of {output.name} from its extension", "add --format table or --format html")
     fmt = choose_format(requested, output, stdout_is_terminal=True)

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from svcstats.commands.errors import reported_errors, say
-from svcstats.commands.options import DATE_FORMATS
+from svcstats.commands.options import DATE_FORMATS, OUTPUT_FLAGS
 
 pull_app = typer.Typer(
     help="Fetch a help desk's data through its API into a dataset folder every report reads (--data DIR).",
@@ -28,7 +28,7 @@ HUBSPOT_TABLES = "tickets, stage_history, messages, agent_conversations, csat, w
 def hubspot(
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", metavar="DIR", help="Dataset folder to create or update (an earlier pull there is merged into)."),
+        typer.Option(*OUTPUT_FLAGS, metavar="DIR", help="Dataset folder to create or update (an earlier pull there is merged into)."),
     ],
     since: Annotated[
         datetime | None,

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) -> None:
     """Run a parsed report as `svcstats report` does: --share prints its command line instead,
     --save stores it in the config file once it ran (or once --share resolved it)."""
+    name = save or call.save
+    if name:  # before any work: a report that ran for minutes is not then refused its name
+        from svcstats.saved import check_new_name
+
+        check_new_name(name, call.query.config, replace=call.force)
     if share or call.share:
         from svcstats.output.report import output_format
         from svcstats.settings import resolve
@@ -27,11 +32,10 @@ def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) 
         print(share_line(call, resolve(call.query)))  # resolving the settings checked them: --save may store them
     else:
         run_report(call.query, call.output)
-    name = save or call.save
     if name:
         from svcstats.saved import ReportSpec, save_spec
 
-        path = save_spec(ReportSpec(call.info.name, call.stored_options(), name), call.query.config)
+        path = save_spec(ReportSpec(call.info.name, call.stored_options(), name), call.query.config, replace=call.force)
         if not call.output.quiet:
             say(f"note: saved as {name} in {path} (run it with: svcstats run {name})")
 

@@ -1,0 +1,95 @@
+"""The first hour of a new user (issue 20): one spelling per option across commands, output
+folders created, formats in any case, --save that does not overwrite, dashboards made from the
+command line, tables that fit the terminal, errors in plain words."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_csv
+
+HEADER = ["ticket_id", "created_at", "closed_at", "owner", "team"]
+TICKETS = [
+    ["1", "2026-03-02T09:00:00Z", "2026-03-02T21:00:00Z", "Ann", "Tier 1"],  # week 03-02
+    ["2", "2026-03-03T10:00:00Z", "2026-03-05T10:00:00Z", "Bob", "Tier 2"],  # week 03-02
+    ["3", "2026-03-04T10:00:00Z", None, "Ann", "Tier 1"],  # week 03-02, open
+]
+# support-volume --totals -g team over these: Tier 1 has tickets 1 and 3 (1 closed, 1 open), Tier 2 ticket 2
+BY_TEAM = "team,tickets,closed_tickets,open_tickets\nTier 1,2,1,1\nTier 2,1,1,0\n"
+RUN = ("report", "support-volume", "--data", "data", "--totals", "-g", "team", "--as-of", "2026-03-31")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_csv(tmp_path / "data" / "tickets.csv", HEADER, TICKETS)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SVCSTATS_CONFIG", raising=False)
+    monkeypatch.delenv("SVCSTATS_DATA", raising=False)
+    return tmp_path
+
+
+def test_output_creates_missing_folders_and_out_is_the_same_option(cli, workspace: Path) -> None:
+    result = cli(*RUN, "-o", "new/dir/x.csv")
+    assert result.code == 0, result.stderr
+    assert (workspace / "new" / "dir" / "x.csv").read_text() == BY_TEAM
+    assert cli(*RUN, "--out", "other/y.csv").code == 0
+    assert (workspace / "other" / "y.csv").read_text() == BY_TEAM
+    demo = cli("demo", "--output", "demo", "--tickets", "20")  # --output where --out was the only spelling
+    assert demo.code == 0 and (workspace / "demo" / "tickets.csv").is_file()
+
+
+def test_format_is_read_in_any_case(cli, workspace: Path) -> None:
+    assert cli(*RUN, "--format", "CSV").stdout == BY_TEAM
+    assert cli(*RUN, "-f", "Csv").stdout == BY_TEAM
+    exported = cli("export", "--reports", "support-volume", "--data", "data", "--format", "TSV", "--output", "out", "-q")
+    assert exported.code == 0 and (workspace / "out" / "support-volume.tsv").is_file()
+
+
+def test_save_refuses_an_existing_name_unless_forced(cli, workspace: Path) -> None:
+    assert cli(*RUN, "--save", "vol", "-q").code == 0
+    again = cli("report", "support-volume", "--data", "data", "--save", "vol")
+    assert again.code == 2
+    assert again.stderr == (
+        f"svcstats: error: a saved report 'vol' already exists in {workspace / 'svcstats.toml'} "
+        "(add --force to replace it, or choose another name)\n"
+    )
+    assert again.stdout == ""  # refused before any work
+    assert tomllib.loads((workspace / "svcstats.toml").read_text())["saved"]["vol"]["totals"] is True
+    forced = cli("report", "support-volume", "--data", "data", "--save", "vol", "--force", "-q", "-f", "csv")
+    assert forced.code == 0, forced.stderr
+    assert tomllib.loads((workspace / "svcstats.toml").read_text())["saved"]["vol"] == {
+        "report": "support-volume",
+        "data": "data",
+        "format": "csv",
+    }
+
+
+def test_dashboard_add_creates_a_dashboard_that_then_shows(cli, workspace: Path) -> None:
+    assert cli(*RUN, "--save", "by-team", "-q").code == 0
+    made = cli("dashboard", "weekly", "--add", "by-team", "--title", "Monday")
+    assert made.code == 0, made.stderr
+    assert "dashboard weekly in" in made.stderr and "now has 1 reports" in made.stderr
+    more = cli("dashboard", "weekly", "--add", "support-volume", "--data", "data", "--totals", "--as-of", "2026-03-31")
+    assert more.code == 0, more.stderr
+    board = tomllib.loads((workspace / "svcstats.toml").read_text())["dashboards"]["weekly"]
+    assert board == {
+        "title": "Monday",
+        "reports": ["by-team", {"report": "support-volume", "data": "data", "totals": True, "as-of": date(2026, 3, 31)}],
+    }
+    shown = cli("dashboard", "weekly", "--format", "table")
+    assert shown.code == 0, shown.stderr
+    assert shown.stdout.startswith("Monday\n======\n")
+    assert "by-team:" in shown.stdout and "support-volume:" in shown.stdout
+    # 3 tickets in all, 2 closed, 1 open (the second entry's totals, no split)
+    assert " 3 " in shown.stdout.split("support-volume:")[1]
+
+
+def test_dashboard_add_refuses_an_unknown_report_with_a_suggestion(cli, workspace: Path) -> None:
+    result = cli("dashboard", "weekly", "--add", "suport-volume")
+    assert result.code == 2
+    assert result.stderr == "svcstats: error: unknown report 'suport-volume' (did you mean support-volume?)\n"
+    assert not (workspace / "svcstats.toml").exists()
