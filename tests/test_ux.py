@@ -93,3 +93,39 @@ def test_dashboard_add_refuses_an_unknown_report_with_a_suggestion(cli, workspac
     assert result.code == 2
     assert result.stderr == "svcstats: error: unknown report 'suport-volume' (did you mean support-volume?)\n"
     assert not (workspace / "svcstats.toml").exists()
+
+
+def test_tables_fit_the_terminal_width(cli, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run = ("report", "support-volume", "--data", "data", "-g", "team", "--totals", "--as-of", "2026-03-31", "-f", "table")
+    wide = cli(*run).stdout  # piped, no $COLUMNS: as wide as its content
+    assert max(map(len, wide.splitlines())) > 40
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = cli(*run)
+    assert narrow.code == 0
+    lines = narrow.stdout.splitlines()
+    assert max(map(len, lines)) <= 40, narrow.stdout
+    # too wide even wrapped: one block per row (Tier 1: tickets 1 and 3, one closed, one open)
+    first = lines.index("── 1 of 2 ──────────────────────────────")  # after the title, wrapped
+    assert lines[first : first + 6] == ["── 1 of 2 ──────────────────────────────", "Team            Tier 1", "Tickets         2",
+                          "Closed tickets  1", "Open tickets    1", "── 2 of 2 ──────────────────────────────"]  # fmt: skip
+    monkeypatch.setenv("COLUMNS", "80")
+    check = cli("data", "check", "--data", "data", "-f", "table")
+    assert max(map(len, check.stdout.splitlines())) <= 80, check.stdout
+    assert "Table                     tickets\n" in check.stdout
+
+
+def test_text_cells_wrap_between_words_before_the_layout_turns(workspace: Path) -> None:
+    import polars as pl
+
+    from svcstats.output.render import table_text
+
+    frame = pl.DataFrame({"team": ["Billing Ops", "Tier 1"], "tickets": [207, 21]})
+    natural = table_text(frame, "", width=None)
+    assert "Billing Ops" in natural  # 2 + 11 + 3 + 7 + 2 = 25 wide
+    wrapped = table_text(frame, "", width=20)  # narrowest: 1 + (7 + 3) + (7 + 3) = 21 > 20 -> records
+    assert wrapped.startswith("── 1 of 2 ")
+    wrapped = table_text(frame, "", width=22)  # 21 fits: "Billing" and "Ops" on two lines
+    lines = wrapped.splitlines()
+    assert max(map(len, lines)) <= 22
+    assert any(line.strip().startswith("Billing") and line.strip().endswith("207") for line in lines)
+    assert any(line.strip() == "Ops" for line in lines)

@@ -89,31 +89,84 @@ def markdown_text(result: pl.DataFrame) -> str:
     return "\n".join([header, rule, *rows]) + "\n"
 
 
-def table_text(result: pl.DataFrame, title: str, business: bool = False) -> str:
+def table_text(result: pl.DataFrame, title: str, business: bool = False, width: int | None = None) -> str:
     """A Rich table as plain text (no colour): durations humanised (in hours only when
-    `business`), numbers right-aligned, and as wide as its content, so nothing is cut off on a
-    narrow terminal or in a pipe."""
+    `business`), numbers right-aligned. It fits `width` (default: the terminal's, `env.width`):
+    as wide as its content when that fits (or when there is no limit: a pipe cuts nothing
+    off), else with text cells wrapped, else as one block of "label  value" lines per row."""
+    from svcstats import env
+
+    width = env.current().width() if width is None else width
+    cells = _cells(result, business)
+    natural, natural_width = _rich_table(result, cells, title, wrap=False, width=None)
+    if width is None or natural_width <= width:
+        return natural
+    wrapped, minimum = _rich_table(result, cells, title, wrap=True, width=width)
+    if minimum <= width:
+        return wrapped
+    return records_text(result.columns, cells, title, width)
+
+
+def _cells(result: pl.DataFrame, business: bool) -> list[list[str]]:
+    """Each row's cells as the table shows them."""
+    formatters = [cell_formatter(name, dtype, business) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
+    return [[fmt(value) for fmt, value in zip(formatters, row, strict=True)] for row in result.iter_rows()]
+
+
+def _rich_table(result: pl.DataFrame, cells: list[list[str]], title: str, *, wrap: bool, width: int | None) -> tuple[str, int]:
+    """The table's text and its width: as wide as its content (`wrap` off), or within `width`
+    with text cells and headers wrapped (the second value is then the narrowest it can be)."""
     from rich import box
     from rich.console import Console
     from rich.measure import Measurement
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAVY)
-    for name, dtype in zip(result.columns, result.dtypes, strict=True):
-        numeric = dtype.is_numeric()
-        table.add_column(column_label(name), justify="right" if numeric else "left", no_wrap=True)
-    formatters = [cell_formatter(name, dtype, business) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
-    for row in result.iter_rows():
-        table.add_row(*(fmt(value) for fmt, value in zip(formatters, row, strict=True)))
+    narrowest = 1  # SIMPLE_HEAVY: an edge and padding each side, and 3 between columns
+    for index, (name, dtype) in enumerate(zip(result.columns, result.dtypes, strict=True)):
+        numeric, label = dtype.is_numeric(), column_label(name)
+        texts = (label, *(row[index] for row in cells))
+        # a number keeps its width; text wraps only between words, so never narrower than its longest word
+        shortest = max(len(part) for text in texts for part in ([text] if numeric else text.split() or [""]))
+        narrowest += shortest + 3
+        table.add_column(label, justify="right" if numeric else "left", no_wrap=numeric or not wrap, min_width=shortest if wrap else None)
+    for row in cells:
+        table.add_row(*row)
     if result.is_empty():
         table.caption = "no records in this range"
     buffer = io.StringIO()
     console = Console(file=buffer, width=10_000, color_system=None, force_terminal=False, highlight=False)
-    console.width = max(Measurement.get(console, console.options, table).maximum, len(title))
+    measured = Measurement.get(console, console.options, table)
+    if width is None:
+        console.width = max(measured.maximum, len(title))
+    else:
+        console.width = width
     if title:
         console.print(title)
     console.print(table)
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+    text = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+    return text, narrowest if wrap else measured.maximum
+
+
+def records_text(columns: Sequence[str], cells: list[list[str]], title: str, width: int) -> str:
+    """Rows too wide for the terminal as blocks, one per row: a rule naming the row, then one
+    "Label  value" line per column, long values wrapped under the value's start."""
+    import textwrap
+
+    labels = [column_label(name) for name in columns]
+    pad = min(max(map(len, labels), default=0), max(width // 2, 8))
+    room = max(width - pad - 2, 12)
+    lines = textwrap.wrap(title, width) if title else []
+    for number, row in enumerate(cells, start=1):
+        heading = f"── {number} of {len(cells)} "
+        lines.append(heading + "─" * max(width - len(heading), 0))
+        for label, value in zip(labels, row, strict=True):
+            parts = textwrap.wrap(value, room, break_on_hyphens=False) or [""]
+            lines.append(f"{label:<{pad}}  {parts[0]}".rstrip())
+            lines += [f"{'':<{pad}}  {part}" for part in parts[1:]]
+    if not cells:
+        lines.append("no records in this range")
+    return "\n".join(lines) + "\n"
 
 
 def column_label(name: str) -> str:
