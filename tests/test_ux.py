@@ -129,3 +129,35 @@ def test_text_cells_wrap_between_words_before_the_layout_turns(workspace: Path) 
     assert max(map(len, lines)) <= 22
     assert any(line.strip().startswith("Billing") and line.strip().endswith("207") for line in lines)
     assert any(line.strip() == "Ops" for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2026-13-01"], "--from '2026-13-01' is not a date (YYYY-MM-DD) (see 'svcstats report support-volume --help')"),
+        (["--frequency", "wekly"], "--frequency 'wekly' is not one of: daily, weekly, monthly, quarterly, yearly (did you mean weekly?)"),
+        (["--form", "2026-03-01"], "No such option: --form (did you mean --format or --from?)"),
+        (["--where", "team = Tier"], "has no column 'Tier' (to compare with the text Tier, quote it in --where: 'Tier'; columns are:"),
+        (["-g", "tema"], "tickets.csv has no column 'tema' (did you mean team?)"),
+    ],
+)
+def test_errors_speak_plainly_and_suggest(cli, workspace: Path, args: list[str], message: str) -> None:
+    result = cli("report", "support-volume", "--data", "data", *args)
+    assert result.code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert "Value error" not in result.stderr and "%Y" not in result.stderr
+
+
+def test_a_mistyped_report_gets_a_suggestion(cli, workspace: Path) -> None:
+    result = cli("report", "ticket-time-to-clsoe")
+    assert result.stderr == "svcstats: error: unknown report 'ticket-time-to-clsoe' (did you mean ticket-time-to-close?)\n"
+
+
+def test_verbose_names_the_settings_it_resolved(cli, workspace: Path) -> None:
+    (workspace / "svcstats.toml").write_text('tz = "Europe/Oslo"\n')
+    result = cli(*RUN, "-v", "-f", "csv")
+    assert result.code == 0
+    assert (
+        "info: config svcstats.toml; data data; source format auto; time zone Europe/Oslo; as of 2026-03-31; "
+        "range the first date to 2026-03-31\n"
+    ) in result.stderr

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from svcstats.catalog import ReportInfo, get_report
+from svcstats.commands.errors import plain_words
 from svcstats.commands.options import DATE_FORMATS, report_options
 from svcstats.errors import UsageError
 from svcstats.query import DATE_RANGE, OUTPUT_FIELDS, QUERY_FIELDS, OutputOptions, ReportQuery
@@ -129,7 +130,7 @@ def parse_report_args(report: str, args: list[str], label: str | None = None) ->
     try:
         values, given = _parse(_options(info), list(args))
     except _ParseError as exc:
-        raise UsageError(f"{label or info.name}: {exc}", f"see svcstats report {info.name} --help") from None
+        raise UsageError(f"{label or info.name}: {plain_words(str(exc))}", f"see svcstats report {info.name} --help") from None
     return make_call(info, values, given)
 
 

@@ -14,6 +14,7 @@ from svcstats.query import OutputOptions, ReportQuery
 
 if TYPE_CHECKING:
     from svcstats.outcome import Outcome
+    from svcstats.settings import Resolved
 
 
 def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) -> None:
@@ -49,11 +50,25 @@ def run_report(query: ReportQuery, output: OutputOptions) -> None:
 
     fmt = output_format(output)
     resolved = resolve(query)
+    if output.verbose:
+        say(settings_line(resolved))
     table_paths = [table.path for table in resolved.config.tables.values() if table.path]
     check_not_input(output.output, resolved.data, table_paths, resolved.config_path)
     with working(f"computing {query.report}"):
         outcome = compute(query)
     write_outcome(tell(outcome, query, output), query, output, fmt)
+
+
+def settings_line(resolved: Resolved) -> str:
+    """The settings a run resolved, for --verbose: config file, data folder, how it is read, zone, dates."""
+    from svcstats.commands.saved import here
+
+    config = here(resolved.config_path) if resolved.config_path is not None else "none (defaults)"
+    source = resolved.source_format + (f", times without a zone in {resolved.source_tz}" if resolved.source_tz else "")
+    return (
+        f"info: config {config}; data {here(resolved.data)}; source format {source}; "
+        f"time zone {resolved.tz}; as of {resolved.as_of}; range {resolved.date_range.describe()}"
+    )
 
 
 def compute(query: ReportQuery) -> Outcome:
