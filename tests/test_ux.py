@@ -8,6 +8,7 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tests.conftest import write_csv
@@ -20,6 +21,7 @@ TICKETS = [
 ]
 # support-volume --totals -g team over these: Tier 1 has tickets 1 and 3 (1 closed, 1 open), Tier 2 ticket 2
 BY_TEAM = "team,tickets,closed_tickets,open_tickets\nTier 1,2,1,1\nTier 2,1,1,0\n"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
 RUN = ("report", "support-volume", "--data", "data", "--totals", "-g", "team", "--as-of", "2026-03-31")
 
 
@@ -161,3 +163,82 @@ def test_verbose_names_the_settings_it_resolved(cli, workspace: Path) -> None:
         "info: config svcstats.toml; data data; source format auto; time zone Europe/Oslo; as of 2026-03-31; "
         "range the first date to 2026-03-31\n"
     ) in result.stderr
+
+
+def _by_weekday_and_hour() -> pl.DataFrame:
+    # two groups; A has 4 messages on Monday 09:00 and 1 on Sunday 23:00, B 2 on Tuesday 00:00
+    rows = [(team, day, hour) for team in ("A", "B") for day in range(1, 8) for hour in range(24)]
+    counts = {("A", 1, 9): 4, ("A", 7, 23): 1, ("B", 2, 0): 2}
+    return pl.DataFrame(
+        {
+            "team": [r[0] for r in rows],
+            "weekday": [r[1] for r in rows],
+            "hour": [r[2] for r in rows],
+            "messages_received": [counts.get(r, 0) for r in rows],
+            "received_per_day": [counts.get(r, 0) / 2 for r in rows],
+        },
+        schema_overrides={"weekday": pl.Int8, "hour": pl.Int8},
+    )
+
+
+def test_a_weekday_by_hour_result_is_a_grid_per_group() -> None:
+    from svcstats.output.grid import grid_text
+
+    text = grid_text(_by_weekday_and_hour(), "", width=None)
+    lines = text.splitlines()
+    assert lines[0] == "A · Messages received, by weekday and hour"
+    assert lines[1] == "    " + "".join(f"{h:>3}" for h in range(24))  # cells: 2 digits at least, and a space
+    assert lines[2] == "Mon " + "  0" * 9 + "  4" + "  0" * 14  # 4 at 09:00
+    assert lines[8] == "Sun " + "  0" * 23 + "  1"
+    assert lines[10] == "B · Messages received, by weekday and hour"
+    assert lines[13] == "Tue " + "  2" + "  0" * 23
+    assert "received_per_day" not in text and "Received per day" not in text  # counts only; csv keeps the averages
+    # at 40 columns 24 hours of 3 characters do not fit: blocks of (40 - 4) // 3 = 12 -> 12 hours
+    folded = grid_text(_by_weekday_and_hour(), "", width=40).splitlines()
+    assert folded[:2] == ["A · Messages received, by weekday and", "hour"]  # the heading wraps too
+    assert folded[2] == "    " + "".join(f"{h:>3}" for h in range(12))
+    assert folded[10] == "    " + "".join(f"{h:>3}" for h in range(12, 24))
+    assert max(map(len, folded)) <= 40
+
+
+def test_the_heat_map_shades_by_share_of_the_largest_cell() -> None:
+    from svcstats.output.grid import heat_lines
+
+    lines = heat_lines(_by_weekday_and_hour(), "messages_received", "Messages received")
+    # largest cell 4: 4 -> full █; 2 = half -> ▒ (up to 2); 1 = a quarter -> ░; 0 blank
+    assert lines[:2] == ["A", "    0     3     6     9     12    15    18    21"]
+    a_monday, a_sunday, b_tuesday = lines[2], lines[8], lines[13]
+    assert a_monday == "Mon " + "  " * 9 + "██"
+    assert a_sunday == "Sun " + "  " * 23 + "░░"
+    assert b_tuesday == "Tue ▒▒"
+    assert lines[-1] == "Messages received: ░ up to 1  ▒ up to 2  ▓ up to 3  █ up to 4; blank = 0"
+
+
+def test_message_volume_by_weekday_in_a_terminal_matches_its_csv(cli) -> None:
+    args = ("report", "message-volume-by-hour", "--data", EXAMPLES, "--by-weekday")
+    csv_rows = [line.split(",") for line in cli(*args, "-f", "csv").stdout.splitlines()[1:]]
+    received = {(int(r[0]), int(r[1])): r[2] for r in csv_rows}
+    table = cli(*args, "-f", "table", "--chart").stdout.splitlines()
+    monday = next(line for line in table if line.startswith("Mon "))
+    assert monday.split()[1:] == [received[(1, hour)] for hour in range(24)]
+    assert any(line.startswith("Chart: Messages received") and "largest" not in line for line in table)
+    assert sum(line.startswith("Mon ") for line in table) == 3  # received and sent grids, and the heat map
+
+
+def test_column_charts_label_more_than_the_first_period() -> None:
+    from svcstats.output.charts.terminal import axis_text
+
+    periods = [f"2026-0{m}-01" for m in range(1, 10)]  # 9 periods, 3 columns each, labels 10 long
+    axis = axis_text(periods, 3)
+    # a label every ceil(12 / 3) = 4 columns: periods 1, 5 and 9 (the last)
+    assert axis.split() == ["2026-01-01", "2026-05-01", "2026-09-01"]
+    assert axis.index("2026-05-01") == 4 * 3 and axis.index("2026-09-01") == 8 * 3
+
+
+def test_xlsx_sheets_are_named_after_the_report(cli, workspace: Path) -> None:
+    from svcstats.output.render import sheet_name
+
+    assert cli(*RUN, "-o", "out.xlsx").code == 0
+    frame = pl.read_excel(workspace / "out.xlsx", sheet_name="support-volume")
+    assert frame["tickets"].to_list() == [2, 1]  # Tier 1: tickets 1 and 3; Tier 2: ticket 2
+    assert sheet_name("a/b:c") == "a-b-c" and len(sheet_name("x" * 40)) == 31

@@ -193,12 +193,12 @@ def dashboard_command(
             text = page_html(heading, subtitle, sections)
         else:
             from svcstats.output.charts.terminal import chart_text
-            from svcstats.output.render import table_text
+            from svcstats.output.render import terminal_text
 
             parts = [heading, "=" * len(heading), ""]
             for label, call, outcome in results:
                 parts += [
-                    f"{label}: " + table_text(outcome.result, title(outcome, call.query), business=call.query.hours == "business"),
+                    f"{label}: " + terminal_text(outcome.result, title(outcome, call.query), business=call.query.hours == "business"),
                     chart_text(outcome, call.query),
                     "",
                 ]

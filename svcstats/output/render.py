@@ -35,17 +35,19 @@ def render(
     hidden: Sequence[str] = (),
     footer: str = "",
     business: bool = False,
+    sheet: str = "",
 ) -> None:
     """Write `result` in `fmt` to `output` (atomically) or to stdout; `hidden` columns are left
     out of the table view only, which `footer` (a chart) follows; `business` (--hours business)
-    shows durations in the table in hours, never in days (a day of 24 working hours is misread)."""
+    shows durations in the table in hours, never in days (a day of 24 working hours is misread);
+    `sheet` names an xlsx worksheet (the report's name)."""
     if fmt == "table":
-        text = table_text(result.drop([c for c in hidden if c in result.columns]), title, business=business) + footer
+        text = terminal_text(result.drop([c for c in hidden if c in result.columns]), title, business=business) + footer
         emit(lambda handle: handle.write(text.encode()), output)
         return
     if fmt in BINARY_FORMATS:
         check_destination(fmt, output)
-        writer = _binary_writer(result, fmt)
+        writer = _binary_writer(result, fmt, sheet)
     else:
         text = machine_text(result, fmt)
         writer = lambda handle: handle.write(text.encode())  # noqa: E731
@@ -87,6 +89,17 @@ def markdown_text(result: pl.DataFrame) -> str:
     rule = "|" + "|".join("---:" if dtype.is_numeric() else "---" for dtype in result.dtypes) + "|"
     rows = ["| " + " | ".join("" if v is None else str(v).replace("|", "\\|") for v in row) + " |" for row in result.iter_rows()]
     return "\n".join([header, rule, *rows]) + "\n"
+
+
+def terminal_text(result: pl.DataFrame, title: str, business: bool = False) -> str:
+    """A result as a terminal shows it: a weekday x hour grid for a result by weekday and hour
+    (output.grid), else a table (`table_text`), fitting the terminal's width."""
+    from svcstats import env
+    from svcstats.output.grid import grid_text, is_grid
+
+    if is_grid(result):
+        return grid_text(result, title, env.current().width())
+    return table_text(result, title, business)
 
 
 def table_text(result: pl.DataFrame, title: str, business: bool = False, width: int | None = None) -> str:
@@ -218,7 +231,12 @@ def _with_text_datetimes(result: pl.DataFrame) -> pl.DataFrame:
     return result.with_columns(cs.datetime().dt.to_string(DATETIME_FORMAT))
 
 
-def _binary_writer(result: pl.DataFrame, fmt: str) -> Callable[[IO[bytes]], object]:
+def sheet_name(name: str) -> str:
+    """An Excel worksheet name: at most 31 characters, none of []:*?/\\; Sheet1 when empty."""
+    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Sheet1"
+
+
+def _binary_writer(result: pl.DataFrame, fmt: str, sheet: str = "") -> Callable[[IO[bytes]], object]:
     if fmt == "parquet":
         return lambda handle: result.write_parquet(handle)
     try:
@@ -227,4 +245,4 @@ def _binary_writer(result: pl.DataFrame, fmt: str) -> Callable[[IO[bytes]], obje
         raise UsageError("--format xlsx needs the xlsx extra", "pip install 'svcstats[xlsx]', or use --format csv") from None
     # Excel has no time zones: instants are written in UTC, as the text formats give them
     naive = result.with_columns(cs.datetime(time_zone="*").dt.convert_time_zone("UTC").dt.replace_time_zone(None))
-    return lambda handle: naive.write_excel(handle, autofit=True)
+    return lambda handle: naive.write_excel(handle, worksheet=sheet_name(sheet), autofit=True)
