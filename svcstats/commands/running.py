@@ -13,6 +13,8 @@ from svcstats.errors import DataError
 from svcstats.query import OutputOptions, ReportQuery
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from svcstats.outcome import Outcome
     from svcstats.settings import Resolved
 
@@ -43,7 +45,7 @@ def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) 
 
 def run_report(query: ReportQuery, output: OutputOptions) -> None:
     """Compute the report, tell stderr what was left out, and write the result."""
-    from svcstats.output.files import check_not_input
+    from svcstats.output.files import check_not_input, is_stdout
     from svcstats.output.report import output_format, write_outcome
     from svcstats.progress import working
     from svcstats.settings import resolve
@@ -54,9 +56,15 @@ def run_report(query: ReportQuery, output: OutputOptions) -> None:
         say(settings_line(resolved))
     table_paths = [table.path for table in resolved.config.tables.values() if table.path]
     check_not_input(output.output, resolved.data, table_paths, resolved.config_path)
-    with working(f"computing {query.report}"):
-        outcome = compute(query)
-    write_outcome(tell(outcome, query, output), query, output, fmt)
+    with working(query.report) as phase:
+        outcome = compute(query, phase)
+    tell(outcome, query, output)
+    if is_stdout(output.output):  # nothing drawn on the terminal while the result is printed on it
+        write_outcome(outcome, query, output, fmt)
+        return
+    with working(query.report) as phase:
+        phase("writing")
+        write_outcome(outcome, query, output, fmt)
 
 
 def settings_line(resolved: Resolved) -> str:
@@ -71,11 +79,12 @@ def settings_line(resolved: Resolved) -> str:
     )
 
 
-def compute(query: ReportQuery) -> Outcome:
-    """The library's `compute`, imported when a report runs (it brings Polars)."""
+def compute(query: ReportQuery, phase: Callable[[str], object] = lambda name: None) -> Outcome:
+    """The library's `compute`, imported when a report runs (it brings Polars); `phase` is told
+    what it is doing (loading, computing) for the progress line."""
     from svcstats.runner import compute as computed
 
-    return computed(query)
+    return computed(query, phase)
 
 
 def compute_and_tell(query: ReportQuery, output: OutputOptions, label: str = "") -> Outcome:
