@@ -89,10 +89,10 @@ def convert(
 ) -> None:
     """Convert a dataset to Parquet for fast repeated runs: every table read as reports read it
     (neutral columns, typed, timestamps in UTC, HubSpot exports mapped, so --source-tz is no
-    longer needed), one OUT/<table>.parquet each plus a manifest. Rows with values that cannot
+    longer needed), one <table>.parquet each in the --output folder plus a manifest. Rows with values that cannot
     be parsed are left out and counted on stderr. OUT is replaced only when all tables are written.
 
-    Example: svcstats data convert --data examples/data --out /tmp/data-parquet
+    Example: svcstats data convert --data examples/data --output /tmp/data-parquet
     """
     with reported_errors(debug):
         from svcstats.convert import convert as convert_dataset

@@ -26,7 +26,7 @@ def demo(
 ) -> None:
     """Write a realistic synthetic dataset covering every table.
 
-    Example: svcstats demo --out /tmp/demo --tickets 100000 --seed 1 --format parquet
+    Example: svcstats demo --output /tmp/demo --tickets 100000 --seed 1 --format parquet
     """
     with reported_errors(debug=False):
         from svcstats import demo as generator

@@ -61,7 +61,7 @@ def export_command(
     these (--last-week, --as-of DATE, --data DIR, --tz ZONE, ...) applies to every report and
     overrides saved ones.
 
-    Example: svcstats export --config examples/svcstats.toml --dashboard weekly --last-week --out reports/2026-W47
+    Example: svcstats export --config examples/svcstats.toml --dashboard weekly --last-week --output reports/2026-W47
     """
     calls: list[ReportCall] = []
     with reported_errors(lambda: debugging(calls)):

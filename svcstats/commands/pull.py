@@ -68,7 +68,7 @@ def hubspot(
     first and merges it without duplicates; an interrupted run is resumed by running the same
     command again. Exit 5: token missing, invalid or lacking a scope; 6: the API failed.
 
-    Example: svcstats pull hubspot --out hubspot-data && svcstats report ticket-time-to-first-response --data hubspot-data
+    Example: svcstats pull hubspot --output hubspot-data && svcstats report ticket-time-to-first-response --data hubspot-data
     """
 
     with reported_errors(debug):
