@@ -102,14 +102,20 @@ def test_tables_fit_the_terminal_width(cli, workspace: Path, monkeypatch: pytest
     wide = cli(*run).stdout  # piped, no $COLUMNS: as wide as its content
     assert max(map(len, wide.splitlines())) > 40
     monkeypatch.setenv("COLUMNS", "40")
+    wrapped = cli(*run).stdout.splitlines()
+    assert max(map(len, wrapped)) <= 40
+    # the numbers' headers take a line per word: 1 + (6+3) + (7+3) + (7+3) + (7+3) = 41 -> 38 drawn
+    assert [line.split() for line in wrapped if "tickets" in line] == [["Team", "Tickets", "tickets", "tickets"]]
+    assert ["Tier", "1", "2", "1", "1"] in [line.split() for line in wrapped]
+    monkeypatch.setenv("COLUMNS", "30")
     narrow = cli(*run)
     assert narrow.code == 0
     lines = narrow.stdout.splitlines()
-    assert max(map(len, lines)) <= 40, narrow.stdout
+    assert max(map(len, lines)) <= 30, narrow.stdout
     # too wide even wrapped: one block per row (Tier 1: tickets 1 and 3, one closed, one open)
-    first = lines.index("── 1 of 2 ──────────────────────────────")  # after the title, wrapped
-    assert lines[first : first + 6] == ["── 1 of 2 ──────────────────────────────", "Team            Tier 1", "Tickets         2",
-                          "Closed tickets  1", "Open tickets    1", "── 2 of 2 ──────────────────────────────"]  # fmt: skip
+    first = lines.index("── 1 of 2 ────────────────────")  # after the title, wrapped
+    assert lines[first : first + 6] == ["── 1 of 2 ────────────────────", "Team            Tier 1", "Tickets         2",
+                          "Closed tickets  1", "Open tickets    1", "── 2 of 2 ────────────────────"]  # fmt: skip
     monkeypatch.setenv("COLUMNS", "80")
     check = cli("data", "check", "--data", "data", "-f", "table")
     assert max(map(len, check.stdout.splitlines())) <= 80, check.stdout
@@ -242,3 +248,20 @@ def test_xlsx_sheets_are_named_after_the_report(cli, workspace: Path) -> None:
     frame = pl.read_excel(workspace / "out.xlsx", sheet_name="support-volume")
     assert frame["tickets"].to_list() == [2, 1]  # Tier 1: tickets 1 and 3; Tier 2: ticket 2
     assert sheet_name("a/b:c") == "a-b-c" and len(sheet_name("x" * 40)) == 31
+
+
+def test_a_numbers_header_takes_a_line_per_word_when_the_table_must_narrow() -> None:
+    from svcstats.output.render import table_text
+
+    frame = pl.DataFrame({"team": ["Tier 1"], "closed_tickets": [1082], "open_tickets": [95]})
+    # natural: edge and padding 2 + 6 + 3 + 14 + 3 + 12 + padding and edge 2 = 42, of which the
+    # rule under the header draws 41 (it starts after the left edge); narrowest, headers on a
+    # line per word and "Tier 1" wrapped: 1 + (4+3) + (7+3) + (7+3) = 28
+    assert max(map(len, table_text(frame, "", width=None).splitlines())) == 41
+    lines = [line for line in table_text(frame, "", width=32).splitlines() if line.strip()]
+    assert max(map(len, lines)) <= 32
+    assert lines[0].split() == ["Closed", "Open"] and lines[1].split() == ["Team", "tickets", "tickets"]
+    assert lines[3].split() == ["Tier", "1", "1082", "95"]
+    tightest = [line.split() for line in table_text(frame, "", width=28).splitlines() if line.strip()]
+    assert tightest[3:] == [["Tier", "1082", "95"], ["1"]]  # the text wraps between its words
+    assert table_text(frame, "", width=27).startswith("── 1 of 1 ")  # below 28: one block per row

@@ -138,7 +138,9 @@ def _rich_table(result: pl.DataFrame, cells: list[list[str]], title: str, *, wra
     narrowest = 1  # SIMPLE_HEAVY: an edge and padding each side, and 3 between columns
     for index, (name, dtype) in enumerate(zip(result.columns, result.dtypes, strict=True)):
         numeric, label = dtype.is_numeric(), column_label(name)
-        texts = (label, *(row[index] for row in cells))
+        if wrap and numeric:  # a number's header takes a line per word ("Closed" over "tickets")
+            label = label.replace(" ", "\n")
+        texts = (*label.split("\n"), *(row[index] for row in cells))
         # a number keeps its width; text wraps only between words, so never narrower than its longest word
         shortest = max(len(part) for text in texts for part in ([text] if numeric else text.split() or [""]))
         narrowest += shortest + 3
