@@ -265,3 +265,22 @@ def test_a_numbers_header_takes_a_line_per_word_when_the_table_must_narrow() -> 
     tightest = [line.split() for line in table_text(frame, "", width=28).splitlines() if line.strip()]
     assert tightest[3:] == [["Tier", "1082", "95"], ["1"]]  # the text wraps between its words
     assert table_text(frame, "", width=27).startswith("── 1 of 1 ")  # below 28: one block per row
+
+
+def test_chart_files_draw_a_weekday_by_hour_result_as_a_heat_map(cli, tmp_path: Path) -> None:
+    from datetime import date as day
+
+    from svcstats.catalog import get_report
+    from svcstats.daterange import DateRange
+    from svcstats.outcome import Outcome
+    from svcstats.output.charts.data import chart_data
+    from svcstats.query import ReportQuery
+
+    result = _by_weekday_and_hour()
+    outcome = Outcome(get_report("message-volume-by-hour"), result, [], DateRange(None, None), "UTC", 0.0, day(2026, 3, 31), tmp_path, None)
+    data = chart_data(outcome, ReportQuery("message-volume-by-hour"), "t")
+    assert data.heat is not None and list(data.heat) == ["A", "B"]
+    assert data.heat["A"][0][9] == 4 and data.heat["A"][6][23] == 1 and data.heat["B"][1][0] == 2  # Mon 09, Sun 23, Tue 00
+    assert data.maximum == 4 and data.note == ""
+    png = cli("report", "message-volume-by-hour", "--data", EXAMPLES, "--by-weekday", "-o", tmp_path / "heat.png")
+    assert png.code == 0 and (tmp_path / "heat.png").read_bytes().startswith(b"\x89PNG")

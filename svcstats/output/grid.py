@@ -64,6 +64,15 @@ def grid_text(result: pl.DataFrame, title: str, width: int | None) -> str:
     return "\n".join(line.rstrip() for line in lines).rstrip("\n") + "\n\n"  # a blank line after, as under a table
 
 
+def heat_cells(result: pl.DataFrame, value: str) -> dict[str, list[list[float | None]]]:
+    """The value per group as 7 weekday rows (Monday first) of 24 hours, for chart files."""
+    found = {}
+    for group, rows in _groups(result):
+        cells = _cells(rows, value)
+        found[group] = [[cells.get((day, hour)) for hour in HOURS] for day in range(1, len(WEEKDAYS) + 1)]
+    return found
+
+
 def heat_lines(result: pl.DataFrame, value: str, label: str) -> list[str]:
     """The charted value as a heat map per group: a weekday per row, two characters per hour,
     shaded by the share of the largest cell (all groups on one scale), and the scale under it."""
