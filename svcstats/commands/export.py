@@ -126,7 +126,7 @@ def report_writer(label: str, call: ReportCall, fmt: str) -> Callable[[Path], di
 
 def dashboard_command(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A dashboard from the config file ([dashboards.NAME]).")],
+    name: Annotated[str, typer.Argument(help="A dashboard from the config file (\\[dashboards.NAME]); with --add, created if missing.")],
     file_format: Annotated[
         str | None,
         typer.Option(

@@ -207,7 +207,14 @@ Quiet = Annotated[
 ]  # fmt: skip
 Verbose = Annotated[
     bool,
-    typer.Option("--verbose", "-v", metavar="", rich_help_panel=OUTPUT, show_default=False, help="Timing and resolved settings on stderr."),
+    typer.Option(
+        "--verbose",
+        "-v",
+        metavar="",
+        rich_help_panel=OUTPUT,
+        show_default=False,
+        help="The config file, data folder, source format, time zone and range in force, and the timing, on stderr.",
+    ),
 ]
 Debug = Annotated[
     bool, typer.Option("--debug", metavar="", rich_help_panel=OUTPUT, show_default=False, help="Show the full traceback on errors.")
