@@ -82,7 +82,9 @@ COMMANDS_NOT_REPORTS = {"knowledge-gaps": "svcstats knowledge-gaps list"}  # nam
 
 def unknown_report(name: str) -> UsageError:
     """The usage error for a report name that does not exist, with the likeliest fix."""
-    close = [known for known in REPORTS if name in known or known in name]
+    from difflib import get_close_matches
+
+    close = [known for known in REPORTS if name in known or known in name] or get_close_matches(name, list(REPORTS), n=1, cutoff=0.6)
     if name in COMMANDS_NOT_REPORTS:
         hint = f"{name} is a command of its own, not a report: run '{COMMANDS_NOT_REPORTS[name]}'"
     else:

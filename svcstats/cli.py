@@ -19,7 +19,7 @@ from typer.main import get_command
 from svcstats import version
 from svcstats.catalog import REPORTS, unknown_report
 from svcstats.commands import catalog, data, demo, export, gaps, pull, report, saved
-from svcstats.commands.errors import is_help_request, say, usage_problem
+from svcstats.commands.errors import is_help_request, plain_words, say, usage_problem
 from svcstats.commands.saved import PASS_THROUGH
 from svcstats.errors import ExitCode
 
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
             code = ExitCode.OK
         else:
             path = path or "svcstats"
-            message = f"{message} (see '{path} --help')"
+            message = f"{plain_words(message)} (see '{path} --help')"
             if path.endswith(" report") and "No such command" in message:
                 name = message.split("'")[1] if "'" in message else ""
                 message = unknown_report(name).one_line()

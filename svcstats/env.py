@@ -8,6 +8,8 @@ question is asked here, so a test (or an embedding program) swaps the answer in 
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +32,7 @@ class Environment:
 
     stdout_isatty: bool | None = None  # None: ask the stream
     stderr_isatty: bool | None = None
+    columns: int | None = None  # the width tables fit; None: $COLUMNS, else the terminal's, else no limit
     stdout: IO[str] | None = field(default=None, repr=False)  # None: sys.stdout at the time of use
     stderr: IO[str] | None = field(default=None, repr=False)
 
@@ -44,6 +47,18 @@ class Environment:
     def out_is_terminal(self) -> bool:
         """Whether stdout is a terminal (a table by default; no binary output there)."""
         return self.stdout_isatty if self.stdout_isatty is not None else _isatty(self.out())
+
+    def width(self) -> int | None:
+        """The width a terminal table must fit: `columns`, else $COLUMNS, else the terminal's
+        when stdout is one; None (no limit: nothing cut off) when piped without $COLUMNS."""
+        if self.columns is not None:
+            return self.columns
+        text = os.environ.get("COLUMNS", "")
+        if text.isdigit() and int(text) > 0:
+            return int(text)
+        if self.out_is_terminal():
+            return shutil.get_terminal_size().columns
+        return None
 
     def err_is_terminal(self) -> bool:
         """Whether stderr is a terminal (progress bars and spinners are drawn only then)."""

@@ -8,7 +8,7 @@ nothing. Telling stderr about the findings and writing the result belong to the 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
@@ -27,9 +27,10 @@ def collect(frames: Sequence[pl.LazyFrame], engine: Engine) -> list[pl.DataFrame
     return pl.collect_all(list(frames), engine=engine)
 
 
-def compute(request: ReportQuery) -> Outcome:
+def compute(request: ReportQuery, phase: Callable[[str], object] = lambda name: None) -> Outcome:
     """Compute the report `request` asks for; raises SvcstatsError subclasses on bad input.
-    (Frequency, engine, hours and stats names were checked when the query was built.)"""
+    (Frequency, engine, hours and stats names were checked when the query was built.) `phase`
+    is told "loading" (reading the tables and planning) and "computing" (the one collect)."""
     info = get_report(request.report)
     resolved = resolve(request)
     tz, as_of, date_range = resolved.tz, resolved.as_of, resolved.date_range
@@ -60,8 +61,10 @@ def compute(request: ReportQuery) -> Outcome:
     )
     started = time.perf_counter()
     try:
+        phase("loading")
         query = info.run(ctx)
         checks = [*dataset.checks, *ctx.checks]
+        phase("computing")
         result, *check_results = collect([query, *(c.frame for c in checks)], engine)
     except pl.exceptions.PolarsError as exc:
         raise dataset.read_failure(exc, f"{info.name}: cannot compute from {resolved.data}") from exc

@@ -16,7 +16,7 @@ folder is relative to the config file, like the config's own `data` (load_config
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,16 +74,86 @@ def dashboard_specs(config: Config, name: str) -> tuple[str, list[ReportSpec]]:
     return board.title or name, specs
 
 
-def save_spec(spec: ReportSpec, explicit_config: Path | None) -> Path:
+def check_new_name(name: str, explicit_config: Path | None, *, replace: bool) -> None:
+    """Refuse (before any work) to save over an existing saved report unless `replace` (--force)."""
+    path = find_config_file(explicit_config)
+    if not replace and path is not None and path.exists() and name in load_config(path)[0].saved:
+        raise UsageError(f"a saved report {name!r} already exists in {path}", "add --force to replace it, or choose another name")
+
+
+def save_spec(spec: ReportSpec, explicit_config: Path | None, *, replace: bool = False) -> Path:
     """Store `spec` under [saved.NAME] in the config file in force (./svcstats.toml when there is
-    none), keeping everything else in the file; returns the file's path."""
+    none), keeping everything else in the file; returns the file's path. An existing saved report
+    of that name is refused unless `replace`."""
+    assert spec.name is not None
+    name = spec.name
+    if not NAME_PATTERN.match(name):
+        raise UsageError(f"--save {name!r} is not a usable name", "use letters, digits, - and _ (e.g. weekly-close)")
+
+    def change(document: Any, path: Path) -> None:
+        saved = _super_table(document, "saved")
+        if name in saved and not replace:
+            raise UsageError(f"a saved report {name!r} already exists in {path}", "add --force to replace it, or choose another name")
+        saved[name] = _entry(spec, path, inline=False)
+
+    return _rewrite(explicit_config, change)
+
+
+def save_dashboard(name: str, specs: list[ReportSpec], explicit_config: Path | None, title: str | None = None) -> Path:
+    """Add reports (saved names, or reports with their options) to [dashboards.NAME] in the config
+    file in force, creating the dashboard (and the file) when missing; returns the file's path."""
+    if not NAME_PATTERN.match(name):
+        raise UsageError(f"dashboard name {name!r} is not usable", "use letters, digits, - and _ (e.g. weekly)")
+
+    def change(document: Any, path: Path) -> None:
+        import tomlkit
+
+        boards = _super_table(document, "dashboards")
+        if name not in boards:
+            boards[name] = tomlkit.table()
+        board = boards[name]
+        if title is not None:
+            board["title"] = title
+        if "reports" not in board:
+            board["reports"] = tomlkit.array()
+        for spec in specs:
+            board["reports"].append(spec.name if spec.name else _entry(spec, path, inline=True))
+        board["reports"].multiline(len(board["reports"]) > 2)
+
+    return _rewrite(explicit_config, change)
+
+
+def _super_table(document: Any, key: str) -> Any:
+    """The document's `[key]` table of tables, added when missing."""
+    import tomlkit
+
+    if document.get(key) is None:
+        document[key] = tomlkit.table(is_super_table=True)
+    return document[key]
+
+
+def _entry(spec: ReportSpec, path: Path, *, inline: bool) -> Any:
+    """A report and its options as a TOML table (inline in a dashboard's list); paths relative to the config file."""
+    import tomlkit
+
+    entry = tomlkit.inline_table() if inline else tomlkit.table()
+    entry["report"] = spec.report
+    folder = path.absolute().parent
+    for key, value in spec.options.items():
+        entry[key] = [_toml_value(v, folder) for v in value] if isinstance(value, list) else _toml_value(value, folder)
+    if not inline:
+        entry.add(tomlkit.nl())  # a blank line before the next table
+    return entry
+
+
+def _rewrite(explicit_config: Path | None, change: Callable[[Any, Path], None]) -> Path:
+    """Apply `change(document, path)` to the config file in force (./svcstats.toml when there is
+    none) under its lock, keeping the rest of the file and its comments; the result is validated
+    before it atomically replaces the file. Returns the file's path."""
     import tomlkit
 
     from svcstats.output.files import atomic_file
 
-    assert spec.name is not None
-    if not NAME_PATTERN.match(spec.name):
-        raise UsageError(f"--save {spec.name!r} is not a usable name", "use letters, digits, - and _ (e.g. weekly-close)")
     path = find_config_file(explicit_config) or Path.cwd() / CONFIG_NAME
     with config_lock(path):  # read, change and replace under the lock: concurrent saves all land
         if path.exists():
@@ -91,17 +161,7 @@ def save_spec(spec: ReportSpec, explicit_config: Path | None) -> Path:
             document = tomlkit.parse(path.read_text(encoding="utf-8"))
         else:
             document = tomlkit.document()
-        saved = document.get("saved")
-        if saved is None:
-            saved = tomlkit.table(is_super_table=True)
-            document["saved"] = saved
-        entry = tomlkit.table()
-        entry["report"] = spec.report
-        folder = path.absolute().parent
-        for key, value in spec.options.items():
-            entry[key] = [_toml_value(v, folder) for v in value] if isinstance(value, list) else _toml_value(value, folder)
-        entry.add(tomlkit.nl())  # a blank line before the next table
-        saved[spec.name] = entry
+        change(document, path)
         text = tomlkit.dumps(document).rstrip("\n") + "\n"
         Config.model_validate(tomlkit.parse(text).unwrap())
         with atomic_file(path) as handle:

@@ -81,14 +81,16 @@ def open_dataset(
     )
 
 
-def resolve(request: ReportQuery) -> Resolved:
-    """Apply the config file and the clock to a report query; raises UsageError on bad settings."""
+def resolve(request: ReportQuery, *, own_range_check: bool = True) -> Resolved:
+    """Apply the config file and the clock to a report query; raises UsageError on bad settings
+    (a range given to a report that covers its own dates too, unless `own_range_check` is off)."""
     base = data_settings(request.data, request.config, request.source_format, request.source_tz)
     # an Oslo export reads in Oslo time, and so does its conversion to Parquet
     tz = check_time_zone(request.tz or base.config.tz or base.source_tz or converted_source_tz(base.data) or "UTC")
     as_of = request.as_of or today_in(tz)
     week_start = request.week_start or base.config.week_start
-    check_own_range(request)
+    if own_range_check:
+        check_own_range(request)
     for flag, day in (("--as-of", as_of), ("--from", request.date_from), ("--to", request.date_to)):
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
             raise UsageError(f"{flag} {day} is out of range", f"give a date from {FIRST_DAY} to {LAST_DAY}")
@@ -126,3 +128,14 @@ def check_own_range(request: ReportQuery) -> None:
     given = [range_flag(name) for name in DATE_RANGE if getattr(request, name)]
     if info.own_range and given:
         raise UsageError(f"{info.name} takes no {given[0]}: it always covers {info.own_range}", "drop it; pick the week with --as-of")
+
+
+def own_range_as_of(request: ReportQuery) -> date | None:
+    """For a report that covers its own dates (agent-impact: the week of --as-of) given a date
+    range anyway, the nearest meaning of that range: the range's last day as --as-of (--last-week:
+    last week's Sunday, so last week beside the week before). None when no range was given or
+    the report takes ranges."""
+    if not get_report(request.report).own_range or not any(getattr(request, name) for name in DATE_RANGE):
+        return None
+    settings = resolve(request, own_range_check=False)
+    return settings.date_range.end or settings.as_of

@@ -15,6 +15,7 @@ from svcstats.query import ReportQuery
 from svcstats.runner import Outcome, compute
 
 os.environ.setdefault("TZ", "UTC")
+os.environ.pop("COLUMNS", None)  # tables are as wide as their content unless a test sets a width
 
 # a small tickets export for the output tests (charts, exports): ticket id, created, closed, owner, team
 SMALL_HEADER = ["ticket_id", "created_at", "closed_at", "owner", "team"]

@@ -162,3 +162,29 @@ def test_export_replaces_only_an_export_it_wrote(cli, workspace: Path) -> None:
         refused = cli(*args)
         assert refused.code == 4 and "it holds files that are not an svcstats export" in refused.stderr, manifest
         assert (out / "manifest.json").read_text() == manifest
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
+
+
+def test_a_report_that_covers_its_own_week_takes_last_week_as_its_nearest_meaning(cli, tmp_path: Path) -> None:
+    # the weekly cron job: agent-impact always covers "the week of --as-of and the week before",
+    # so --last-week cannot apply as given. 2026-11-04 is a Wednesday: last week is Monday
+    # 10-26 to Sunday 11-01, so agent-impact runs as of 11-01 (that week beside 10-19..10-25)
+    out = tmp_path / "cron"
+    args = ("--data", EXAMPLES, "--last-week", "--as-of", "2026-11-04")
+    result = cli("export", "--out", out, "--reports", "support-volume,agent-impact", *args)
+    assert result.code == 0, result.stderr
+    assert "agent-impact always covers the week of --as-of and the week before: --last-week read as --as-of 2026-11-01" in result.stderr
+    volume, impact = read_manifest(out)["reports"]
+    assert volume["status"] == impact["status"] == "ok"
+    assert volume["period"]["from"] == "2026-10-26" and volume["period"]["to"] == "2026-11-01"
+    assert impact["options"] == {"data": str(EXAMPLES), "as-of": "2026-11-01"}  # what it ran with, re-runnable
+    direct = cli("report", "agent-impact", "--data", EXAMPLES, "--as-of", "2026-11-01", "--format", "csv")
+    assert direct.code == 0 and (out / "agent-impact.csv").read_text() == direct.stdout
+    assert direct.stdout.splitlines()[1].startswith("2026-10-26,")  # week_start: last week's Monday
+
+
+def test_a_report_that_covers_its_own_week_still_refuses_a_range_when_run_alone(cli) -> None:
+    result = cli("report", "agent-impact", "--data", EXAMPLES, "--last-week")
+    assert result.code == 2 and "agent-impact takes no --last-week" in result.stderr

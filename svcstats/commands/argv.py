@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from svcstats.catalog import ReportInfo, get_report
+from svcstats.commands.errors import plain_words
 from svcstats.commands.options import DATE_FORMATS, report_options
 from svcstats.errors import UsageError
 from svcstats.query import DATE_RANGE, OUTPUT_FIELDS, QUERY_FIELDS, OutputOptions, ReportQuery
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from svcstats.settings import Resolved
 
 # options that say how to run, not what to show: a saved report does not keep them
-NOT_STORED = ("save", "share", "config", "output", "quiet", "verbose", "debug", "engine")
+NOT_STORED = ("save", "force", "share", "config", "output", "quiet", "verbose", "debug", "engine")
 NOT_SHARED = (*NOT_STORED, *DATE_RANGE, "as_of", "data", "tz", "output", "quiet", "verbose")
 DATES = ("date_from", "date_to", "as_of")
 
@@ -48,6 +49,7 @@ class ReportCall:
     given: dict[str, Any]
     save: str | None = None
     share: bool = False
+    force: bool = False  # --save may replace a saved report of that name
 
     def stored_options(self) -> dict[str, Any]:
         """The explicit options keyed by flag name without dashes, as the config stores them."""
@@ -63,7 +65,7 @@ def make_call(info: ReportInfo, values: dict[str, Any], given: set[str]) -> Repo
     query = ReportQuery(report=info.name, options=own, **{name: values[name] for name in QUERY_FIELDS if name in values})
     output = OutputOptions(**{name: values[name] for name in OUTPUT_FIELDS if name in values})
     explicit = {name: values[name] for name in values if name in given}
-    return ReportCall(info, query, output, explicit, values.get("save"), bool(values.get("share")))
+    return ReportCall(info, query, output, explicit, values.get("save"), bool(values.get("share")), bool(values.get("force")))
 
 
 # -- reading arguments --------------------------------------------------------------------
@@ -80,6 +82,7 @@ class _Option:
     envvar: str | None
     formats: tuple[str, ...] | None
     bounds: tuple[Any, Any] = (None, None)  # min and max of a number
+    case_sensitive: bool = True  # a choice (--format CSV) read as the command line reads it
 
     @property
     def takes_value(self) -> bool:
@@ -104,7 +107,8 @@ def _options(info: ReportInfo) -> list[_Option]:
         envvar = declaration.envvar if isinstance(declaration.envvar, str) else None
         formats = tuple(declaration.formats) if getattr(declaration, "formats", None) else None
         bounds = (getattr(declaration, "min", None), getattr(declaration, "max", None))
-        found.append(_Option(name, tuple(flags), _without_none(annotation), default, envvar, formats, bounds))
+        cased = getattr(declaration, "case_sensitive", True)
+        found.append(_Option(name, tuple(flags), _without_none(annotation), default, envvar, formats, bounds, cased))
     return found
 
 
@@ -126,7 +130,7 @@ def parse_report_args(report: str, args: list[str], label: str | None = None) ->
     try:
         values, given = _parse(_options(info), list(args))
     except _ParseError as exc:
-        raise UsageError(f"{label or info.name}: {exc}", f"see svcstats report {info.name} --help") from None
+        raise UsageError(f"{label or info.name}: {plain_words(str(exc))}", f"see svcstats report {info.name} --help") from None
     return make_call(info, values, given)
 
 
@@ -201,6 +205,8 @@ def _typed(option: _Option, text: str) -> Any:
     base = typing.get_args(option.base)[0] if option.repeatable else option.base
     if typing.get_origin(base) is Literal:
         choices = typing.get_args(base)
+        if not option.case_sensitive:
+            text = next((choice for choice in choices if choice.lower() == text.lower()), text)
         if text not in choices:
             listed = ", ".join(map(repr, choices))
             raise _ParseError(f"Invalid value for {option.label}: Value error, {text!r} is not one of {listed}.")

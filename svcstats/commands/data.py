@@ -11,7 +11,17 @@ import typer
 
 from svcstats import env
 from svcstats.commands.errors import fail, reported_errors, say
-from svcstats.commands.options import ConfigFile, DataDir, Debug, Output, SourceFormatOption, SourceTz, Strict, TableFormatOption
+from svcstats.commands.options import (
+    OUTPUT_FLAGS,
+    ConfigFile,
+    DataDir,
+    Debug,
+    Output,
+    SourceFormatOption,
+    SourceTz,
+    Strict,
+    TableFormatOption,
+)
 from svcstats.errors import ExitCode
 
 data_app = typer.Typer(
@@ -67,7 +77,7 @@ def convert(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", "-o", metavar="DIR", help="Folder to write the Parquet tables into (an earlier conversion there is replaced)."
+            *OUTPUT_FLAGS, metavar="DIR", help="Folder to write the Parquet tables into (an earlier conversion there is replaced)."
         ),
     ],
     data: DataDir = None,
@@ -82,10 +92,10 @@ def convert(
 ) -> None:
     """Convert a dataset to Parquet for fast repeated runs: every table read as reports read it
     (neutral columns, typed, timestamps in UTC, HubSpot exports mapped, so --source-tz is no
-    longer needed), one OUT/<table>.parquet each plus a manifest. Rows with values that cannot
+    longer needed), one <table>.parquet each in the --output folder plus a manifest. Rows with values that cannot
     be parsed are left out and counted on stderr. OUT is replaced only when all tables are written.
 
-    Example: svcstats data convert --data examples/data --out /tmp/data-parquet
+    Example: svcstats data convert --data examples/data --output /tmp/data-parquet
     """
     with reported_errors(debug):
         from svcstats.convert import convert as convert_dataset

@@ -10,12 +10,12 @@ from typing import Annotated, Literal
 import typer
 
 from svcstats.commands.errors import reported_errors, say
-from svcstats.commands.options import DATE_FORMATS
+from svcstats.commands.options import DATE_FORMATS, OUTPUT_FLAGS
 from svcstats.errors import OutputError
 
 
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the dataset into (created if missing).")],
+    out: Annotated[Path, typer.Option(*OUTPUT_FLAGS, metavar="DIR", help="Folder to write the dataset into (created if missing).")],
     tickets: Annotated[int, typer.Option("--tickets", min=1, help="Number of tickets; other tables scale with it.")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")] = 7,
     months: Annotated[int, typer.Option("--months", min=1, help="Months of data, from --start.")] = 6,
@@ -26,7 +26,7 @@ def demo(
 ) -> None:
     """Write a realistic synthetic dataset covering every table.
 
-    Example: svcstats demo --out /tmp/demo --tickets 100000 --seed 1 --format parquet
+    Example: svcstats demo --output /tmp/demo --tickets 100000 --seed 1 --format parquet
     """
     with reported_errors(debug=False):
         from svcstats import demo as generator

@@ -14,6 +14,7 @@ import typer
 from svcstats.catalog import REPORTS, get_report
 from svcstats.commands.argv import ReportCall, share_line, spec_call
 from svcstats.commands.errors import reported_errors, say
+from svcstats.commands.options import OUTPUT_FLAGS
 from svcstats.commands.saved import ConfigOption, debugging, load_settings, with_config
 from svcstats.errors import UsageError
 from svcstats.output.formats import EXTENSIONS, FILE_FORMATS
@@ -45,7 +46,9 @@ def report_specs(config: Config, dashboard: str | None, reports: str | None, eve
 
 def export_command(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder to write (replaced as a whole when the export completes).")],
+    out: Annotated[
+        Path, typer.Option(*OUTPUT_FLAGS, metavar="DIR", help="Folder to write (replaced as a whole when the export completes).")
+    ],
     dashboard: Annotated[str | None, typer.Option("--dashboard", metavar="NAME", help="Export the reports of this dashboard.")] = None,
     reports: Annotated[str | None, typer.Option("--reports", metavar="A,B,C", help="Export these saved reports or reports.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Export every report in the catalogue.")] = False,
@@ -58,18 +61,19 @@ def export_command(
     these (--last-week, --as-of DATE, --data DIR, --tz ZONE, ...) applies to every report and
     overrides saved ones.
 
-    Example: svcstats export --config examples/svcstats.toml --dashboard weekly --last-week --out reports/2026-W47
+    Example: svcstats export --config examples/svcstats.toml --dashboard weekly --last-week --output reports/2026-W47
     """
     calls: list[ReportCall] = []
     with reported_errors(lambda: debugging(calls)):
         from svcstats.export import export
         from svcstats.progress import tracked
 
+        file_format = file_format.lower()  # --format CSV as --format csv
         if file_format not in FILE_FORMATS:
             raise UsageError(f"cannot export as {file_format!r}", f"choose one of: {', '.join(FILE_FORMATS)}")
         _, specs = report_specs(load_settings(config), dashboard, reports, every)
         overrides = with_config(list(ctx.args), config)
-        calls += [spec_call(spec, overrides) for spec in specs]
+        calls += [own_range_call(spec_call(spec, overrides)) for spec in specs]
         items = [
             (spec.label, report_writer(spec.label, call, file_format), {"report": call.info.name, "options": call.stored_options()})
             for spec, call in zip(specs, calls, strict=True)
@@ -81,6 +85,27 @@ def export_command(
             raise typer.Exit(max(result.failure_codes))
         if not all(call.output.quiet for call in calls):
             say(f"note: wrote {len(items)} reports and manifest.json to {out}")
+
+
+def own_range_call(call: ReportCall) -> ReportCall:
+    """`call`, or, for a report that covers its own dates (agent-impact) given a date range by
+    an export or dashboard run for all its reports, the same call with the range's nearest
+    meaning: its last day as --as-of (settings.own_range_as_of), told in a note on stderr. One
+    report's dates must not fail a weekly cron export that wrote every other report."""
+    from svcstats.commands.options import default_of
+    from svcstats.query import DATE_RANGE
+    from svcstats.settings import own_range_as_of, range_flag
+
+    as_of = own_range_as_of(call.query)
+    if as_of is None:
+        return call
+    flags = [range_flag(name) for name in DATE_RANGE if getattr(call.query, name)]
+    cleared = {name: default_of(name) for name in DATE_RANGE}
+    query = replace(call.query, **cleared, as_of=as_of)
+    given = {name: value for name, value in call.given.items() if name not in DATE_RANGE} | {"as_of": as_of}
+    if not call.output.quiet:
+        say(f"note: {call.info.name} always covers {call.info.own_range}: {' '.join(flags)} read as --as-of {as_of}")
+    return replace(call, query=query, given=given)
 
 
 def report_writer(label: str, call: ReportCall, fmt: str) -> Callable[[Path], dict[str, Any]]:
@@ -101,7 +126,7 @@ def report_writer(label: str, call: ReportCall, fmt: str) -> Callable[[Path], di
 
 def dashboard_command(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A dashboard from the config file ([dashboards.NAME]).")],
+    name: Annotated[str, typer.Argument(help="A dashboard from the config file (\\[dashboards.NAME]); with --add, created if missing.")],
     file_format: Annotated[
         str | None,
         typer.Option(
@@ -112,29 +137,46 @@ def dashboard_command(
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+        Path | None, typer.Option(*OUTPUT_FLAGS, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
     ] = None,
+    add: Annotated[
+        list[str],
+        typer.Option(
+            "--add",
+            metavar="REPORT",
+            help="Add this report or saved report to the dashboard (created if missing) in the config file, "
+            "with the report options given after these; repeatable. Shows nothing.",
+        ),
+    ] = [],  # noqa: B006 (Typer reads the default; it is never changed)
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="With --add: the dashboard's heading.")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Show a dashboard's reports: tables and charts in the terminal, or one html page.
+    """Show a dashboard's reports: tables and charts in the terminal, or one html page; or, with
+    --add, create or extend the dashboard.
 
     Report options after these (--last 12w, --as-of DATE, ...) apply to every report.
 
+    Create one: svcstats dashboard weekly --add support-volume --add ticket-time-to-close --totals
+
     Example: svcstats dashboard weekly --config examples/svcstats.toml --last 12w --format html --output weekly.html
     """
+    if add or title is not None:
+        with reported_errors(debug="--debug" in ctx.args):
+            add_to_dashboard(name, add, title, list(ctx.args), config)
+        return
     calls: list[ReportCall] = []
     with reported_errors(lambda: debugging(calls)):
         from svcstats.commands.running import compute_and_tell
         from svcstats.output.files import check_not_input, emit
         from svcstats.output.formats import check_destination
-        from svcstats.output.titles import title
+        from svcstats.output.titles import title as report_title
         from svcstats.progress import tracked
 
         fmt = dashboard_format(file_format, output)
         check_destination(fmt, output)
         heading, specs = report_specs(load_settings(config), name, None, False)
         overrides = with_config(list(ctx.args), config)
-        calls += [spec_call(spec, overrides) for spec in specs]
+        calls += [own_range_call(spec_call(spec, overrides)) for spec in specs]
         labelled = list(zip([spec.label for spec in specs], calls, strict=True))
         results = [
             (label, call, compute_and_tell(call.query, call.output, label)) for label, call in tracked(labelled, "computing", len(calls))
@@ -147,16 +189,17 @@ def dashboard_command(
             ranges = dict.fromkeys(f"{outcome.date_range.describe()} ({outcome.tz})" for _, _, outcome in results)
             as_of = dict.fromkeys(str(call.query.as_of) for _, call, _ in results if call.query.as_of)
             subtitle = "Data: " + "; ".join(ranges) + (f" · as of {', '.join(as_of)}" if as_of else "")
-            sections = [Section(f"{label}: {title(outcome, call.query)}", outcome, call.query) for label, call, outcome in results]
+            sections = [Section(f"{label}: {report_title(outcome, call.query)}", outcome, call.query) for label, call, outcome in results]
             text = page_html(heading, subtitle, sections)
         else:
             from svcstats.output.charts.terminal import chart_text
-            from svcstats.output.render import table_text
+            from svcstats.output.render import terminal_text
 
             parts = [heading, "=" * len(heading), ""]
             for label, call, outcome in results:
+                business = call.query.hours == "business"
                 parts += [
-                    f"{label}: " + table_text(outcome.result, title(outcome, call.query), business=call.query.hours == "business"),
+                    f"{label}: " + terminal_text(outcome.result, report_title(outcome, call.query), business=business),
                     chart_text(outcome, call.query),
                     "",
                 ]
@@ -164,11 +207,35 @@ def dashboard_command(
         emit(lambda handle: handle.write(text.encode()), output)
 
 
+def add_to_dashboard(name: str, reports: list[str], title: str | None, args: list[str], config: Path | None) -> None:
+    """`dashboard NAME --add REPORT...`: store the reports (a saved report by its name, a report
+    with the options in `args`, checked as `svcstats report` checks them) in [dashboards.NAME]."""
+    from svcstats.commands.argv import parse_report_args
+    from svcstats.saved import ReportSpec, save_dashboard
+
+    known = load_settings(config)
+    if not reports and name not in known.dashboards:
+        raise UsageError(f"no dashboard {name!r} to give a title", "add its reports with --add REPORT")
+    specs = []
+    for report in reports:
+        if report in known.saved and not args:
+            specs.append(ReportSpec(str(known.saved[report].get("report")), name=report))
+        elif report in known.saved:
+            raise UsageError(f"{report} is a saved report: its options are saved with it", "add it without report options")
+        else:
+            call = parse_report_args(get_report(report).name, args)
+            specs.append(ReportSpec(call.info.name, call.stored_options()))
+    path = save_dashboard(name, specs, config, title)
+    board = load_settings(path).dashboards[name]
+    say(f"note: dashboard {name} in {path} now has {len(board.reports)} reports (show it with: svcstats dashboard {name})")
+
+
 def dashboard_format(requested: str | None, output: Path | None) -> str:
     """A dashboard's format: as requested, else from the output's extension, else the table
     (piped too: a dashboard has no machine format)."""
     from svcstats.output.formats import choose_format
 
+    requested = requested.lower() if requested else requested
     if requested is None and output is not None and str(output) != "-" and output.suffix.lower() not in EXTENSIONS:
         raise UsageError(f"cannot tell the format of {output.name} from its extension", "add --format table or --format html")
     fmt = choose_format(requested, output, stdout_is_terminal=True)

@@ -21,6 +21,8 @@ from svcstats.query import Engine, Frequency, Hours, OutputOptions, ReportQuery,
 
 DATA, RANGE, SHAPE, OUTPUT, REPORT, KEEP = "Data", "Date range", "Rows and groups", "Output", "This report", "Save and share"
 DATE_FORMATS = ["%Y-%m-%d"]
+# where every command writes, file or folder: --output/-o, with --out accepted as the same option
+OUTPUT_FLAGS = ("--output", "-o", "--out")
 STATE_NAME = "svcstats-state.sqlite"  # knowledge-gaps' state file, by default beside the config or data
 
 # -- Data ---------------------------------------------------------------------------------
@@ -179,15 +181,19 @@ HoursOption = Annotated[
 FORMAT_HELP = "Output format; default table on a terminal, csv when piped"
 FormatOption = Annotated[
     Format | None,
-    typer.Option("--format", "-f", rich_help_panel=OUTPUT, show_default=False, help=f"{FORMAT_HELP} or from --output's extension."),
-]
+    typer.Option(
+        "--format", "-f", case_sensitive=False, rich_help_panel=OUTPUT, show_default=False,
+        help=f"{FORMAT_HELP} or from --output's extension.",
+    ),
+]  # fmt: skip
 TableFormatOption = Annotated[
-    TableFormat | None, typer.Option("--format", "-f", rich_help_panel=OUTPUT, show_default=False, help=f"{FORMAT_HELP}.")
+    TableFormat | None,
+    typer.Option("--format", "-f", case_sensitive=False, rich_help_panel=OUTPUT, show_default=False, help=f"{FORMAT_HELP}."),
 ]  # the commands that write a table of data, never a chart
 Output = Annotated[
     Path | None,
-    typer.Option("--output", "-o", metavar="FILE", rich_help_panel=OUTPUT, show_default=False,
-                 help="Write to FILE (atomically) instead of stdout."),
+    typer.Option(*OUTPUT_FLAGS, metavar="FILE", rich_help_panel=OUTPUT, show_default=False,
+                 help="Write to FILE (atomically; missing folders are created) instead of stdout. --out is the same option."),
 ]  # fmt: skip
 Chart = Annotated[
     bool,
@@ -201,7 +207,14 @@ Quiet = Annotated[
 ]  # fmt: skip
 Verbose = Annotated[
     bool,
-    typer.Option("--verbose", "-v", metavar="", rich_help_panel=OUTPUT, show_default=False, help="Timing and resolved settings on stderr."),
+    typer.Option(
+        "--verbose",
+        "-v",
+        metavar="",
+        rich_help_panel=OUTPUT,
+        show_default=False,
+        help="The config file, data folder, source format, time zone and range in force, and the timing, on stderr.",
+    ),
 ]
 Debug = Annotated[
     bool, typer.Option("--debug", metavar="", rich_help_panel=OUTPUT, show_default=False, help="Show the full traceback on errors.")
@@ -215,6 +228,11 @@ Save = Annotated[
     str | None,
     typer.Option("--save", metavar="NAME", rich_help_panel=KEEP, show_default=False,
                  help="Run, then save the report and these options as NAME in the config file."),
+]  # fmt: skip
+Force = Annotated[
+    bool,
+    typer.Option("--force", metavar="", rich_help_panel=KEEP, show_default=False,
+                 help="With --save: replace a saved report of that name (without it, an existing name is refused)."),
 ]  # fmt: skip
 Share = Annotated[
     bool,
@@ -242,7 +260,7 @@ COMMON_OPTIONS: dict[str, Any] = {
     "sources": Sources, "where": Where, "tz": Tz,
     "format": FormatOption, "output": Output, "chart": Chart, "quiet": Quiet, "verbose": Verbose, "debug": Debug, "engine": EngineOption,
 }  # fmt: skip
-SHARE_OPTIONS: dict[str, Any] = {"save": Save, "share": Share}
+SHARE_OPTIONS: dict[str, Any] = {"save": Save, "force": Force, "share": Share}
 
 
 def default_of(name: str) -> Any:
@@ -251,7 +269,7 @@ def default_of(name: str) -> Any:
         for item in fields(owner):
             if item.name == name:
                 return [] if item.default is MISSING else item.default
-    return None  # --save and --share: not part of a query
+    return None  # --save, --force and --share: not part of a query
 
 
 def report_option(option: ReportOption) -> Any:

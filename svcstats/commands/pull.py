@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from svcstats.commands.errors import reported_errors, say
-from svcstats.commands.options import DATE_FORMATS
+from svcstats.commands.options import DATE_FORMATS, OUTPUT_FLAGS
 
 pull_app = typer.Typer(
     help="Fetch a help desk's data through its API into a dataset folder every report reads (--data DIR).",
@@ -26,7 +26,7 @@ HUBSPOT_TABLES = "tickets, stage_history, messages, agent_conversations, csat, w
 # the options every pull shares
 Out = Annotated[
     Path,
-    typer.Option("--out", "-o", metavar="DIR", help="Dataset folder to create or update (an earlier pull there is merged into)."),
+    typer.Option(*OUTPUT_FLAGS, metavar="DIR", help="Dataset folder to create or update (an earlier pull there is merged into)."),
 ]
 Since = Annotated[
     datetime | None,
@@ -73,7 +73,7 @@ def hubspot(
     first and merges it without duplicates; an interrupted run is resumed by running the same
     command again. Exit 5: token missing, invalid or lacking a scope; 6: the API failed.
 
-    Example: svcstats pull hubspot --out hubspot-data && svcstats report ticket-time-to-first-response --data hubspot-data
+    Example: svcstats pull hubspot --output hubspot-data && svcstats report ticket-time-to-first-response --data hubspot-data
     """
 
     with reported_errors(debug):

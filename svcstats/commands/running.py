@@ -13,12 +13,20 @@ from svcstats.errors import DataError
 from svcstats.query import OutputOptions, ReportQuery
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from svcstats.outcome import Outcome
+    from svcstats.settings import Resolved
 
 
 def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) -> None:
     """Run a parsed report as `svcstats report` does: --share prints its command line instead,
     --save stores it in the config file once it ran (or once --share resolved it)."""
+    name = save or call.save
+    if name:  # before any work: a report that ran for minutes is not then refused its name
+        from svcstats.saved import check_new_name
+
+        check_new_name(name, call.query.config, replace=call.force)
     if share or call.share:
         from svcstats.output.report import output_format
         from svcstats.settings import resolve
@@ -27,36 +35,56 @@ def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) 
         print(share_line(call, resolve(call.query)))  # resolving the settings checked them: --save may store them
     else:
         run_report(call.query, call.output)
-    name = save or call.save
     if name:
         from svcstats.saved import ReportSpec, save_spec
 
-        path = save_spec(ReportSpec(call.info.name, call.stored_options(), name), call.query.config)
+        path = save_spec(ReportSpec(call.info.name, call.stored_options(), name), call.query.config, replace=call.force)
         if not call.output.quiet:
             say(f"note: saved as {name} in {path} (run it with: svcstats run {name})")
 
 
 def run_report(query: ReportQuery, output: OutputOptions) -> None:
     """Compute the report, tell stderr what was left out, and write the result."""
-    from svcstats.output.files import check_not_input
+    from svcstats.output.files import check_not_input, is_stdout
     from svcstats.output.report import output_format, write_outcome
     from svcstats.progress import working
     from svcstats.settings import resolve
 
     fmt = output_format(output)
     resolved = resolve(query)
+    if output.verbose:
+        say(settings_line(resolved))
     table_paths = [table.path for table in resolved.config.tables.values() if table.path]
     check_not_input(output.output, resolved.data, table_paths, resolved.config_path)
-    with working(f"computing {query.report}"):
-        outcome = compute(query)
-    write_outcome(tell(outcome, query, output), query, output, fmt)
+    with working(query.report) as phase:
+        outcome = compute(query, phase)
+    tell(outcome, query, output)
+    if is_stdout(output.output):  # nothing drawn on the terminal while the result is printed on it
+        write_outcome(outcome, query, output, fmt)
+        return
+    with working(query.report) as phase:
+        phase("writing")
+        write_outcome(outcome, query, output, fmt)
 
 
-def compute(query: ReportQuery) -> Outcome:
-    """The library's `compute`, imported when a report runs (it brings Polars)."""
+def settings_line(resolved: Resolved) -> str:
+    """The settings a run resolved, for --verbose: config file, data folder, how it is read, zone, dates."""
+    from svcstats.commands.saved import here
+
+    config = here(resolved.config_path) if resolved.config_path is not None else "none (defaults)"
+    source = resolved.source_format + (f", times without a zone in {resolved.source_tz}" if resolved.source_tz else "")
+    return (
+        f"info: config {config}; data {here(resolved.data)}; source format {source}; "
+        f"time zone {resolved.tz}; as of {resolved.as_of}; range {resolved.date_range.describe()}"
+    )
+
+
+def compute(query: ReportQuery, phase: Callable[[str], object] = lambda name: None) -> Outcome:
+    """The library's `compute`, imported when a report runs (it brings Polars); `phase` is told
+    what it is doing (loading, computing) for the progress line."""
     from svcstats.runner import compute as computed
 
-    return computed(query)
+    return computed(query, phase)
 
 
 def compute_and_tell(query: ReportQuery, output: OutputOptions, label: str = "") -> Outcome:

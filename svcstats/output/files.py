@@ -44,12 +44,15 @@ def emit(write: Callable[[IO[bytes]], object], output: Path | None) -> None:
 
 
 def check_writable(path: Path) -> None:
-    """Fail when `path` cannot be written."""
+    """Fail when `path` cannot be written; create its missing parent folders."""
     folder = path.parent if str(path.parent) else Path(".")
     if str(path) == "-":
         return
     if not folder.is_dir():
-        raise OutputError(f"cannot write {path}: folder {folder} does not exist", "create it first")
+        try:  # reports/2026/x.csv in a fresh checkout, as an export creates its folder
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: cannot create folder {folder}: {exc.strerror or exc}") from None
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder", "give a file name")
     check_not_link(path)

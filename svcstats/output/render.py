@@ -35,17 +35,19 @@ def render(
     hidden: Sequence[str] = (),
     footer: str = "",
     business: bool = False,
+    sheet: str = "",
 ) -> None:
     """Write `result` in `fmt` to `output` (atomically) or to stdout; `hidden` columns are left
     out of the table view only, which `footer` (a chart) follows; `business` (--hours business)
-    shows durations in the table in hours, never in days (a day of 24 working hours is misread)."""
+    shows durations in the table in hours, never in days (a day of 24 working hours is misread);
+    `sheet` names an xlsx worksheet (the report's name)."""
     if fmt == "table":
-        text = table_text(result.drop([c for c in hidden if c in result.columns]), title, business=business) + footer
+        text = terminal_text(result.drop([c for c in hidden if c in result.columns]), title, business=business) + footer
         emit(lambda handle: handle.write(text.encode()), output)
         return
     if fmt in BINARY_FORMATS:
         check_destination(fmt, output)
-        writer = _binary_writer(result, fmt)
+        writer = _binary_writer(result, fmt, sheet)
     else:
         text = machine_text(result, fmt)
         writer = lambda handle: handle.write(text.encode())  # noqa: E731
@@ -89,31 +91,97 @@ def markdown_text(result: pl.DataFrame) -> str:
     return "\n".join([header, rule, *rows]) + "\n"
 
 
-def table_text(result: pl.DataFrame, title: str, business: bool = False) -> str:
+def terminal_text(result: pl.DataFrame, title: str, business: bool = False) -> str:
+    """A result as a terminal shows it: a weekday x hour grid for a result by weekday and hour
+    (output.grid), else a table (`table_text`), fitting the terminal's width."""
+    from svcstats import env
+    from svcstats.output.grid import grid_text, is_grid
+
+    if is_grid(result):
+        return grid_text(result, title, env.current().width())
+    return table_text(result, title, business)
+
+
+def table_text(result: pl.DataFrame, title: str, business: bool = False, width: int | None = None) -> str:
     """A Rich table as plain text (no colour): durations humanised (in hours only when
-    `business`), numbers right-aligned, and as wide as its content, so nothing is cut off on a
-    narrow terminal or in a pipe."""
+    `business`), numbers right-aligned. It fits `width` (default: the terminal's, `env.width`):
+    as wide as its content when that fits (or when there is no limit: a pipe cuts nothing
+    off), else with text cells wrapped, else as one block of "label  value" lines per row."""
+    from svcstats import env
+
+    width = env.current().width() if width is None else width
+    cells = _cells(result, business)
+    natural, natural_width = _rich_table(result, cells, title, wrap=False, width=None)
+    if width is None or natural_width <= width:
+        return natural
+    wrapped, minimum = _rich_table(result, cells, title, wrap=True, width=width)
+    if minimum <= width:
+        return wrapped
+    return records_text(result.columns, cells, title, width)
+
+
+def _cells(result: pl.DataFrame, business: bool) -> list[list[str]]:
+    """Each row's cells as the table shows them."""
+    formatters = [cell_formatter(name, dtype, business) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
+    return [[fmt(value) for fmt, value in zip(formatters, row, strict=True)] for row in result.iter_rows()]
+
+
+def _rich_table(result: pl.DataFrame, cells: list[list[str]], title: str, *, wrap: bool, width: int | None) -> tuple[str, int]:
+    """The table's text and its width: as wide as its content (`wrap` off), or within `width`
+    with text cells and headers wrapped (the second value is then the narrowest it can be)."""
     from rich import box
     from rich.console import Console
     from rich.measure import Measurement
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAVY)
-    for name, dtype in zip(result.columns, result.dtypes, strict=True):
-        numeric = dtype.is_numeric()
-        table.add_column(column_label(name), justify="right" if numeric else "left", no_wrap=True)
-    formatters = [cell_formatter(name, dtype, business) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
-    for row in result.iter_rows():
-        table.add_row(*(fmt(value) for fmt, value in zip(formatters, row, strict=True)))
+    narrowest = 1  # SIMPLE_HEAVY: an edge and padding each side, and 3 between columns
+    for index, (name, dtype) in enumerate(zip(result.columns, result.dtypes, strict=True)):
+        numeric, label = dtype.is_numeric(), column_label(name)
+        if wrap and numeric:  # a number's header takes a line per word ("Closed" over "tickets")
+            label = label.replace(" ", "\n")
+        texts = (*label.split("\n"), *(row[index] for row in cells))
+        # a number keeps its width; text wraps only between words, so never narrower than its longest word
+        shortest = max(len(part) for text in texts for part in ([text] if numeric else text.split() or [""]))
+        narrowest += shortest + 3
+        table.add_column(label, justify="right" if numeric else "left", no_wrap=numeric or not wrap, min_width=shortest if wrap else None)
+    for row in cells:
+        table.add_row(*row)
     if result.is_empty():
         table.caption = "no records in this range"
     buffer = io.StringIO()
     console = Console(file=buffer, width=10_000, color_system=None, force_terminal=False, highlight=False)
-    console.width = max(Measurement.get(console, console.options, table).maximum, len(title))
+    measured = Measurement.get(console, console.options, table)
+    if width is None:
+        console.width = max(measured.maximum, len(title))
+    else:
+        console.width = width
     if title:
         console.print(title)
     console.print(table)
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+    text = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+    return text, narrowest if wrap else measured.maximum
+
+
+def records_text(columns: Sequence[str], cells: list[list[str]], title: str, width: int) -> str:
+    """Rows too wide for the terminal as blocks, one per row: a rule naming the row, then one
+    "Label  value" line per column, long values wrapped under the value's start."""
+    import textwrap
+
+    labels = [column_label(name) for name in columns]
+    pad = min(max(map(len, labels), default=0), max(width // 2, 8))
+    room = max(width - pad - 2, 12)
+    lines = textwrap.wrap(title, width) if title else []
+    for number, row in enumerate(cells, start=1):
+        heading = f"── {number} of {len(cells)} "
+        lines.append(heading + "─" * max(width - len(heading), 0))
+        for label, value in zip(labels, row, strict=True):
+            parts = textwrap.wrap(value, room, break_on_hyphens=False) or [""]
+            lines.append(f"{label:<{pad}}  {parts[0]}".rstrip())
+            lines += [f"{'':<{pad}}  {part}" for part in parts[1:]]
+    if not cells:
+        lines.append("no records in this range")
+    return "\n".join(lines) + "\n"
 
 
 def column_label(name: str) -> str:
@@ -165,7 +233,12 @@ def _with_text_datetimes(result: pl.DataFrame) -> pl.DataFrame:
     return result.with_columns(cs.datetime().dt.to_string(DATETIME_FORMAT))
 
 
-def _binary_writer(result: pl.DataFrame, fmt: str) -> Callable[[IO[bytes]], object]:
+def sheet_name(name: str) -> str:
+    """An Excel worksheet name: at most 31 characters, none of []:*?/\\; Sheet1 when empty."""
+    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Sheet1"
+
+
+def _binary_writer(result: pl.DataFrame, fmt: str, sheet: str = "") -> Callable[[IO[bytes]], object]:
     if fmt == "parquet":
         return lambda handle: result.write_parquet(handle)
     try:
@@ -174,4 +247,4 @@ def _binary_writer(result: pl.DataFrame, fmt: str) -> Callable[[IO[bytes]], obje
         raise UsageError("--format xlsx needs the xlsx extra", "pip install 'svcstats[xlsx]', or use --format csv") from None
     # Excel has no time zones: instants are written in UTC, as the text formats give them
     naive = result.with_columns(cs.datetime(time_zone="*").dt.convert_time_zone("UTC").dt.replace_time_zone(None))
-    return lambda handle: naive.write_excel(handle, autofit=True)
+    return lambda handle: naive.write_excel(handle, worksheet=sheet_name(sheet), autofit=True)

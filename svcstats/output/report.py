@@ -48,4 +48,5 @@ def write_outcome(outcome: Outcome, query: ReportQuery, output: OutputOptions, f
         result = result.with_columns(cs.datetime(time_zone="*").dt.convert_time_zone(outcome.tz))
     hidden = hidden_columns(outcome.info, query.stats)
     business = query.hours == "business"  # durations in hours, never in days of 24 working hours
-    render(result, fmt, output.output, title=title(outcome, query), hidden=hidden, footer=footer, business=business)
+    heading = title(outcome, query)
+    render(result, fmt, output.output, title=heading, hidden=hidden, footer=footer, business=business, sheet=outcome.info.name)

@@ -177,8 +177,7 @@ class ReportContext:
         if unknown:
             self._tickets_readable()  # a column the tickets export would lend, were it readable
             raise UsageError(
-                f"{self.dataset.label(self.info.table)} has no column {unknown[0]!r}",
-                f"columns you can group or filter by: {', '.join(available)}",
+                f"{self.dataset.label(self.info.table)} has no column {unknown[0]!r}", _unknown_hint(unknown[0], available, where)
             )
         borrowed = [name for name in named if name not in own]
         return _Plan(named, borrowed, groups, {key: (selected[key], values) for key, values in selections.items()}, where)
@@ -339,3 +338,16 @@ def _selection(column: pl.Expr, values: list[str], source: bool) -> pl.Expr:
     if UNASSIGNED in values:
         chosen = chosen | column.is_null()
     return chosen
+
+
+def _unknown_hint(name: str, available: list[str], where: pl.Expr | None) -> str:
+    """What to do about an unknown column: the likeliest column; else, when --where named it as a
+    bare word (priority = urgent compares with a column 'urgent'), quote it; else the list."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, available, n=1)
+    if close:
+        return f"did you mean {close[0]}?"
+    if where is not None and name in where.meta.root_names():
+        return f"to compare with the text {name}, quote it in --where: '{name}'; columns are: {', '.join(available)}"
+    return f"columns you can group or filter by: {', '.join(available)}"

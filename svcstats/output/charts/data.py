@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from svcstats.outcome import Outcome
+from svcstats.output.grid import heat_cells, is_grid
 from svcstats.output.render import PERCENT_SUFFIX, cell_formatter, column_label
 from svcstats.query import ReportQuery
 
@@ -29,6 +30,7 @@ class ChartData:
     note: str = ""  # what was left out of the picture, if anything
     grouped: bool = True  # one series per group (else a single series, named after the value)
     business: bool = False  # --hours business: durations in hours, as the table shows them
+    heat: dict[str, list[list[float | None]]] | None = None  # by weekday and hour: group -> 7 x 24 cells
 
     def format(self, value: float | None) -> str:
         """A value as the table shows it (durations humanised, percentages with %)."""
@@ -37,7 +39,8 @@ class ChartData:
     @property
     def maximum(self) -> float:
         """The largest value drawn (0 when there is none): the top of an axis that starts at zero."""
-        return max((v for values in self.series.values() for v in values if v is not None), default=0.0)
+        cells = [v for grid in (self.heat or {}).values() for row in grid for v in row]
+        return max((v for values in [*self.series.values(), cells] for v in values if v is not None), default=0.0)
 
 
 def value_column(outcome: Outcome, request: ReportQuery) -> str:
@@ -82,6 +85,11 @@ def chart_data(outcome: Outcome, request: ReportQuery, title: str) -> ChartData:
     unit = unit_of(value)
     name = column_label(value.removesuffix(PERCENT_SUFFIX))
     value_label = f"{name} ({unit})" if unit != value.replace("_", " ") else name
+    if is_grid(result):  # by weekday and hour: a heat map per group, every cell shown
+        heat = heat_cells(result, value)
+        note = f"the first {MAX_SERIES} of {len(heat)} groups shown" if len(heat) > MAX_SERIES else ""
+        heat = dict(list(heat.items())[:MAX_SERIES])
+        return ChartData(title, value, value_label, False, [], {}, note, grouped=len(heat) > 1, heat=heat)
     label = pl.concat_str([pl.col(c).cast(pl.String).fill_null("–") for c in labels], separator=" · ") if labels else pl.lit(name)
     frame = result.select(label.alias("label"), *(["period_start"] if over_time else []), pl.col(value).cast(pl.Float64).alias("value"))
     note = ""

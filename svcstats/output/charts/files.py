@@ -54,6 +54,8 @@ def figure(data: ChartData) -> Figure:
     within `drawn()`, whose settings its texts take)."""
     from matplotlib.figure import Figure
 
+    if data.heat is not None:
+        return heat_figure(data)
     fig = Figure(figsize=(10, 4.6 if data.over_time else max(2.2, 0.32 * len(data.categories) + 1.2)), dpi=100, layout="constrained")
     ax = fig.subplots()
     positions = list(range(len(data.categories)))
@@ -82,6 +84,30 @@ def figure(data: ChartData) -> Figure:
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(data.title + (f"\n({data.note})" if data.note else ""), fontsize="medium", loc="left")
+    return fig
+
+
+def heat_figure(data: ChartData) -> Figure:
+    """A weekday x hour heat map per group (vector cells, one colour scale from zero)."""
+    from matplotlib.figure import Figure
+
+    from svcstats.output.grid import WEEKDAYS
+
+    assert data.heat is not None
+    groups = list(data.heat.items())
+    fig = Figure(figsize=(10, 0.9 + 2.3 * len(groups)), dpi=100, layout="constrained")
+    axes = fig.subplots(len(groups), 1, squeeze=False)[:, 0]
+    mesh = None
+    for ax, (name, grid) in zip(axes, groups, strict=True):
+        values = [[0.0 if v is None else float(v) for v in row] for row in grid]
+        mesh = ax.pcolormesh(values, cmap="Blues", vmin=0, vmax=data.maximum or 1, edgecolors="white", linewidth=0.5)
+        ax.set_yticks([n + 0.5 for n in range(len(WEEKDAYS))], WEEKDAYS)
+        ax.set_xticks([h + 0.5 for h in range(24)], [str(h) for h in range(24)], fontsize="small")
+        ax.invert_yaxis()  # Monday on top, as in the terminal grid
+        ax.set_title(name, fontsize="small", loc="left")
+    if mesh is not None:
+        fig.colorbar(mesh, ax=list(axes), label=data.value_label, shrink=0.9)
+    fig.suptitle(data.title + (f" ({data.note})" if data.note else ""), fontsize="medium", x=0.01, ha="left")
     return fig
 
 

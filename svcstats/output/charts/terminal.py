@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from svcstats.outcome import Outcome
 from svcstats.output.charts.data import ChartData, chart_data
+from svcstats.output.grid import heat_lines, is_grid
 from svcstats.output.titles import title
 from svcstats.query import ReportQuery
 
@@ -18,13 +19,16 @@ LABEL_WIDTH = 22
 def chart_text(outcome: Outcome, request: ReportQuery) -> str:
     """The chart drawn under a terminal table by --chart."""
     data = chart_data(outcome, request, title(outcome, request))
-    if not data.categories:
+    if is_grid(outcome.result):  # by weekday and hour: a heat map, not 168 bars
+        lines = heat_lines(outcome.result, data.value, data.value_label)
+    elif not data.categories:
         lines = ["(nothing to chart: no records in this range)"]
     elif not data.maximum:
         lines = ["(nothing to chart: every value is 0 or empty)"]
     else:
         lines = bar_lines(data) if not data.over_time else column_lines(data)
-    header = f"Chart: {data.value_label}" + (f" ({data.note})" if data.note else "")
+    note = "" if is_grid(outcome.result) else data.note  # the heat map shows every cell
+    header = f"Chart: {data.value_label}" + (f" ({note})" if note else "")
     return "\n".join([header, "", *lines]) + "\n"
 
 
@@ -75,11 +79,31 @@ def column_lines(data: ChartData) -> list[str]:
             cells = "".join(_cell(h - row * 8) * (step - 1 if step > 1 else 1) + (" " if step > 1 else "") for h in heights)
             lines.append(f"{label:>{axis_width}} ┤{cells}".rstrip())
         lines.append(f"{'0':>{axis_width}} └{'─' * (len(categories) * step)}")
-        first, last = categories[0], categories[-1]
-        gap = len(categories) * step - len(first) - len(last)
-        lines.append(" " * (axis_width + 2) + (first + " " * gap + last if gap > 0 else first))
+        lines.append(" " * (axis_width + 2) + axis_text(categories, step).rstrip())
         lines.append("")
     return lines[:-1]
+
+
+def axis_text(categories: list[str], step: int) -> str:
+    """The x axis under `step`-wide columns: a label under the first column, then under every
+    k-th column (k as small as the labels allow, two spaces apart), the last column's label when
+    it fits after the previous one; one column chart has at least its first and last labelled."""
+    width = len(categories) * step
+    longest = max(map(len, categories), default=0)
+    every = max(1, -(-(longest + 2) // step))  # columns per label, rounded up
+    line = [" "] * (width + longest)
+    placed_end = -1
+    chosen = list(range(0, len(categories), every))
+    if chosen[-1] != len(categories) - 1:
+        chosen.append(len(categories) - 1)
+    for index in chosen:
+        at = index * step
+        label = categories[index]
+        if at <= placed_end + 1 and index:
+            continue  # would touch the label before (the last one, squeezed)
+        line[at : at + len(label)] = label
+        placed_end = at + len(label)
+    return "".join(line)
 
 
 def _cell(eighths: float) -> str:
