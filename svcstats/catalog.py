@@ -16,6 +16,7 @@ from svcstats.reports import (
     agent_outcomes,
     agent_team,
     availability_in_working_hours,
+    backlog,
     chat_wait_time,
     csat,
     customer_response_time,
@@ -65,6 +66,7 @@ ORDER: tuple[ReportInfo, ...] = (
     agent_outcomes.HANDOFFS,
     agent_handoff_outcomes.REPORT,
     agent_conversation_flags.REPORT,
+    backlog.REPORT,
 )
 REPORTS: dict[str, ReportInfo] = {info.name: info for info in ORDER}
 
