@@ -23,8 +23,10 @@ from svcstats.reports import (
     customer_wait_time,
     max_available_reps,
     message_volume_by_hour,
+    one_touch_resolution,
     owner_reply_count,
     owner_response_time,
+    reopen_rate,
     rep_availability,
     support_volume,
     ticket_reply_count,
@@ -67,6 +69,8 @@ ORDER: tuple[ReportInfo, ...] = (
     agent_handoff_outcomes.REPORT,
     agent_conversation_flags.REPORT,
     backlog.REPORT,
+    reopen_rate.REPORT,
+    one_touch_resolution.REPORT,
 )
 REPORTS: dict[str, ReportInfo] = {info.name: info for info in ORDER}
 

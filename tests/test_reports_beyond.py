@@ -103,3 +103,94 @@ def test_backlog_age_buckets_option(data: Path) -> None:
     assert (result["2026-03-02"]["age_0_7d"], result["2026-03-02"]["age_7d_plus"]) == (1, 1)
     with pytest.raises(UsageError, match="--age-buckets"):
         run_report(data, "backlog", options={"age_buckets": "7,3"}, **RANGE)
+
+
+def test_reopen_rate_weekly_and_totals(data: Path) -> None:
+    # First closes: A 03-03 (its close date), B 03-05, D 03-12, E 03-11; C never; F left out.
+    # Week 03-02: A, B closed; B reopened 03-10: 1 / 2 = 50 %, latency 03-10 - 03-05 = 120 h.
+    # Week 03-09: D, E closed; E reopened 03-12: 1 / 2 = 50 %, latency 03-12 - 03-11 = 24 h.
+    result = weeks(run_report(data, "reopen-rate", as_of=date(2026, 3, 15), **RANGE).result)
+    assert result["2026-03-02"] == {
+        "reopen_pct": pytest.approx(50.0),
+        "closed_tickets": 2,
+        "reopened_tickets": 1,
+        "timed_reopens": 1,
+        "mean_hours": pytest.approx(120.0),
+        "median_hours": pytest.approx(120.0),
+        "p90_hours": pytest.approx(120.0),
+    }
+    assert result["2026-03-09"]["mean_hours"] == pytest.approx(24.0)
+    # Totals: 2 of 4 = 50 %; latencies 24, 120: mean = median = 72, p90 = 24 + 0.9 * 96 = 110.4
+    [total] = rows(run_report(data, "reopen-rate", totals=True, as_of=date(2026, 3, 15), **RANGE).result)
+    assert (total["reopen_pct"], total["closed_tickets"], total["reopened_tickets"]) == (pytest.approx(50.0), 4, 2)
+    assert (total["mean_hours"], total["median_hours"], total["p90_hours"]) == pytest.approx((72.0, 72.0, 110.4))
+    # by rep (the owner): Ann A, B (B reopened after 120 h); Bob D, E (E after 24 h)
+    by_rep = {
+        r["rep"]: r for r in rows(run_report(data, "reopen-rate", totals=True, group_by=["rep"], as_of=date(2026, 3, 15), **RANGE).result)
+    }
+    assert {rep: (r["closed_tickets"], r["reopened_tickets"], r["mean_hours"]) for rep, r in by_rep.items()} == {
+        "Ann": (2, 1, pytest.approx(120.0)),
+        "Bob": (2, 1, pytest.approx(24.0)),
+    }
+
+
+def test_reopen_rate_as_of(data: Path) -> None:
+    # --as-of 03-11: E's reopen (03-12) and D's close (03-12) have not happened: week 03-09 holds E
+    # alone, not reopened (0 / 1); B's reopen (03-10) has: week 03-02 stays 1 / 2.
+    result = weeks(run_report(data, "reopen-rate", as_of=date(2026, 3, 11), **RANGE).result)
+    assert (result["2026-03-09"]["closed_tickets"], result["2026-03-09"]["reopened_tickets"]) == (1, 0)
+    assert result["2026-03-09"]["reopen_pct"] == pytest.approx(0.0)
+    assert (result["2026-03-02"]["closed_tickets"], result["2026-03-02"]["reopened_tickets"]) == (2, 1)
+
+
+def test_reopen_without_a_date_counts_but_is_not_timed(tmp_path: Path) -> None:
+    # G: first close 03-03 before its last close 03-06, no reopen date: reopened, latency unknown
+    write_csv(
+        tmp_path / "tickets.csv",
+        HEADER,
+        [["G", "2026-03-02T00:00:00Z", "2026-03-03T00:00:00Z", None, "2026-03-06T00:00:00Z", "true", "Ann", "X"]],
+    )
+    [total] = rows(run_report(tmp_path, "reopen-rate", totals=True, as_of=date(2026, 3, 15), **RANGE).result)
+    assert (total["closed_tickets"], total["reopened_tickets"], total["timed_reopens"], total["mean_hours"]) == (1, 1, 0, None)
+
+
+MESSAGES_HEADER = ["message_id", "ticket_id", "sent_at", "sender_type", "sender", "is_public"]
+MESSAGES = [
+    # A: one customer message, one reply by Ann -> replies 1, customer messages 1, reps 1
+    ["1", "A", "2026-03-02T10:00:00Z", "customer", "c1", "true"],
+    ["2", "A", "2026-03-02T11:00:00Z", "agent", "Ann", "true"],
+    # D: two customer messages, replies by Ann and Bob, an internal note -> replies 2, customer 2, reps 2
+    ["3", "D", "2026-02-20T00:00:00Z", "customer", "c2", "true"],
+    ["4", "D", "2026-02-20T01:00:00Z", "agent", "Ann", "true"],
+    ["5", "D", "2026-02-21T00:00:00Z", "customer", "c2", "true"],
+    ["6", "D", "2026-02-21T01:00:00Z", "agent", "Bob", "true"],
+    ["7", "D", "2026-02-21T02:00:00Z", "agent", "Bob", "false"],
+    # E (reopened): one customer message, one reply by Bob, a bot message -> replies 1, customer 1, reps 1
+    ["8", "E", "2026-03-10T00:00:00Z", "customer", "c3", "true"],
+    ["9", "E", "2026-03-10T00:01:00Z", "bot", "bot", "true"],
+    ["10", "E", "2026-03-10T01:00:00Z", "agent", "Bob", "true"],
+]
+
+
+@pytest.mark.parametrize(
+    ("definition", "one_touch"),
+    [
+        ("zendesk", 2),  # <= 1 public human reply: A (1), E (1, the bot does not count); not D (2)
+        ("freshdesk", 2),  # <= 1 customer message: A, E; not D (2)
+        ("intercom", 1),  # closed once and one replying rep: A; not D (2 reps), not E (reopened)
+    ],
+)
+def test_one_touch_resolution_totals(data: Path, definition: str, one_touch: int) -> None:
+    write_csv(data / "messages.csv", MESSAGES_HEADER, MESSAGES)
+    # closed at 03-15 with a last close in the range: A 03-03, D 03-12, E 03-13 = 3 (F left out)
+    outcome = run_report(data, "one-touch-resolution", totals=True, options={"definition": definition}, as_of=date(2026, 3, 15), **RANGE)
+    [total] = rows(outcome.result)
+    assert total == {"one_touch_pct": pytest.approx(one_touch * 100 / 3), "one_touch_tickets": one_touch, "closed_tickets": 3}
+
+
+def test_one_touch_resolution_weekly_default_is_zendesk(data: Path) -> None:
+    write_csv(data / "messages.csv", MESSAGES_HEADER, MESSAGES)
+    # week 03-02: A (1 reply) -> 1 / 1; week 03-09: D (2 replies), E (1) -> 1 / 2
+    result = weeks(run_report(data, "one-touch-resolution", as_of=date(2026, 3, 15), **RANGE).result)
+    assert result["2026-03-02"] == {"one_touch_pct": pytest.approx(100.0), "one_touch_tickets": 1, "closed_tickets": 1}
+    assert result["2026-03-09"] == {"one_touch_pct": pytest.approx(50.0), "one_touch_tickets": 1, "closed_tickets": 2}

@@ -36,16 +36,13 @@ def bucket_names(bounds: list[float]) -> list[str]:
 def facts(ctx: ReportContext) -> pl.LazyFrame:
     """(1) One row per selected ticket with its spells (lifecycle.py); tickets closed before
     they were created are counted in a warning and left out."""
-    import polars as pl
 
-    from svcstats.reports.lifecycle import lifecycle
+    from svcstats.reports.lifecycle import lifecycle, valid_only
     from svcstats.reports.tickets import require_close_dates
 
     require_close_dates(ctx.dataset, ctx.info.name)
-    tickets = ctx.reuse(lifecycle(ctx))
-    ctx.exclude(tickets.filter(~pl.col("valid")), "closed before it was created")
-    keep = ["ticket_id", "created_at", "close_1", "reopen_1", "close_2", *ctx.group_keys]
-    return tickets.filter(pl.col("valid")).select(keep)
+    tickets = valid_only(ctx, ctx.reuse(lifecycle(ctx)))
+    return tickets.select("ticket_id", "created_at", "close_1", "reopen_1", "close_2", *ctx.group_keys)
 
 
 def snapshots(ctx: ReportContext, facts: pl.LazyFrame) -> pl.LazyFrame:

@@ -56,3 +56,10 @@ def open_before(at: pl.Expr) -> pl.Expr:
     before = [(pl.col(c) < at).fill_null(False) for c in ("close_1", "reopen_1", "close_2")]
     closed_then = (before[0] & ~before[1]) | before[2]
     return (pl.col("created_at") < at) & ~closed_then
+
+
+def valid_only(ctx: ReportContext, tickets: pl.LazyFrame) -> pl.LazyFrame:
+    """The tickets of `lifecycle` that were not closed before they were created; the others are
+    counted in a warning."""
+    ctx.exclude(tickets.filter(~pl.col("valid")), "closed before it was created")
+    return tickets.filter(pl.col("valid"))
