@@ -29,6 +29,7 @@ from svcstats.reports import (
     reopen_rate,
     rep_availability,
     support_volume,
+    ticket_facts,
     ticket_reply_count,
     ticket_time_in_pipeline,
     ticket_time_to_close,
@@ -71,6 +72,7 @@ ORDER: tuple[ReportInfo, ...] = (
     backlog.REPORT,
     reopen_rate.REPORT,
     one_touch_resolution.REPORT,
+    ticket_facts.REPORT,
 )
 REPORTS: dict[str, ReportInfo] = {info.name: info for info in ORDER}
 

@@ -194,3 +194,55 @@ def test_one_touch_resolution_weekly_default_is_zendesk(data: Path) -> None:
     result = weeks(run_report(data, "one-touch-resolution", as_of=date(2026, 3, 15), **RANGE).result)
     assert result["2026-03-02"] == {"one_touch_pct": pytest.approx(100.0), "one_touch_tickets": 1, "closed_tickets": 1}
     assert result["2026-03-09"] == {"one_touch_pct": pytest.approx(50.0), "one_touch_tickets": 1, "closed_tickets": 2}
+
+
+CSAT_HEADER = ["response_id", "submitted_at", "rating", "ticket_id"]
+CSAT = [["r1", "2026-03-13T00:00:00Z", "1", "E"], ["r2", "2026-03-14T00:00:00Z", "2", "E"], ["r3", "2026-03-15T00:00:00Z", None, "E"]]
+
+
+def test_ticket_facts(data: Path) -> None:
+    write_csv(data / "messages.csv", MESSAGES_HEADER, MESSAGES)
+    write_csv(data / "csat.csv", CSAT_HEADER, CSAT)
+    result = run_report(data, "ticket-facts", as_of=date(2026, 3, 15), **RANGE).result
+    facts = {row["ticket_id"]: row for row in rows(result)}
+    # created in the range, in creation order: A 03-02, B 03-03, C 03-06, F 03-09, E 03-10 (D: 02-20)
+    assert list(facts) == ["A", "B", "C", "F", "E"]
+    a = facts["A"]
+    # A: created 03-02 10:00, Ann replied 11:00 (1 h); closed 03-03 10:00 (24 h, first = last close);
+    # one wait, 10:00 -> 11:00 = 1 h
+    assert (a["hours_to_first_response"], a["hours_to_first_close"], a["hours_to_close"]) == pytest.approx((1.0, 24.0, 24.0))
+    assert (a["replies"], a["customer_messages"], a["replying_reps"], a["customer_waits"], a["open_waits"]) == (1, 1, 1, 1, 0)
+    assert (a["wait_hours"], a["reopened"], a["csat_rating"]) == (pytest.approx(1.0), False, None)
+    e = facts["E"]
+    # E: created 03-10 00:00, the bot at 00:01 is no reply, Bob at 01:00 (1 h); first close 03-11
+    # (24 h), reopened 03-12, last close 03-13 (72 h); latest rated CSAT 2 (03-14; 03-15 unrated)
+    assert (e["hours_to_first_response"], e["hours_to_first_close"], e["hours_to_close"]) == pytest.approx((1.0, 24.0, 72.0))
+    assert (e["reopened"], str(e["reopened_at"])[:10], e["replies"], e["wait_hours"], e["csat_rating"]) == (
+        True,
+        "2026-03-12",
+        1,
+        pytest.approx(1.0),
+        2.0,
+    )
+    b = facts["B"]
+    # B: no messages; first close 03-05 (48 h after 03-03 00:00), reopened 03-10, open: no last close
+    assert (b["first_reply_at"], b["hours_to_first_close"], b["closed_at"], b["hours_to_close"]) == (None, pytest.approx(48.0), None, None)
+    assert (b["reopened"], b["replies"], b["customer_waits"], b["wait_hours"]) == (True, 0, 0, 0.0)
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
+
+
+def test_ticket_facts_agree_with_the_reports() -> None:
+    # the same rules: the mean of ticket-facts' hours equals the reports' means over the same tickets
+    as_of = date(2026, 10, 31)
+    facts = run_report(EXAMPLES, "ticket-facts", as_of=as_of).result
+    [first] = rows(run_report(EXAMPLES, "ticket-time-to-first-response", totals=True, as_of=as_of).result)
+    replied = facts.filter(facts["hours_to_first_response"] >= 0)["hours_to_first_response"]
+    assert (replied.len(), replied.mean()) == (first["replied_tickets"], pytest.approx(first["mean_hours"]))
+    [close] = rows(run_report(EXAMPLES, "ticket-time-to-close", totals=True, as_of=as_of).result)
+    closed = facts.filter(facts["hours_to_close"] >= 0)["hours_to_close"]
+    assert (closed.len(), closed.mean()) == (close["closed_tickets"], pytest.approx(close["mean_hours"]))
+    [reopen] = rows(run_report(EXAMPLES, "reopen-rate", totals=True, as_of=as_of).result)
+    once = facts.filter(facts["hours_to_first_close"] >= 0)  # closed at least once (and not before created)
+    assert (once.height, once["reopened"].sum()) == (reopen["closed_tickets"], reopen["reopened_tickets"])
