@@ -129,7 +129,7 @@ def test_the_catalogue_loads_no_polars() -> None:
     import subprocess
     import sys
 
-    code = "import sys, svcstats.catalog as c; assert len(c.REPORTS) == 29; print('polars' in sys.modules)"
+    code = "import sys, svcstats.catalog as c; assert len(c.REPORTS) == 33; print('polars' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 
