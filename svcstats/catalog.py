@@ -28,6 +28,7 @@ from svcstats.reports import (
     owner_response_time,
     reopen_rate,
     rep_availability,
+    sla,
     support_volume,
     ticket_facts,
     ticket_reply_count,
@@ -73,6 +74,7 @@ ORDER: tuple[ReportInfo, ...] = (
     reopen_rate.REPORT,
     one_touch_resolution.REPORT,
     ticket_facts.REPORT,
+    sla.REPORT,
 )
 REPORTS: dict[str, ReportInfo] = {info.name: info for info in ORDER}
 

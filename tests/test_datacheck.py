@@ -183,7 +183,7 @@ def test_cli_exits_3_with_a_one_line_summary(cli, broken: Path) -> None:
     result = cli("data", "check", "--data", broken, "--format", "json")
     assert result.code == 3
     assert result.stderr == (
-        "reports: 32 of 33 can run on this folder\n"  # chat-wait-time cannot tell chats apart: no tickets.source, no messages.channel
+        "reports: 33 of 34 can run on this folder\n"  # chat-wait-time cannot tell chats apart: no tickets.source, no messages.channel
         "reports: need the messages table and tickets.source or messages.channel: chat-wait-time\n"
         "svcstats: error: data check: 9 tables checked, 16 errors (14 rows affected); see the rows of severity error\n"
     )
@@ -197,8 +197,8 @@ def test_clean_dataset_exits_0_and_lists_absent_tables(cli, tmp_path: Path) -> N
     lines = result.stderr.splitlines()
     assert (result.code, lines[-1]) == (0, "data check: 2 tables checked, no errors")
     # tickets and messages: support-volume, ticket-time-to-first-response, the six Ticket replies reports
-    # and ticket-facts
-    assert lines[0] == "reports: 9 of 33 can run on this folder"
+    # ticket-facts and sla
+    assert lines[0] == "reports: 10 of 34 can run on this folder"
     assert "reports: need tickets.closed_at: ticket-time-to-close, backlog, reopen-rate" in lines
     assert "reports: need tickets.closed_at and the messages table: one-touch-resolution" in lines
     assert "reports: need the messages table and tickets.source or messages.channel: chat-wait-time" in lines
@@ -247,7 +247,7 @@ def test_hubspot_stage_exits_before_entries_are_notes(cli) -> None:
 
 def test_example_data_is_clean(cli) -> None:
     result = cli("data", "check", "--data", ROOT / "examples" / "data", "--format", "json")
-    assert (result.code, result.stderr) == (0, "reports: 33 of 33 can run on this folder\ndata check: 9 tables checked, no errors\n")
+    assert (result.code, result.stderr) == (0, "reports: 34 of 34 can run on this folder\ndata check: 9 tables checked, no errors\n")
     listed = json.loads(result.stdout)
     assert [r["check"] for r in listed] == ["found"] * 9
     assert {r["table"]: r["rows"] for r in listed}["tickets"] == 2000

@@ -246,3 +246,52 @@ def test_ticket_facts_agree_with_the_reports() -> None:
     [reopen] = rows(run_report(EXAMPLES, "reopen-rate", totals=True, as_of=as_of).result)
     once = facts.filter(facts["hours_to_first_close"] >= 0)  # closed at least once (and not before created)
     assert (once.height, once["reopened"].sum()) == (reopen["closed_tickets"], reopen["reopened_tickets"])
+
+
+SLA = """\
+[sla]
+first_reply_hours = 2
+close_hours = 48
+[sla.team.Y]
+close_hours = 100
+"""
+
+
+def test_sla_totals(data: Path) -> None:
+    write_csv(data / "messages.csv", MESSAGES_HEADER, MESSAGES)
+    (data / "svcstats.toml").write_text(SLA)
+    outcome = run_report(data, "sla", totals=True, as_of=date(2026, 3, 15), config=data / "svcstats.toml", **RANGE)
+    by_metric = {row.pop("metric"): row for row in rows(outcome.result)}
+    # no next_reply target: not measured. Clocks started in the range: A, B, C, E (D before it, F left out).
+    assert list(by_metric) == ["close", "first_reply"]
+    # first reply (2 h): A 1 h and E 1 h (the bot is no reply) met; B and C never replied, open:
+    # overdue at the end of 03-15: B 03-03 00:00 -> 03-16 00:00 = 312 h (310 over), C from 03-06
+    # 12:00 = 228 h (226 over): mean = median = 268
+    assert by_metric["first_reply"] == {
+        "achievement_pct": pytest.approx(50.0),
+        "met": 2,
+        "breached": 2,
+        "active": 0,
+        "completed_late": 0,
+        "overdue": 2,
+        "mean_hours_over": pytest.approx(268.0),
+        "median_hours_over": pytest.approx(268.0),
+    }
+    # close: A (team X, 48 h) 24 h met; E (team Y, 100 h) 72 h met; B open 312 h (264 over, X);
+    # C open 228 h (128 over, Y): mean (264 + 128) / 2 = 196
+    assert (by_metric["close"]["met"], by_metric["close"]["overdue"]) == (2, 2)
+    assert by_metric["close"]["mean_hours_over"] == pytest.approx(196.0)
+
+
+def test_sla_active_and_breached_list(data: Path) -> None:
+    write_csv(data / "messages.csv", MESSAGES_HEADER, MESSAGES)
+    (data / "svcstats.toml").write_text(SLA)
+    # --as-of 03-06 (cut 03-07 00:00): C was created 03-06 12:00: its first reply is overdue
+    # (12 h > 2 h) but its close (team Y, 100 h) is not due yet: active, out of the denominator.
+    as_of = {"date_from": date(2026, 3, 6), "date_to": date(2026, 3, 6), "as_of": date(2026, 3, 6), "config": data / "svcstats.toml"}
+    by_metric = {r.pop("metric"): r for r in rows(run_report(data, "sla", totals=True, **as_of).result)}
+    assert (by_metric["close"]["active"], by_metric["close"]["achievement_pct"]) == (1, None)
+    listed = rows(run_report(data, "sla", totals=True, options={"breached": True}, **as_of).result)
+    assert [(r["ticket_id"], r["metric"], r["status"], r["target_hours"]) for r in listed] == [("C", "first_reply", "overdue", 2.0)]
+    # due 03-06 14:00; 03-06 12:00 -> 03-07 00:00 = 12 h, 12 - 2 = 10 h over (to the end of 03-06, less a microsecond)
+    assert (str(listed[0]["due_at"])[:16], listed[0]["hours_over"]) == ("2026-03-06 14:00", pytest.approx(10.0))

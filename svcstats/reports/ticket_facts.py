@@ -32,7 +32,7 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
 
     tickets = ctx.reuse(lifecycle(ctx, (*TICKET[2:], *EXPORT_REPLY)))
     closed = pl.col("closed")
-    tickets = _with_first_reply(ctx, tickets).with_columns(
+    tickets = with_known_first_reply(ctx, tickets).with_columns(
         ctx.duration("created_at", "first_reply_at", "owner").alias("hours_to_first_response"),
         ctx.duration("created_at", "first_closed_at", "owner").alias("hours_to_first_close"),
         pl.col("last_closed_at").alias("closed_at"),
@@ -52,7 +52,7 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
     return _with_csat(ctx, tickets).select(*keys, *COLUMNS)
 
 
-def _with_first_reply(ctx: ReportContext, tickets: pl.LazyFrame) -> pl.LazyFrame:
+def with_known_first_reply(ctx: ReportContext, tickets: pl.LazyFrame) -> pl.LazyFrame:
     """first_reply_at by ticket-time-to-first-response's rule; empty when the data has no way to
     know it (no messages and no first-response column in the export)."""
     import polars as pl
