@@ -96,6 +96,16 @@ def test_backlog_as_of_is_a_snapshot(data: Path) -> None:
     assert (week["created"], week["closed"], week["reopened"], week["net_change"]) == (1, 1, 1, 1)
 
 
+def test_backlog_as_of_before_a_reopen(data: Path) -> None:
+    # --as-of 03-06 (cut 03-07 00:00): B was closed 03-05 and is reopened only 03-10, so it was
+    # closed then, though it is open now with no close date. Open at 03-07 00:00: C (0.5 d), D (15 d).
+    # Flow 03-02..03-06: created A, B, C = 3; closed A 03-03, B 03-05 = 2; net 1 (D alone before: 1 -> 2).
+    outcome = run_report(data, "backlog", totals=True, as_of=date(2026, 3, 6), date_from=date(2026, 3, 2), date_to=date(2026, 3, 6))
+    [total] = rows(outcome.result)
+    assert (total["backlog"], total["age_0_1d"], total["age_7_30d"]) == (2, 1, 1)
+    assert (total["created"], total["closed"], total["reopened"], total["net_change"]) == (3, 2, 0, 1)
+
+
 def test_backlog_age_buckets_option(data: Path) -> None:
     # --age-buckets 7: week 03-02: C 2.5 d (0-7 d), D 17 d (7 d+)
     options = {"age_buckets": "7"}
