@@ -58,10 +58,11 @@ def with_known_first_reply(ctx: ReportContext, tickets: pl.LazyFrame) -> pl.Lazy
     import polars as pl
 
     from svcstats.reports.ticket_time_to_first_response import with_first_response
+    from svcstats.reports.waits import COLUMNS
 
     if not ctx.dataset.has("messages") and not set(EXPORT_REPLY) & set(ctx.dataset.columns("tickets")):
         return tickets.with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias("first_reply_at"))
-    return with_first_response(ctx, tickets)
+    return with_first_response(ctx, tickets, tuple(COLUMNS))  # the columns the waits read: one parse
 
 
 def _with_waits(ctx: ReportContext, tickets: pl.LazyFrame, closed: pl.Expr) -> pl.LazyFrame:

@@ -7,13 +7,14 @@ import polars as pl
 
 from svcstats.loaders.dataset import Dataset
 from svcstats.reports.messages import is_human_reply
+from svcstats.reports.waits import COLUMNS
 
 
 def touches(dataset: Dataset) -> pl.LazyFrame:
     """One row per ticket with messages: ticket_id, replies (public human replies), customer_messages
     and replying_reps (distinct senders of those replies; an empty sender counts as one rep). A
     data error (from the loader) when there is no messages table."""
-    messages = dataset.load("messages", ["is_public", "sender"])
+    messages = dataset.load("messages", COLUMNS)  # as the wait pairing loads them: parsed once
     reply = is_human_reply()
     return messages.group_by("ticket_id").agg(
         reply.sum().cast(pl.Int64).alias("replies"),
