@@ -305,3 +305,13 @@ def test_sla_active_and_breached_list(data: Path) -> None:
     assert [(r["ticket_id"], r["metric"], r["status"], r["target_hours"]) for r in listed] == [("C", "first_reply", "overdue", 2.0)]
     # due 03-06 14:00; 03-06 12:00 -> 03-07 00:00 = 12 h, 12 - 2 = 10 h over (to the end of 03-06, less a microsecond)
     assert (str(listed[0]["due_at"])[:16], listed[0]["hours_over"]) == ("2026-03-06 14:00", pytest.approx(10.0))
+
+
+def test_reopen_rate_in_business_hours(data: Path) -> None:
+    # one schedule for all (rep "*"): Monday to Friday 09:00-17:00 UTC, 8 h a day
+    days = ["mon", "tue", "wed", "thu", "fri"]
+    write_csv(data / "working_hours.csv", ["rep", "weekday", "start", "end", "timezone"], [["*", d, "09:00", "17:00", "UTC"] for d in days])
+    # B: closed Thu 03-05 00:00, reopened Tue 03-10 00:00: Thu 8 + Fri 8 + Mon 8 = 24 working hours
+    # E: closed Wed 03-11 00:00, reopened Thu 03-12 00:00: Wed 8 h.  mean (24 + 8) / 2 = 16
+    [total] = rows(run_report(data, "reopen-rate", totals=True, hours="business", as_of=date(2026, 3, 15), **RANGE).result)
+    assert (total["reopened_tickets"], total["mean_hours"], total["median_hours"]) == (2, pytest.approx(16.0), pytest.approx(16.0))
