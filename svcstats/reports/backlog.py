@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from svcstats.errors import UsageError
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from svcstats.reports.base import ReportContext
 
 DEFAULT_BUCKETS = "1,3,7,30"
+FAR = datetime(9999, 1, 1, tzinfo=UTC)  # the final close of a ticket still open
 
 
 def age_bounds(text: str | None) -> list[float]:
@@ -36,7 +38,6 @@ def bucket_names(bounds: list[float]) -> list[str]:
 def facts(ctx: ReportContext) -> pl.LazyFrame:
     """(1) One row per selected ticket with its spells (lifecycle.py); tickets closed before
     they were created are counted in a warning and left out."""
-
     from svcstats.reports.lifecycle import lifecycle, valid_only
     from svcstats.reports.tickets import require_close_dates
 
@@ -72,7 +73,12 @@ def aggregate(ctx: ReportContext, facts: pl.LazyFrame) -> pl.LazyFrame:
     bounds = age_bounds(ctx.options.get("age_buckets"))
     names = bucket_names(bounds)
     at = pl.col("snapshot_at")
-    open_then = facts.join(snapshots(ctx, facts), how="cross").filter(open_before(at))
+    # a ticket can be open at a snapshot only between its creation and its final close: an
+    # inequality join pairs it with those snapshots alone (not every ticket with every period)
+    final = pl.when(pl.col("reopen_1").is_null()).then(pl.col("close_1")).otherwise(pl.col("close_2"))
+    spans = facts.with_columns(final.fill_null(pl.lit(FAR, pl.Datetime("us", "UTC"))).alias("final_close"))
+    pairs = spans.join_where(snapshots(ctx, facts), pl.col("created_at") < at, pl.col("final_close") >= at)
+    open_then = pairs.filter(open_before(at))
     age = (at - pl.col("created_at")).dt.total_microseconds() / 86_400e6
     edges = [0.0, *bounds, float("inf")]
     backlog = ctx.aggregate(
