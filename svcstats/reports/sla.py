@@ -75,7 +75,11 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
         )
     measured = pl.concat(clocks, how="vertical").filter(pl.col("target_hours").is_not_null())
     stopped = pl.col("completed_at").is_null() & pl.col("closed")
-    ctx.exclude(ctx.place(measured.filter(stopped), "started_at"), "first or next reply never sent before the close", "note")
+    ctx.exclude(
+        ctx.place(measured.filter(stopped), "started_at"),
+        "not measured: the ticket was closed before the reply (or closed without a date)",
+        "note",
+    )
     if ctx.dataset.config.sla is None:
         _note_defaults(ctx, measured)
     return _status(ctx, measured.filter(~stopped))
