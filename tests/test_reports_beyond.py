@@ -315,3 +315,27 @@ def test_reopen_rate_in_business_hours(data: Path) -> None:
     # E: closed Wed 03-11 00:00, reopened Thu 03-12 00:00: Wed 8 h.  mean (24 + 8) / 2 = 16
     [total] = rows(run_report(data, "reopen-rate", totals=True, hours="business", as_of=date(2026, 3, 15), **RANGE).result)
     assert (total["reopened_tickets"], total["mean_hours"], total["median_hours"]) == (2, pytest.approx(16.0), pytest.approx(16.0))
+
+
+def test_sla_target_precedence(tmp_path: Path) -> None:
+    header = ["ticket_id", "created_at", "closed_at", "is_closed", "priority", "team"]
+    both = ["2026-03-02T00:00:00Z", "2026-03-03T00:00:00Z", "true"]  # closed after 24 h
+    write_csv(tmp_path / "tickets.csv", header, [["T1", *both, "high", "X"], ["T2", *both, "low", "X"], ["T3", *both, "low", "Z"]])
+    config = "[sla]\nclose_hours = 48\n[sla.priority.high]\nclose_hours = 12\n[sla.team.X]\nclose_hours = 20\n"
+    (tmp_path / "svcstats.toml").write_text(config)
+    # T1: priority high -> 12 h (before team X): 24 h is 12 h late; T2: no priority target, team X
+    # -> 20 h: 4 h late; T3: the section's 48 h: met. No messages: no reply clocks.
+    options = {"options": {"breached": True}, "config": tmp_path / "svcstats.toml", "as_of": date(2026, 3, 15), **RANGE}
+    listed = rows(run_report(tmp_path, "sla", totals=True, **options).result)
+    assert [(r["ticket_id"], r["target_hours"], r["hours_over"]) for r in listed if r["metric"] == "close"] == [
+        ("T1", 12.0, pytest.approx(12.0)),
+        ("T2", 20.0, pytest.approx(4.0)),
+    ]
+
+
+def test_sla_without_reply_data_measures_no_replies(tmp_path: Path) -> None:
+    # a first-reply target, but no messages and no first-response column: no first_reply row
+    write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at", "closed_at"], [["T1", "2026-03-02T00:00:00Z", "2026-03-03T00:00:00Z"]])
+    (tmp_path / "svcstats.toml").write_text("[sla]\nfirst_reply_hours = 1\nclose_hours = 48\n")
+    result = run_report(tmp_path, "sla", totals=True, config=tmp_path / "svcstats.toml", as_of=date(2026, 3, 15), **RANGE).result
+    assert [(r["metric"], r["met"]) for r in rows(result)] == [("close", 1)]  # 24 h <= 48 h

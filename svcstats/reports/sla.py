@@ -65,6 +65,8 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
         tickets.select(*keep, pl.lit("close").alias("metric"), pl.col("created_at").alias("started_at"),
                        pl.col("last_closed_at").alias("completed_at"), target(sla, "close").alias("target_hours")),
     ]  # fmt: skip
+    if not ctx.dataset.has("messages") and not set(EXPORT_REPLY) & set(ctx.dataset.columns("tickets")):
+        clocks = clocks[1:]  # no way to tell a reply from none: first replies are not measured
     if ctx.dataset.has("messages"):
         waits = attributed_waits(ctx, "customer").filter(~pl.col("first_wait"))
         owned = tickets.select(*keep, target(sla, "next_reply").alias("target_hours"))
@@ -184,8 +186,9 @@ ticket-time-to-close). Targets come from the [sla] section of svcstats.toml:
   first_reply_hours = 1
 
 with per-value targets for priority, pipeline, source or team (the first of those that sets a
-target wins, in that order; a metric without a target is not measured). Without an [sla]
-section the defaults are first reply 24 h, next reply 24 h and close 72 h (a note says so).
+target wins, in that order; a metric without a target is not measured, nor first replies when
+the data has neither messages nor a first-response column). Without an [sla] section the
+defaults are first reply 24 h, next reply 24 h and close 72 h (a note says so).
 
 Each clock has a status, in HubSpot's words: completed_on_time (met), completed_late, overdue
 (not completed and past its target at --as-of) or active (not completed, not due yet; HubSpot's
