@@ -94,6 +94,26 @@ class AgentConfig(BaseModel):
     channels: list[str] | None = None  # channels the agent is deployed on (else: from its first conversation on each)
 
 
+class SlaTargets(BaseModel):
+    """SLA targets in hours (calendar, or working hours with --hours business); empty = no target."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_reply_hours: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    next_reply_hours: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    close_hours: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+
+
+class SlaConfig(SlaTargets):
+    """The `[sla]` section: default targets, and targets per value of priority, pipeline, source or
+    team (`[sla.priority.high]`); the first of those that sets a target wins, in that order."""
+
+    priority: dict[str, SlaTargets] = {}
+    pipeline: dict[str, SlaTargets] = {}
+    source: dict[str, SlaTargets] = {}
+    team: dict[str, SlaTargets] = {}
+
+
 class Config(BaseModel):
     """Everything `svcstats.toml` may set; command-line flags win over it."""
 
@@ -110,6 +130,7 @@ class Config(BaseModel):
     saved: dict[str, dict[str, Any]] = {}  # NAME -> { report = "...", <option> = value }; see saved.py
     dashboards: dict[str, Dashboard] = {}
     agent: AgentConfig = AgentConfig()
+    sla: SlaConfig | None = None  # SLA targets (the sla report)
 
     @field_validator("source_tz", "tz")
     @classmethod

@@ -28,6 +28,9 @@ EXTRA: dict[str, list[list[Need]]] = {
     "ticket-time-to-first-response": [[("messages", None)], [("tickets", "first_response_at")], [("tickets", "first_email_reply_seconds")]],
     "chat-wait-time": [[("messages", None), ("tickets", "source")], [("messages", "channel")]],
     "availability-in-working-hours": [[("working_hours", None)], [("config", "business_hours")]],
+    "backlog": [[("tickets", "closed_at")]],
+    "reopen-rate": [[("tickets", "closed_at")]],
+    "one-touch-resolution": [[("tickets", "closed_at"), ("messages", None)]],
 }
 
 

@@ -183,7 +183,7 @@ def test_cli_exits_3_with_a_one_line_summary(cli, broken: Path) -> None:
     result = cli("data", "check", "--data", broken, "--format", "json")
     assert result.code == 3
     assert result.stderr == (
-        "reports: 28 of 29 can run on this folder\n"  # chat-wait-time cannot tell chats apart: no tickets.source, no messages.channel
+        "reports: 33 of 34 can run on this folder\n"  # chat-wait-time cannot tell chats apart: no tickets.source, no messages.channel
         "reports: need the messages table and tickets.source or messages.channel: chat-wait-time\n"
         "svcstats: error: data check: 9 tables checked, 16 errors (14 rows affected); see the rows of severity error\n"
     )
@@ -196,9 +196,11 @@ def test_clean_dataset_exits_0_and_lists_absent_tables(cli, tmp_path: Path) -> N
     result = cli("data", "check", "--data", tmp_path, "--format", "csv")
     lines = result.stderr.splitlines()
     assert (result.code, lines[-1]) == (0, "data check: 2 tables checked, no errors")
-    # tickets and messages: support-volume, ticket-time-to-first-response and the six Ticket replies reports
-    assert lines[0] == "reports: 8 of 29 can run on this folder"
-    assert "reports: need tickets.closed_at: ticket-time-to-close" in lines
+    # tickets and messages: support-volume, ticket-time-to-first-response, the six Ticket replies reports
+    # ticket-facts and sla
+    assert lines[0] == "reports: 10 of 34 can run on this folder"
+    assert "reports: need tickets.closed_at: ticket-time-to-close, backlog, reopen-rate" in lines
+    assert "reports: need tickets.closed_at and the messages table: one-touch-resolution" in lines
     assert "reports: need the messages table and tickets.source or messages.channel: chat-wait-time" in lines
     listed = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["table"], r["check"], r["severity"], r["rows"]) for r in listed] == [
@@ -245,7 +247,7 @@ def test_hubspot_stage_exits_before_entries_are_notes(cli) -> None:
 
 def test_example_data_is_clean(cli) -> None:
     result = cli("data", "check", "--data", ROOT / "examples" / "data", "--format", "json")
-    assert (result.code, result.stderr) == (0, "reports: 29 of 29 can run on this folder\ndata check: 9 tables checked, no errors\n")
+    assert (result.code, result.stderr) == (0, "reports: 34 of 34 can run on this folder\ndata check: 9 tables checked, no errors\n")
     listed = json.loads(result.stdout)
     assert [r["check"] for r in listed] == ["found"] * 9
     assert {r["table"]: r["rows"] for r in listed}["tickets"] == 2000

@@ -11,9 +11,10 @@ cut-off, so that all reports compute from the same snapshot. At the cut-off inst
   reopen, a stage exit, an availability event's end, a conversation's end, handoff and close);
 - what follows from those instants is reset with them: a ticket closed later is open (is_closed
   false), unless it was first closed before `cut` and reopened after it (then it was closed at
-  its first close); a conversation handed off later was not handed off yet (no handoff reason
-  or assigned rep), and one with any instant later was still going at `cut`: its last
-  activity is `cut` (so it is pending, not judged) and it has no feedback yet.
+  its last close before `cut`: its first close when the close date is later or empty); a
+  conversation handed off later was not handed off yet (no handoff reason or assigned rep), and
+  one with any instant later was still going at `cut`: its last activity is `cut` (so it is
+  pending, not judged) and it has no feedback yet.
 
 Working hours and holidays are a calendar, not events: they are kept whole.
 """
@@ -87,9 +88,10 @@ def _later(column: str, edge: pl.Expr) -> pl.Expr:
 
 def _tickets(frame: pl.LazyFrame, edge: pl.Expr) -> pl.LazyFrame:
     col = pl.col
-    # closed before the cut, reopened after it, closed again after it: closed at the cut, since its first close
-    closed_then = _later("closed_at", edge) & (col("first_closed_at") < edge).fill_null(False) & _later("reopened_at", edge)
-    closed_at = pl.when(closed_then).then(col("first_closed_at")).when(col("closed_at") < edge).then(col("closed_at"))
+    # closed before the cut and reopened after it: closed at the cut (whatever it is now: closed again
+    # later, or open with no close date or a stale one), since its last close before the cut
+    closed_then = (col("first_closed_at") < edge).fill_null(False) & _later("reopened_at", edge)
+    closed_at = pl.when(col("closed_at") < edge).then(col("closed_at")).when(closed_then).then(col("first_closed_at"))
     is_closed = pl.when(closed_then).then(True).when(_later("closed_at", edge)).then(False).otherwise(col("is_closed"))
     return frame.with_columns(
         closed_at.alias("closed_at"),

@@ -71,6 +71,18 @@ WAIT_COLUMNS = (
 )
 MESSAGE_GROUPS = {"rep": "rep", "owner": "owner", "team": "team", "pipeline": "pipeline", "source": "source", "channel": "source"}
 
+# followed by reports/lifecycle.py (lifecycle, open_before)
+LIFECYCLE_RULES = """\
+Ticket spells (shared by backlog, reopen-rate and ticket-facts): a ticket is open from its
+creation to its first close (first_closed_at, or the first entry into a closed stage in
+stage_history, else its close date); when it was reopened (reopened_at, on or after the first
+close) it is open again from the reopen until its last close (closed_at, if it is closed at
+--as-of). A ticket is closed when marked closed (is_closed), or when the export does not say,
+when it has a close date on or before --as-of. HubSpot keeps only the latest reopen: a ticket
+reopened several times counts as closed from its first close to its latest reopen. A ticket
+reopened without a reopen date (first close before last close) counts as open until its last
+close. A ticket closed before it was created is left out (a warning)."""
+
 TICKET_GROUPS = {"rep": "owner", "owner": "owner", "team": "team", "pipeline": "pipeline", "source": "source", "channel": "source"}
 
 DURATION_COLUMNS = (

@@ -22,14 +22,8 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
     Counts what is left out."""
     import polars as pl
 
-    from svcstats.reports.messages import first_replies
-
-    if ctx.dataset.has("messages"):
-        tickets = ctx.records([*ctx.info.needs, "owner"])
-        tickets = tickets.join(first_replies(ctx.dataset, tickets), on="ticket_id", how="left")
-    else:
-        tickets = ctx.records([*ctx.info.needs, "owner", "first_email_reply_seconds"])
-        tickets = tickets.with_columns(first_reply_at=export_first_response(ctx))
+    extra = [] if ctx.dataset.has("messages") else ["first_email_reply_seconds"]
+    tickets = with_first_response(ctx, ctx.records([*ctx.info.needs, "owner", *extra]))
     replied = pl.col("first_reply_at").is_not_null()
     tickets = ctx.reuse(tickets)
     if not ctx.dataset.has("messages") and "first_email_reply_seconds" in ctx.dataset.columns("tickets"):
@@ -44,6 +38,18 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
     ctx.exclude(ctx.place(answered.filter(~pl.col("valid"))), "first response before the ticket was created")
     ctx.exclude(ctx.place(unreplied, "created_at"), "no reply yet (counted in unreplied_tickets)", "note")
     return tickets
+
+
+def with_first_response(ctx: ReportContext, tickets: pl.LazyFrame, columns: tuple[str, ...] = ("is_public",)) -> pl.LazyFrame:
+    """`tickets` (with first_response_at and first_email_reply_seconds when there are no
+    messages) with first_reply_at: the first human reply from the messages, else what the ticket
+    export carries (export_first_response). The one rule every report follows for it; `columns`:
+    the messages columns to load (see messages.first_replies)."""
+    from svcstats.reports.messages import first_replies
+
+    if ctx.dataset.has("messages"):
+        return tickets.join(first_replies(ctx.dataset, tickets, columns), on="ticket_id", how="left")
+    return tickets.with_columns(first_reply_at=export_first_response(ctx))
 
 
 def export_first_response(ctx: ReportContext) -> pl.Expr:
