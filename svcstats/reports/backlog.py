@@ -53,7 +53,8 @@ def snapshots(ctx: ReportContext, facts: pl.LazyFrame) -> pl.LazyFrame:
 
     from svcstats.periods import PERIOD, calendar, end_of_day, local_instant, step
 
-    last = ctx.until if ctx.date_range.end is None else min(end_of_day(ctx.date_range.end, ctx.tz), ctx.until)
+    until = ctx.until if ctx.until is not None else datetime.now(UTC)
+    last = until if ctx.date_range.end is None else min(end_of_day(ctx.date_range.end, ctx.tz), until)
     if ctx.totals:
         return pl.LazyFrame({"snapshot_at": [last]}).with_columns(pl.col("snapshot_at").cast(pl.Datetime("us", "UTC")))
     events = pl.concat([facts.select(pl.col(c).alias("at")) for c in ("created_at", "close_1", "reopen_1", "close_2")])

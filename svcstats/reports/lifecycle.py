@@ -34,8 +34,8 @@ def lifecycle(ctx: ReportContext, columns: tuple[str, ...] = ()) -> pl.LazyFrame
     tickets, _ = with_first_close(ctx.dataset, ctx.records([*LIFECYCLE_NEEDS, *columns]))
     col = pl.col
     closed = is_closed(ctx.now)
-    last = pl.when(closed).then(col("closed_at"))
-    tickets = tickets.with_columns(closed.alias("closed"), last.alias("last_closed_at")).with_columns(
+    last_close = pl.when(closed).then(col("closed_at"))
+    tickets = tickets.with_columns(closed.alias("closed"), last_close.alias("last_closed_at")).with_columns(
         pl.coalesce("first_closed_at", "last_closed_at").alias("first_closed_at")
     )
     first, reopen, last = col("first_closed_at"), col("reopened_at"), col("last_closed_at")
