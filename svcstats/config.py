@@ -94,6 +94,15 @@ class AgentConfig(BaseModel):
     channels: list[str] | None = None  # channels the agent is deployed on (else: from its first conversation on each)
 
 
+class SparkConfig(BaseModel):
+    """Where `svcstats report` runs when no --spark is given: a Spark master, and Spark settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    master: str | None = None  # local[2], spark://host:7077, yarn; None: run here
+    conf: dict[str, str] = {}  # extra Spark settings (spark.executor.memory = "4g", ...)
+
+
 class Config(BaseModel):
     """Everything `svcstats.toml` may set; command-line flags win over it."""
 
@@ -110,6 +119,7 @@ class Config(BaseModel):
     saved: dict[str, dict[str, Any]] = {}  # NAME -> { report = "...", <option> = value }; see saved.py
     dashboards: dict[str, Dashboard] = {}
     agent: AgentConfig = AgentConfig()
+    spark: SparkConfig = SparkConfig()
 
     @field_validator("source_tz", "tz")
     @classmethod
