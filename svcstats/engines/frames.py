@@ -49,11 +49,12 @@ class FrameDataset(Dataset):
         self._raw = {}
         self._loaded = {}
         self._reported = {}
-        self._frames = dict(frames)
+        self._frames = frames  # a plain dict, or a mapping that reads a table when first asked for
         self._labels = dict(labels or {})
         self._latest_visits = frozenset(latest_visits)
         self._where = where
         self.opened: list[str] = []  # the tables read (columns or rows), in order: what a partition must be sent
+        self.touched: list[str] = []  # every table looked for (has() included): what a partition must know of
 
     def latest_visits_only(self, table: str) -> bool:
         """As `Dataset.latest_visits_only`, with the converted tables given up front (no manifest to read)."""
@@ -73,6 +74,7 @@ class FrameDataset(Dataset):
         return raw
 
     def _open(self, table: str) -> RawTable | None:
+        self.touched.append(table)
         frame = self._frames.get(table)
         if frame is None:
             return self._derived(table)

@@ -29,6 +29,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -64,6 +65,7 @@ BUCKET_KEYS = {
 }
 FINDINGS = "__svcstats_findings"  # the column carrying a partition's findings (one extra row)
 TABLE, BUCKET, ONE = "__svcstats_table", "__svcstats_bucket", "__svcstats_all"
+LABELS = {table: f"{table} (Spark)" for table in TABLES}  # how findings name a table read by Spark
 URI = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):/(?!/)")  # a URI a Path folded ("s3a:/bucket"): its "//" restored
 
 
@@ -72,25 +74,29 @@ def compute_on_spark(request: ReportQuery, resolved: Resolved, master: str) -> O
     info = get_report(request.report)
     if info.records.partition == "none":
         raise UsageError(f"{info.name} cannot run on Spark: {info.records.holds}", "run it without --spark")
+    if info.records.partition == "conversation" and resolved.config.agent.channels is None:
+        raise UsageError(
+            f"{info.name} on Spark needs [agent] channels in svcstats.toml",
+            "without it each channel's deployment is dated from its first agent conversation over the whole table",
+        )
     spark = session(master, resolved.config.spark.conf)
     started = time.perf_counter()
-    root = data_uri(str(resolved.data))
-    sources = {table: frame for table in TABLES if (frame := _read_table(spark, root, resolved, table)) is not None}
-    raw = {table: _empty(frame) for table, frame in sources.items()}
-    shared = {table: pl.from_arrow(sources[table].toArrow()) for table in SHARED if table in sources}
-    labels = {table: f"{table} (Spark)" for table in sources}
-    job = _Job(request, resolved, labels, {**raw, **shared})
-
-    # the dry run on the exports' schemas: options checked, tables listed, schemas known
-    dry = job.dataset({})
+    tables = _Tables(spark, data_uri(str(resolved.data)), resolved)
+    # the dry run on the exports' schemas: options checked, tables listed, schemas known; a table
+    # is read (its schema; the shared ones whole) when the report first looks for it
+    dry = FrameDataset(tables, resolved.config, labels=LABELS, source_format=resolved.source_format, source_tz=resolved.source_tz)
     dry_ctx = context(request, resolved, dry)
     facts_schema = info.stages.facts(dry_ctx).collect_schema()
     aggregated_schema = info.stages.aggregate(dry_ctx, pl.LazyFrame(schema=facts_schema)).collect_schema()
+    sources = {table: frame for table, frame in tables.sources.items() if frame is not None}
     read = [table for table in dry.opened if table in sources and table not in SHARED]
     if "stage_history" in dry.opened and "stage_history" not in sources and "tickets" not in read:
         read.append("tickets")  # HubSpot stage columns: stage history comes from the tickets
     if not read:
         raise UsageError(f"{info.name} reads none of the partitioned tables, so Spark has nothing to split", "run it without --spark")
+    job = _Job(
+        request, resolved, {table: tables.frames[table] for table in dict.fromkeys(dry.touched) if tables.frames.get(table) is not None}
+    )
     keys = [key for key in dry_ctx.group_keys if key in facts_schema]
 
     buckets = int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
@@ -186,7 +192,6 @@ class _Job:
 
     request: ReportQuery
     resolved: Resolved
-    labels: dict[str, str]
     frames: dict[str, pl.DataFrame]  # each source table: empty (its schema), or whole for the shared ones
 
     def dataset(self, rows: dict[str, pl.DataFrame], where: str = "the driver") -> FrameDataset:
@@ -194,7 +199,7 @@ class _Job:
         return FrameDataset(
             {**self.frames, **rows},
             self.resolved.config,
-            labels=self.labels,
+            labels=LABELS,
             source_format=self.resolved.source_format,
             source_tz=self.resolved.source_tz,
             cutoff=cutoff_of(self.request, self.resolved.tz),
@@ -300,6 +305,38 @@ def _empty(frame: DataFrame) -> pl.DataFrame:
 
 
 # -- reading and bucketing -----------------------------------------------------------------
+
+
+class _Tables(Mapping[str, pl.DataFrame]):
+    """The source tables as the dry run's FrameDataset sees them, read by Spark when first asked
+    for: an empty frame with the schema Spark hands rows over in, or the whole table for the
+    shared ones (working hours, holidays); `sources` keeps the Spark frames."""
+
+    def __init__(self, spark: SparkSession, root: str, resolved: Resolved) -> None:
+        self.spark, self.root, self.resolved = spark, root, resolved
+        self.sources: dict[str, DataFrame | None] = {}
+        self.frames: dict[str, pl.DataFrame | None] = {}
+
+    def __getitem__(self, table: str) -> pl.DataFrame:
+        if table not in self.frames:
+            source = _read_table(self.spark, self.root, self.resolved, table) if table in TABLES else None
+            self.sources[table] = source
+            if source is None:
+                self.frames[table] = None
+            else:
+                frame = pl.from_arrow(source.toArrow()) if table in SHARED else _empty(source)
+                assert isinstance(frame, pl.DataFrame)
+                self.frames[table] = frame
+        found = self.frames[table]
+        if found is None:
+            raise KeyError(table)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
 
 
 def _read_table(spark: SparkSession, root: str, resolved: Resolved, table: str) -> DataFrame | None:
