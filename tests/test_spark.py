@@ -20,7 +20,7 @@ from svcstats.demo import generate
 from svcstats.errors import UsageError
 from tests.conftest import run_report
 
-pytestmark = pytest.mark.skipif(
+needs_spark = pytest.mark.skipif(
     importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
     reason="Spark parity tests need PySpark (pip install 'svcstats[spark]') and Java 17 on PATH",
 )
@@ -58,11 +58,13 @@ def same(data: Path, report: str, **options: object) -> None:
     assert [f.message().split(" (e.g.")[0] for f in on_spark.findings] == [f.message().split(" (e.g.")[0] for f in local.findings]
 
 
+@needs_spark
 @pytest.mark.parametrize("info", SUPPORTED, ids=[info.name for info in SUPPORTED])
 def test_each_report_on_spark_gives_the_local_result(info, data: Path, spark: object) -> None:
     same(data, info.name)
 
 
+@needs_spark
 @pytest.mark.parametrize(
     ("report", "options"),
     [
@@ -79,6 +81,7 @@ def test_options_on_spark_give_the_local_result(report: str, options: dict[str, 
     same(data, report, **options)
 
 
+@needs_spark
 def test_as_of_cuts_the_same_snapshot_on_spark(data: Path, spark: object) -> None:
     # an --as-of in the middle of the data: tickets closed later are open then, on both engines
     for report in ("ticket-time-to-close", "customer-wait-time"):
@@ -87,8 +90,35 @@ def test_as_of_cuts_the_same_snapshot_on_spark(data: Path, spark: object) -> Non
         assert_frame_equal(on_spark.result, local.result, check_exact=False, rel_tol=1e-12, abs_tol=1e-12)
 
 
+@needs_spark
 def test_conversation_reports_need_the_channels_on_spark(data: Path, tmp_path: Path, spark: object) -> None:
     config = tmp_path / "svcstats.toml"
     config.write_text("")
     with pytest.raises(UsageError, match=r"needs \[agent\] channels"):
         run_report(data, "agent-resolution-rate", config=config, spark=MASTER)
+
+
+def test_findings_of_partitions_add_up() -> None:
+    # rows left out add up across partitions; distinct reps are counted once (a and b in both)
+    from svcstats.engines.spark import _tagged, merge_findings
+    from svcstats.findings import Finding
+
+    found = [
+        _tagged(Finding("tickets (Spark)", "created_at is empty", 2, "warning", "row 1"), (0, 0, 0)),
+        _tagged(Finding("r", "no schedule", 2, "note", "a", "rep", "without", ("a", "b")), (0, 1, 0)),
+        _tagged(Finding("tickets (Spark)", "created_at is empty", 3, "warning", "row 9"), (0, 0, 0)),
+        _tagged(Finding("r", "no schedule", 3, "note", "a", "rep", "without", ("a", "b", "c")), (0, 1, 0)),
+    ]
+    merged = merge_findings(found)
+    assert [(f.what, f.rows, f.example) for f in merged] == [("created_at is empty", 5, "row 1"), ("no schedule", 3, "a")]
+
+
+def test_a_uri_keeps_its_slashes_and_off_runs_here() -> None:
+    from svcstats.engines.spark import data_uri
+    from svcstats.runner import spark_master
+
+    assert data_uri(str(Path("s3a://lake/helpdesk"))) == "s3a://lake/helpdesk"
+    assert data_uri("/data/helpdesk") == "/data/helpdesk"
+    assert spark_master(None, "local[2]") == "local[2]"
+    assert spark_master("off", "local[2]") is None
+    assert spark_master(None, None) is None

@@ -138,7 +138,9 @@ def session(master: str, conf: dict[str, str]) -> SparkSession:
         from pyspark.sql import SparkSession
     except ImportError:
         raise UsageError("--spark needs PySpark", "install it with: pip install 'svcstats[spark]'") from None
-    builder = SparkSession.builder.master(master).appName("svcstats")
+    builder = SparkSession.builder.appName("svcstats")
+    if master != "spark-submit":  # spark-submit's own --master and --conf otherwise (engines/spark_submit.py)
+        builder = builder.master(master)
     settings = {
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": str(_local_cores(master) * 2) if _local_cores(master) else "200",
