@@ -33,7 +33,6 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import pyarrow as pa
 
 from svcstats.catalog import ReportInfo, get_report
 from svcstats.engines.frames import FrameDataset
@@ -94,9 +93,8 @@ def compute_on_spark(request: ReportQuery, resolved: Resolved, master: str) -> O
         read.append("tickets")  # HubSpot stage columns: stage history comes from the tickets
     if not read:
         raise UsageError(f"{info.name} reads none of the partitioned tables, so Spark has nothing to split", "run it without --spark")
-    job = _Job(
-        request, resolved, {table: tables.frames[table] for table in dict.fromkeys(dry.touched) if tables.frames.get(table) is not None}
-    )
+    known = {table: tables.frames.get(table) for table in dict.fromkeys(dry.touched)}
+    job = _Job(request, resolved, {table: frame for table, frame in known.items() if frame is not None})
     keys = [key for key in dry_ctx.group_keys if key in facts_schema]
 
     buckets = int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
@@ -209,11 +207,11 @@ class _Job:
         )
 
 
-def _facts_function(job: _Job, read: list[str], out: pa.Schema) -> Any:
+def _facts_function(job: _Job, read: list[str], out: Any) -> Any:
     """The function each bucket of rows runs: the report's facts stage over the bucket's tables."""
     info = get_report(job.request.report)
 
-    def run(rows: pa.Table) -> pa.Table:
+    def run(rows: Any) -> Any:
         frame = pl.from_arrow(rows)
         assert isinstance(frame, pl.DataFrame)
         bucket = frame[BUCKET][0] if frame.height else 0
@@ -221,7 +219,7 @@ def _facts_function(job: _Job, read: list[str], out: pa.Schema) -> Any:
         for n, table in enumerate(read):
             schema = job.frames[table].schema
             part = frame.filter(pl.col(TABLE) == n).select([pl.col(f"{n}#{i}").alias(name) for i, name in enumerate(schema)])
-            tables[table] = part.cast(dict(schema))
+            tables[table] = part.cast(schema)
         dataset = job.dataset(tables, f"Spark partition {bucket}")
         ctx = context(job.request, job.resolved, dataset)
         facts = info.stages.facts(ctx)
@@ -230,11 +228,11 @@ def _facts_function(job: _Job, read: list[str], out: pa.Schema) -> Any:
     return run
 
 
-def _aggregate_function(job: _Job, facts_schema: pl.Schema, out: pa.Schema) -> Any:
+def _aggregate_function(job: _Job, facts_schema: pl.Schema, out: Any) -> Any:
     """The function each group of facts runs: the report's aggregation of all the group's facts."""
     info = get_report(job.request.report)
 
-    def run(rows: pa.Table) -> pa.Table:
+    def run(rows: Any) -> Any:
         frame = pl.from_arrow(rows)
         assert isinstance(frame, pl.DataFrame)
         facts = _typed(frame.select(list(facts_schema)), facts_schema)
@@ -244,7 +242,7 @@ def _aggregate_function(job: _Job, facts_schema: pl.Schema, out: pa.Schema) -> A
     return run
 
 
-def _answer(query: pl.LazyFrame, checks: list[Check], stage: int, out: pa.Schema) -> pa.Table:
+def _answer(query: pl.LazyFrame, checks: list[Check], stage: int, out: Any) -> Any:
     """`query` collected with its checks, as Arrow for Spark: its rows, then one row of findings."""
     result, *checked = pl.collect_all([query, *(c.frame for c in checks)], engine="in-memory")
     findings = [_tagged(f, (stage, n, i)) for n, (c, r) in enumerate(zip(checks, checked, strict=True)) for i, f in enumerate(c.read(r))]
@@ -274,7 +272,7 @@ def _wire_dtype(dtype: pl.DataType) -> pl.DataType:
 
 
 def _wire(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.cast({name: _wire_dtype(dtype) for name, dtype in frame.schema.items()})  # type: ignore[arg-type]
+    return frame.cast({name: _wire_dtype(dtype) for name, dtype in frame.schema.items()})
 
 
 def _typed(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
@@ -290,7 +288,7 @@ def _spark_schema(schema: pl.Schema) -> Any:
     return from_arrow_schema(wire.to_arrow().schema)
 
 
-def _arrow(schema: Any) -> pa.Schema:
+def _arrow(schema: Any) -> Any:
     """The Arrow schema Spark expects back for a Spark schema (timestamps in UTC)."""
     from pyspark.sql.pandas.types import to_arrow_schema
 
