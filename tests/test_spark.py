@@ -122,3 +122,10 @@ def test_a_uri_keeps_its_slashes_and_off_runs_here() -> None:
     assert spark_master(None, "local[2]") == "local[2]"
     assert spark_master("off", "local[2]") is None
     assert spark_master(None, None) is None
+
+
+@needs_spark
+def test_a_text_folder_is_refused_on_spark_in_one_line(tmp_path: Path, spark: object) -> None:
+    (tmp_path / "tickets.csv").write_text("ticket_id,created_at\n1,2026-05-01T10:00:00Z\n")
+    with pytest.raises(UsageError, match="reads Parquet only"):
+        run_report(tmp_path, "support-volume", spark=MASTER)

@@ -15,7 +15,9 @@ from pathlib import Path
 import polars as pl
 
 from svcstats.config import Config
+from svcstats.loaders import snapshot
 from svcstats.loaders.dataset import Dataset, Engine, RawTable
+from svcstats.schema import TABLES
 
 
 class FrameDataset(Dataset):
@@ -55,6 +57,7 @@ class FrameDataset(Dataset):
         self._where = where
         self.opened: list[str] = []  # the tables read (columns or rows), in order: what a partition must be sent
         self.touched: list[str] = []  # every table looked for (has() included): what a partition must know of
+        self.asked: dict[str, set[str]] = {}  # per table, the loaded names read: the columns a partition must be sent
 
     def latest_visits_only(self, table: str) -> bool:
         """As `Dataset.latest_visits_only`, with the converted tables given up front (no manifest to read)."""
@@ -72,6 +75,23 @@ class FrameDataset(Dataset):
         if table not in self.opened:
             self.opened.append(table)
         return raw
+
+    def _load(self, table: str, raw: RawTable, asked: list[str], row_index: str | None) -> pl.LazyFrame:
+        names = self.asked.setdefault(table, set())
+        names.update([*asked, *(snapshot.needs(table) if self.cutoff else ()), TABLES[table].key])
+        return super()._load(table, raw, asked, row_index)
+
+    def sent_columns(self, table: str) -> list[str] | None:
+        """The export's headers a partition needs of `table` (those its loads read, by their
+        export names), or None for all of them (a HubSpot export: its stage columns are read too)."""
+        frame = self._frames.get(table)
+        if frame is None:
+            return None
+        if self._format_of(table, frame.columns) == "hubspot":
+            return None
+        mapping = self.column_map(table)
+        wanted = self.asked.get(table, set())
+        return [header for header in frame.columns if mapping.get(header, header) in wanted]
 
     def _open(self, table: str) -> RawTable | None:
         self.touched.append(table)

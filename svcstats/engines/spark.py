@@ -98,7 +98,8 @@ def compute_on_spark(request: ReportQuery, resolved: Resolved, master: str) -> O
     keys = [key for key in dry_ctx.group_keys if key in facts_schema]
 
     buckets = int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
-    rows = _bucketed(spark, {t: sources[t] for t in read}, dry, buckets)
+    sent = {table: dry.sent_columns(table) for table in read}
+    rows = _bucketed(spark, {t: sources[t] for t in read}, dry, buckets, sent)
     facts_out = _spark_schema(facts_schema)
     facts = rows.groupBy(BUCKET).applyInArrow(_facts_function(job, read, _arrow(facts_out)), facts_out).persist()
     try:
@@ -218,7 +219,12 @@ def _facts_function(job: _Job, read: list[str], out: Any) -> Any:
         tables = {}
         for n, table in enumerate(read):
             schema = job.frames[table].schema
-            part = frame.filter(pl.col(TABLE) == n).select([pl.col(f"{n}#{i}").alias(name) for i, name in enumerate(schema)])
+            part = frame.filter(pl.col(TABLE) == n).select(
+                [  # a column not sent (the report does not read it) as nulls of its type
+                    (pl.col(f"{n}#{i}") if f"{n}#{i}" in frame.columns else pl.lit(None, dtype)).alias(name)
+                    for i, (name, dtype) in enumerate(schema.items())
+                ]
+            )
             tables[table] = part.cast(schema)
         dataset = job.dataset(tables, f"Spark partition {bucket}")
         ctx = context(job.request, job.resolved, dataset)
@@ -365,9 +371,12 @@ def _has_text_table(root: str, table: str) -> bool:
     return any(os.path.exists(os.path.join(root, f"{table}{suffix}")) for suffix in (".csv", ".ndjson", ".xlsx"))
 
 
-def _bucketed(spark: SparkSession, sources: dict[str, DataFrame], dry: FrameDataset, buckets: int) -> DataFrame:
-    """Every row of the tables as one frame: column j of table n renamed "n#j", the table's number
-    and the row's bucket (by its partition key) added; a table lacks the other tables' columns."""
+def _bucketed(
+    spark: SparkSession, sources: dict[str, DataFrame], dry: FrameDataset, buckets: int, sent: dict[str, list[str] | None]
+) -> DataFrame:
+    """Every row of the tables as one frame: column j of table n renamed "n#j" (only the columns
+    the report reads, `sent`), the table's number and the row's bucket (by its partition key)
+    added; a table lacks the other tables' columns."""
     from pyspark.sql import functions as F
 
     frames = []
@@ -377,6 +386,9 @@ def _bucketed(spark: SparkSession, sources: dict[str, DataFrame], dry: FrameData
         keys = [neutral_to_raw[k] for k in BUCKET_KEYS.get(table, ()) if k in neutral_to_raw]
         renamed = frame.toDF(*[f"{n}#{i}" for i in range(len(frame.columns))])
         key_columns = [renamed[f"{n}#{frame.columns.index(k)}"].cast("string") for k in keys]
+        chosen = sent.get(table)
+        if chosen is not None:
+            renamed = renamed.select(*[f"{n}#{i}" for i, name in enumerate(frame.columns) if name in chosen or name in keys])
         key = F.coalesce(*key_columns) if key_columns else F.lit("")
         frames.append(renamed.withColumn(TABLE, F.lit(n)).withColumn(BUCKET, F.pmod(F.xxhash64(key), F.lit(buckets))))
     combined = frames[0]
