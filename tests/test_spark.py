@@ -73,7 +73,7 @@ def test_each_report_on_spark_gives_the_local_result(info, data: Path, spark: ob
         ("ticket-time-to-close", {"teams": ["Tier 1", "Unassigned"], "where": "priority = 'high'", "frequency": "monthly"}),
         ("customer-wait-time", {"totals": True, "reps": ["Unassigned"], "date_from": date(2026, 6, 1)}),
         ("ticket-time-to-first-response", {"group_by": ["rep", "team"], "hours": "business"}),
-        ("support-volume", {"group_by": ["source"], "frequency": "daily", "last": "3w"}),
+        ("support-volume", {"group_by": ["source"], "frequency": "daily", "last": "3w", "tz": "America/New_York"}),
     ],
     ids=["close business", "wait business stats", "close selections", "wait totals", "first response business", "volume by source"],
 )
