@@ -55,7 +55,7 @@ def main() -> None:
             expected, seconds = local[name]
             assert_frame_equal(outcome.result, expected.result, check_exact=False, rel_tol=1e-12, abs_tol=1e-12)
             print(
-                f"| {name} | {seconds:.2f} s | {cores} | {startup:.1f} s | {runs[0]:.1f} s | {runs[1]:.1f} s | {runs[1] / seconds:.0f}× |"
+                f"| {name} | {seconds:.2f} s | {cores} | {startup:.1f} s | {runs[0]:.1f} s | {runs[1]:.1f} s | {runs[1] / seconds:.1f}× |"
             )
             startup = 0.0
         spark.stop()
