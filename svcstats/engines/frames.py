@@ -78,7 +78,8 @@ class FrameDataset(Dataset):
 
     def _load(self, table: str, raw: RawTable, asked: list[str], row_index: str | None) -> pl.LazyFrame:
         names = self.asked.setdefault(table, set())
-        names.update([*asked, *(snapshot.needs(table) if self.cutoff else ()), TABLES[table].key])
+        key = TABLES[table].key
+        names.update([*asked, *(snapshot.needs(table) if self.cutoff else ()), *([key] if key else [])])
         return super()._load(table, raw, asked, row_index)
 
     def sent_columns(self, table: str) -> list[str] | None:
