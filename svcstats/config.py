@@ -114,6 +114,15 @@ class SlaConfig(SlaTargets):
     team: dict[str, SlaTargets] = {}
 
 
+class SparkConfig(BaseModel):
+    """Where `svcstats report` runs when no --spark is given: a Spark master, and Spark settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    master: str | None = None  # local[2], spark://host:7077, yarn; None: run here
+    conf: dict[str, str] = {}  # extra Spark settings (spark.executor.memory = "4g", ...)
+
+
 class Config(BaseModel):
     """Everything `svcstats.toml` may set; command-line flags win over it."""
 
@@ -131,6 +140,7 @@ class Config(BaseModel):
     dashboards: dict[str, Dashboard] = {}
     agent: AgentConfig = AgentConfig()
     sla: SlaConfig | None = None  # SLA targets (the sla report)
+    spark: SparkConfig = SparkConfig()
 
     @field_validator("source_tz", "tz")
     @classmethod

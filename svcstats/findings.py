@@ -8,7 +8,7 @@ computed in the same `collect_all` as the report itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
@@ -27,6 +27,8 @@ class Finding:
     example: str | None = None
     unit: str = "row"  # what `rows` counts
     verb: str = "left out"  # what happened to them
+    # the values `rows` counts when it counts distinct ones (reps): how partitions' counts are combined
+    distinct: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def message(self) -> str:
         """The one-line stderr message for this finding."""

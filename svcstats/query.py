@@ -67,6 +67,7 @@ class ReportQuery:
     engine: str = "streaming"
     hours: str = "calendar"  # or "business": working time only
     options: dict[str, Any] = field(default_factory=dict)  # report-specific options
+    spark: str | None = None  # a Spark master (local[2], spark://host:7077, yarn): the stages run there (engines/spark.py)
 
     def __post_init__(self) -> None:
         check_query_values(self)

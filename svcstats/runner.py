@@ -15,11 +15,12 @@ import polars as pl
 
 from svcstats.catalog import ReportInfo, get_report
 from svcstats.errors import UsageError
+from svcstats.loaders.dataset import Dataset
 from svcstats.outcome import Outcome
 from svcstats.periods import SUNDAY_WEEKS, end_of_day, with_period_end
 from svcstats.query import DEFAULT_STATS, FREQUENCIES, Engine, ReportQuery, polars_engine
 from svcstats.reports.base import ReportContext
-from svcstats.settings import open_dataset, resolve
+from svcstats.settings import Resolved, open_dataset, resolve
 
 
 def collect(frames: Sequence[pl.LazyFrame], engine: Engine) -> list[pl.DataFrame]:
@@ -33,13 +34,51 @@ def compute(request: ReportQuery, phase: Callable[[str], object] = lambda name: 
     is told "loading" (reading the tables and planning) and "computing" (the one collect)."""
     info = get_report(request.report)
     resolved = resolve(request)
+    master = spark_master(request.spark, resolved.config.spark.master)
+    if master:  # a cluster runs the stages (svcstats.engines.spark; PySpark is imported only then)
+        from svcstats.engines.spark import compute_on_spark
+
+        return compute_on_spark(request, resolved, master)
+    engine = polars_engine(request.engine)
+    dataset = open_dataset(resolved, engine=engine, cutoff=cutoff_of(request, resolved.tz))
+    ctx = context(request, resolved, dataset)
+    started = time.perf_counter()
+    try:
+        phase("loading")
+        query = info.run(ctx)
+        checks = [*dataset.checks, *ctx.checks]
+        phase("computing")
+        result, *check_results = collect([query, *(c.frame for c in checks)], engine)
+    except pl.exceptions.PolarsError as exc:
+        raise dataset.read_failure(exc, f"{info.name}: cannot compute from {resolved.data}") from exc
+    result = with_period_end(result, ctx.every, ctx.date_range)  # over time: each period's end and whether it is cut
+    # a table loaded twice (say, for a join) gives the same finding twice: told once
+    findings = list(dict.fromkeys(finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)))
+    seconds = time.perf_counter() - started
+    return Outcome(
+        info, result, findings, ctx.date_range, ctx.tz, seconds, ctx.as_of, resolved.data, resolved.config_path, dataset.recognised()
+    )
+
+
+def spark_master(given: str | None, configured: str | None) -> str | None:
+    """The Spark master to run on: --spark, else the config's [spark] master; None (run here) for neither or "off"."""
+    master = (given or configured or "").strip()
+    return None if master in ("", "off") else master
+
+
+def cutoff_of(request: ReportQuery, tz: str) -> datetime | None:
+    """--as-of's cut-off (the end of that day in `tz`): every table as it stood then; None without it."""
+    return end_of_day(request.as_of, tz) if request.as_of else None
+
+
+def context(request: ReportQuery, resolved: Resolved, dataset: Dataset) -> ReportContext:
+    """The report context of `request` over `dataset`: the one place a query's settings become
+    what a report's stages read (a local run, and each partition of a distributed one)."""
+    info = get_report(request.report)
     tz, as_of, date_range = resolved.tz, resolved.as_of, resolved.date_range
     frequency = request.frequency or info.default_frequency
-    engine = polars_engine(request.engine)
     now = end_of_day(request.as_of, tz) if request.as_of else datetime.now(UTC)
-    cutoff = now if request.as_of else None  # --as-of: every table as it stood at the end of that day
-    dataset = open_dataset(resolved, engine=engine, cutoff=cutoff)
-    ctx = ReportContext(
+    return ReportContext(
         info=info,
         dataset=dataset,
         date_range=date_range,
@@ -55,24 +94,10 @@ def compute(request: ReportQuery, phase: Callable[[str], object] = lambda name: 
         options=info.parse_options(request.options),  # each option checked by its one rule, before any data is read
         now=now - timedelta(microseconds=1) if request.as_of else now,
         until=now,
-        engine=engine,
+        engine=polars_engine(request.engine),
         hours=_hours(info, request.hours),
         week_start=resolved.week_start,
     )
-    started = time.perf_counter()
-    try:
-        phase("loading")
-        query = info.run(ctx)
-        checks = [*dataset.checks, *ctx.checks]
-        phase("computing")
-        result, *check_results = collect([query, *(c.frame for c in checks)], engine)
-    except pl.exceptions.PolarsError as exc:
-        raise dataset.read_failure(exc, f"{info.name}: cannot compute from {resolved.data}") from exc
-    result = with_period_end(result, ctx.every, date_range)  # over time: each period's end and whether it is cut
-    # a table loaded twice (say, for a join) gives the same finding twice: told once
-    findings = list(dict.fromkeys(finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)))
-    seconds = time.perf_counter() - started
-    return Outcome(info, result, findings, date_range, tz, seconds, as_of, resolved.data, resolved.config_path, dataset.recognised())
 
 
 def _hours(info: ReportInfo, hours: str) -> str:

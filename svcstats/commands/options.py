@@ -222,6 +222,12 @@ Debug = Annotated[
 EngineOption = Annotated[
     Engine, typer.Option("--engine", rich_help_panel=OUTPUT, show_default=True, help="Polars engine; in-memory is for debugging.")
 ]
+SparkMaster = Annotated[
+    str | None,
+    typer.Option("--spark", metavar="MASTER", rich_help_panel=OUTPUT, show_default=False,
+                 help="Run on Apache Spark at MASTER (local[2], spark://host:7077, yarn) over Parquet data; needs svcstats[spark]. "
+                      "Default: [spark] master in svcstats.toml; 'off' runs here."),
+]  # fmt: skip
 
 # -- Save and share -----------------------------------------------------------------------
 Save = Annotated[
@@ -259,6 +265,7 @@ COMMON_OPTIONS: dict[str, Any] = {
     "frequency": None, "totals": Totals, "group_by": GroupBy, "reps": Reps, "teams": Teams, "pipelines": Pipelines,
     "sources": Sources, "where": Where, "tz": Tz,
     "format": FormatOption, "output": Output, "chart": Chart, "quiet": Quiet, "verbose": Verbose, "debug": Debug, "engine": EngineOption,
+    "spark": SparkMaster,
 }  # fmt: skip
 SHARE_OPTIONS: dict[str, Any] = {"save": Save, "force": Force, "share": Share}
 

@@ -29,6 +29,7 @@ UNASSIGNED = "Unassigned"  # label for records with no rep or team
 NO_VALUE = "(none)"  # label for records with no value in any other grouping column
 PEOPLE_COLUMNS = ("owner", "team", "rep", "assigned_rep", "sender")
 HOURS_PER_MICROSECOND = 1 / 3.6e9
+NULL_MARK = "\x00"  # a null among distinct values (Finding.distinct), which n_unique counts too
 QUANTILES = {"median": 0.5, "p75": 0.75, "p90": 0.9, "p95": 0.95}
 
 
@@ -95,7 +96,9 @@ class ReportContext:
         if not (self.business or always):
             return
         without = frame.filter(self.working_time.reps_without_schedule(pl.col(rep))).select(
-            pl.col(rep).n_unique().alias("reps"), pl.col(rep).min().cast(pl.String).alias("example")
+            pl.col(rep).n_unique().alias("reps"),
+            pl.col(rep).min().cast(pl.String).alias("example"),
+            pl.col(rep).cast(pl.String).fill_null(NULL_MARK).unique().sort().implode().alias("distinct"),
         )
         name = self.info.name
 
@@ -103,9 +106,10 @@ class ReportContext:
         fallback = "the default schedule was used" if has_default else "no default schedule either, so no working time counted"
 
         def read(result: pl.DataFrame) -> list[Finding]:
-            reps, example = result.row(0)
+            reps, example, distinct = result.row(0)
             what = fallback
-            return [Finding(name, what, reps, "note", example, unit="rep", verb="without working hours of their own")] if reps else []
+            finding = Finding(name, what, reps, "note", example, "rep", "without working hours of their own", tuple(distinct))
+            return [finding] if reps else []
 
         self.checks.append(Check(without, read))
 

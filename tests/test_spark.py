@@ -1,0 +1,131 @@
+"""Parity: every report Spark can run gives the local result on generated data (counts and
+quantiles exactly, means within 1e-12), with business hours, --as-of and selections; findings are
+counted on the cluster and told the same way.
+
+Runs when PySpark and Java are present (the `spark` extra; CI installs it), on one local[2]
+session for the whole test session, over a small demo dataset written as Parquet."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from polars.testing import assert_frame_equal
+
+from svcstats import catalog
+from svcstats.demo import generate
+from svcstats.errors import UsageError
+from tests.conftest import run_report
+
+needs_spark = pytest.mark.skipif(
+    importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
+    reason="Spark parity tests need PySpark (pip install 'svcstats[spark]') and Java 17 on PATH",
+)
+MASTER = "local[2]"
+AS_OF = date(2026, 10, 31)
+CONFIG = '[agent]\nchannels = ["chat", "email", "whatsapp", "form"]\n'
+SUPPORTED = [info for info in catalog.REPORTS.values() if info.records.partition != "none"]
+
+
+@pytest.fixture(scope="session")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo dataset as Parquet, with the agent's channels given (see test_partitions)."""
+    folder = tmp_path_factory.mktemp("spark") / "demo"
+    generate(folder, tickets=400, seed=3, file_format="parquet")
+    (folder / "svcstats.toml").write_text(CONFIG)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def spark() -> object:
+    """One local Spark session for every test (start-up costs seconds), with few shuffle partitions."""
+    from svcstats.engines.spark import session
+
+    started = session(MASTER, {"spark.sql.shuffle.partitions": "3"})
+    yield started
+    started.stop()
+
+
+def same(data: Path, report: str, **options: object) -> None:
+    options.setdefault("config", data / "svcstats.toml")
+    local = run_report(data, report, as_of=AS_OF, **options)
+    on_spark = run_report(data, report, as_of=AS_OF, spark=MASTER, **options)
+    # counts and quantiles exactly; means (sums in another order) within 1e-12
+    assert_frame_equal(on_spark.result, local.result, check_exact=False, rel_tol=1e-12, abs_tol=1e-12)
+    assert [f.message().split(" (e.g.")[0] for f in on_spark.findings] == [f.message().split(" (e.g.")[0] for f in local.findings]
+
+
+@needs_spark
+@pytest.mark.parametrize("info", SUPPORTED, ids=[info.name for info in SUPPORTED])
+def test_each_report_on_spark_gives_the_local_result(info, data: Path, spark: object) -> None:
+    same(data, info.name)
+
+
+@needs_spark
+@pytest.mark.parametrize(
+    ("report", "options"),
+    [
+        ("ticket-time-to-close", {"group_by": ["team"], "hours": "business"}),
+        ("customer-wait-time", {"group_by": ["rep"], "hours": "business", "stats": ["p95", "max"]}),
+        ("ticket-time-to-close", {"teams": ["Tier 1", "Unassigned"], "where": "priority = 'high'", "frequency": "monthly"}),
+        ("customer-wait-time", {"totals": True, "reps": ["Unassigned"], "date_from": date(2026, 6, 1)}),
+        ("ticket-time-to-first-response", {"group_by": ["rep", "team"], "hours": "business"}),
+        ("support-volume", {"group_by": ["source"], "frequency": "daily", "last": "3w", "tz": "America/New_York"}),
+    ],
+    ids=["close business", "wait business stats", "close selections", "wait totals", "first response business", "volume by source"],
+)
+def test_options_on_spark_give_the_local_result(report: str, options: dict[str, object], data: Path, spark: object) -> None:
+    same(data, report, **options)
+
+
+@needs_spark
+def test_as_of_cuts_the_same_snapshot_on_spark(data: Path, spark: object) -> None:
+    # an --as-of in the middle of the data: tickets closed later are open then, on both engines
+    for report in ("ticket-time-to-close", "customer-wait-time"):
+        local = run_report(data, report, as_of=date(2026, 7, 15), last="8w")
+        on_spark = run_report(data, report, as_of=date(2026, 7, 15), last="8w", spark=MASTER)
+        assert_frame_equal(on_spark.result, local.result, check_exact=False, rel_tol=1e-12, abs_tol=1e-12)
+
+
+@needs_spark
+def test_conversation_reports_need_the_channels_on_spark(data: Path, tmp_path: Path, spark: object) -> None:
+    config = tmp_path / "svcstats.toml"
+    config.write_text("")
+    with pytest.raises(UsageError, match=r"needs \[agent\] channels"):
+        run_report(data, "agent-resolution-rate", config=config, spark=MASTER)
+
+
+def test_findings_of_partitions_add_up() -> None:
+    # rows left out add up across partitions; distinct reps are counted once (a and b in both)
+    from svcstats.engines.spark import _tagged, merge_findings
+    from svcstats.findings import Finding
+
+    found = [
+        _tagged(Finding("tickets (Spark)", "created_at is empty", 2, "warning", "row 1"), (0, 0, 0)),
+        _tagged(Finding("r", "no schedule", 2, "note", "a", "rep", "without", ("a", "b")), (0, 1, 0)),
+        _tagged(Finding("tickets (Spark)", "created_at is empty", 3, "warning", "row 9"), (0, 0, 0)),
+        _tagged(Finding("r", "no schedule", 3, "note", "a", "rep", "without", ("a", "b", "c")), (0, 1, 0)),
+    ]
+    merged = merge_findings(found)
+    assert [(f.what, f.rows, f.example) for f in merged] == [("created_at is empty", 5, "row 1"), ("no schedule", 3, "a")]
+
+
+def test_a_uri_keeps_its_slashes_and_off_runs_here() -> None:
+    from svcstats.engines.spark import data_uri
+    from svcstats.runner import spark_master
+
+    assert data_uri(str(Path("s3a://lake/helpdesk"))) == "s3a://lake/helpdesk"
+    assert data_uri("/data/helpdesk") == "/data/helpdesk"
+    assert spark_master(None, "local[2]") == "local[2]"
+    assert spark_master("off", "local[2]") is None
+    assert spark_master(None, None) is None
+
+
+@needs_spark
+def test_a_text_folder_is_refused_on_spark_in_one_line(tmp_path: Path, spark: object) -> None:
+    (tmp_path / "tickets.csv").write_text("ticket_id,created_at\n1,2026-05-01T10:00:00Z\n")
+    with pytest.raises(UsageError, match="reads Parquet only"):
+        run_report(tmp_path, "support-volume", spark=MASTER)
