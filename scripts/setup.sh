@@ -2,11 +2,12 @@
 # Set up svcstats in ./.venv (a virtual environment of its own, so a system Python's
 # "externally managed" rule does not apply): `sh scripts/setup.sh` for the command alone,
 # `sh scripts/setup.sh --dev` for the test and lint tools too. Safe to run again.
-set -eu
+set -euf  # -f: no globbing (".[dev]" is a pip extra, not a pattern)
 cd "$(dirname "$0")/.."
 
-extras=""
-[ "${1:-}" = "--dev" ] && extras="[dev]"
+# users get a plain install; developers an editable one with the test and lint tools
+target="."
+[ "${1:-}" = "--dev" ] && target="-e .[dev]"
 
 # The newest Python 3.11+ on PATH: python3 first, then versioned names.
 python=""
@@ -45,5 +46,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".$extras" >&2
+# shellcheck disable=SC2086  # $target is two words for --dev
+.venv/bin/python -m pip install --quiet --disable-pip-version-check $target >&2
 echo "svcstats is set up: run .venv/bin/svcstats (or activate with: . .venv/bin/activate)" >&2
