@@ -9,6 +9,8 @@ import polars as pl
 import pytest
 
 from svcstats.loaders.dataset import Dataset, _unique
+from svcstats.loaders.parse import text_expr, trimmed_text
+from svcstats.schema import Kind
 from tests.conftest import write_csv
 
 HEADER = ["ticket_id", "message_id", "sent_at", "sender_type"]
@@ -64,3 +66,20 @@ def test_shortcuts_give_the_streamed_rows_and_counts(tmp_path: Path, ids: list[s
     if duplicates:
         expected.append(("duplicate message_id (the last row of each is kept)", duplicates))
     assert findings == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["T1", "T2", None],  # clean: passed on as it is
+        [" T1", "T2 ", "T3"],  # surrounding spaces are trimmed
+        ["T1", "", "\tT3\n"],  # an empty value becomes null
+        ["T1", "\u00a0T2", "T 3"],  # a no-break space is white space; an inner space stays
+        [None, None],
+    ],
+)
+def test_trimmed_text_is_text_expr(values: list[str | None]) -> None:
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    fast = frame.select(trimmed_text(pl.col("v"))).to_series().to_list()
+    assert fast == frame.select(text_expr(pl.col("v"), Kind.TEXT)).to_series().to_list()
+    assert fast == [None if v is None or not v.strip() else v.strip() for v in values]

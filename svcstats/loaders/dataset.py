@@ -30,6 +30,7 @@ from svcstats.loaders.parse import (
     neutral_dtype,
     text_expr,
     timestamps,
+    trimmed_text,
     typed_expr,
     typed_timestamp,
     with_fallback,
@@ -392,6 +393,8 @@ class Dataset:
             # (a synonym after the sampled rows is still mapped, by the fallback)
             fast = lambda c: c.cast(pl.Enum(SENDER_TYPES), strict=False).cast(pl.String)  # noqa: E731
             return with_fallback(column, fast, lambda c: text_expr(c, kind), pl.String())
+        if dtype == pl.String and kind in (Kind.ID, Kind.TEXT):
+            return trimmed_text(column)
         if dtype == pl.String:
             return text_expr(column, kind)
         return typed_expr(column, kind, dtype)
