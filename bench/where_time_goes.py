@@ -19,7 +19,6 @@ The phases run one after the other here, while a real run collects result and ch
 from __future__ import annotations
 
 import argparse
-import importlib
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -59,14 +58,13 @@ def best(action: Callable[[], object], repeat: int) -> tuple[float, float]:
 def context(case: Case, data: Path, engine: str = "streaming") -> ReportContext:
     """The ReportContext svcstats builds for the case's command line (as runner.compute does)."""
     from svcstats.catalog import get_report
-    from svcstats.loaders.dataset import Dataset
+    from svcstats.query import FREQUENCIES, ReportQuery
     from svcstats.reports.base import ReportContext
-    from svcstats.request import ReportRequest
-    from svcstats.resolve import resolve
-    from svcstats.runner import FREQUENCIES, _hours, _stats
+    from svcstats.runner import _hours, _stats
+    from svcstats.settings import open_dataset, resolve
 
     args = list(case.args)
-    request = ReportRequest(
+    request = ReportQuery(
         report=args[0],
         data=data,
         group_by=[args[args.index("--group-by") + 1]] if "--group-by" in args else [],
@@ -75,9 +73,7 @@ def context(case: Case, data: Path, engine: str = "streaming") -> ReportContext:
     info = get_report(request.report)
     resolved = resolve(request)
     now = datetime.now(UTC)
-    dataset_ = Dataset(
-        resolved.data, resolved.config, source_format=resolved.config.source_format, source_tz=resolved.source_tz, engine=engine
-    )
+    dataset_ = open_dataset(resolved, engine=engine)
     return ReportContext(
         info=info,
         dataset=dataset_,
@@ -85,7 +81,7 @@ def context(case: Case, data: Path, engine: str = "streaming") -> ReportContext:
         as_of=resolved.as_of,
         tz=resolved.tz,
         every=FREQUENCIES[request.frequency or info.default_frequency],
-        group_by=request.group_by,
+        group_by=request.group_by or list(info.default_group_by),
         stats=_stats(info, []),
         now=now,
         until=now,
@@ -113,12 +109,11 @@ def phases(case: Case, data: Path, file_format: str, repeat: int) -> dict[str, t
     """Wall and CPU seconds of each phase of one report."""
     import polars as pl
 
-    module = importlib.import_module(context(case, data).info.module)
     built = {}
 
     def build() -> None:
         ctx = context(case, data)
-        built["ctx"], built["query"] = ctx, module.build(ctx)
+        built["ctx"], built["query"] = ctx, ctx.info.run(ctx)
 
     timings = {"build (incl. eager collects)": best(build, repeat)}
     ctx, query = built["ctx"], built["query"]
