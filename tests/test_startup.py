@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from svcstats.catalog import REPORTS
-from svcstats.cli import report_app
+from svcstats.commands.report import report_app
 from tests.conftest import SMALL_HEADER, SMALL_TICKETS, write_csv
 
 
