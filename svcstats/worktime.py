@@ -98,7 +98,8 @@ class WorkingTime:
         def business(values: pl.Series) -> np.ndarray:
             at = values.fill_null(0).to_numpy()
             edge = np.searchsorted(layout.keys, at, side="right") - 1
-            return layout.base[edge] + layout.slope[edge] * at
+            measured: np.ndarray = layout.base[edge] + layout.slope[edge] * at
+            return measured
 
         measured = pl.Series(keys.name, business(end) - business(start), dtype=pl.Int64)
         return measured.zip_with(both, _nulls(keys.name, len(keys)))

@@ -232,14 +232,14 @@ class Dataset:
             first = {name: flag for name, flag in flags.items() if name != duplicate}
             ids = [key] if key is not None and key not in wanted else []
             try:
-                checked = staged.select(*kept, *wanted, *ids, **first).collect(engine=self.engine)
+                copy = staged.select(*kept, *wanted, *ids, **first).collect(engine=self.engine)
                 if key is not None and duplicate is not None:
                     # most exports have unique ids: a cheap exact test on them spares the hash pass
-                    rule = pl.lit(False) if _unique(checked[key]) else _repeated(pl.col(key), list(first))
-                    checked = checked.lazy().with_columns(rule.alias(duplicate)).collect(engine="in-memory")
+                    rule = pl.lit(False) if _unique(copy[key]) else _repeated(pl.col(key), list(first))
+                    copy = copy.lazy().with_columns(rule.alias(duplicate)).collect(engine="in-memory")
             except pl.exceptions.PolarsError as exc:
                 raise raw.read_error(exc) from exc
-            checked = checked.lazy()
+            checked = copy.lazy()
         else:
             checked = staged.select(*kept, *wanted, **flags)
         reported = self._reported.setdefault(table, set())
