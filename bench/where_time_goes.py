@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,11 +55,9 @@ def best(action: Callable[[], object], repeat: int) -> tuple[float, float]:
 
 
 def context(case: Case, data: Path, engine: str = "streaming") -> ReportContext:
-    """The ReportContext svcstats builds for the case's command line (as runner.compute does)."""
-    from svcstats.catalog import get_report
+    """The ReportContext svcstats builds for the case's command line (runner.context, as compute does)."""
     from svcstats.query import ReportQuery, polars_engine
-    from svcstats.reports.base import ReportContext
-    from svcstats.runner import FREQUENCIES, _hours, _stats
+    from svcstats.runner import context as report_context
     from svcstats.settings import open_dataset, resolve
 
     args = list(case.args)
@@ -70,24 +67,8 @@ def context(case: Case, data: Path, engine: str = "streaming") -> ReportContext:
         group_by=[args[args.index("--group-by") + 1]] if "--group-by" in args else [],
         hours=args[args.index("--hours") + 1] if "--hours" in args else "calendar",
     )
-    info = get_report(request.report)
     resolved = resolve(request)
-    now = datetime.now(UTC)
-    dataset_ = open_dataset(resolved, engine=polars_engine(engine))
-    return ReportContext(
-        info=info,
-        dataset=dataset_,
-        date_range=resolved.date_range,
-        as_of=resolved.as_of,
-        tz=resolved.tz,
-        every=FREQUENCIES[request.frequency or info.default_frequency],
-        group_by=request.group_by,
-        stats=_stats(info, []),
-        now=now,
-        until=now,
-        engine=polars_engine(engine),
-        hours=_hours(info, request.hours),
-    )
+    return report_context(request, resolved, open_dataset(resolved, engine=polars_engine(engine)))
 
 
 def without_duplicate_rule(action: Callable[[], object]) -> None:

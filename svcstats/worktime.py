@@ -1,12 +1,18 @@
 """Working time: weekly schedules in local time, holidays, and business time between two instants.
 
 A schedule is a set of weekly windows (weekday, start, end) in one IANA time zone. Its working
-intervals are laid out once, in UTC, for every local day from 1970 to 2099: a 09:00 start is
-09:00 local on both sides of a DST change, and a holiday removes its local day's windows.
-Each instant then maps to "business microseconds elapsed since 1970" for its schedule, by one
-binary search over the interval edges of all schedules (each schedule in its own block of
-keys); business time between two instants is the difference of the two. That is a handful of
-vectorised operations per column, whatever the number of rows or the length of the intervals.
+intervals are laid out in UTC for every local day of the years the data needs (within 1970 to
+2099): a 09:00 start is 09:00 local on both sides of a DST change, and a holiday removes its
+local day's windows. Each instant then maps to "business microseconds elapsed since the start of
+the layout" for its schedule, by one binary search over the interval edges of all schedules (each
+schedule in its own block of keys); business time between two instants is the difference of the
+two. That is a handful of vectorised operations per column, whatever the number of rows or the
+length of the intervals.
+
+The layout covers the years of the instants seen so far, a year either side: each batch of
+(start, end) pairs is measured against a layout covering all its instants (made wider, from
+scratch, when a batch needs years it does not have), so a difference never depends on where the
+layout starts, and a run whose data spans two years lays out four, not 130.
 
 Edge rules: a window whose end is at or before its start runs past midnight (22:00-06:00, or
 09:00-00:00 for "until midnight"); overlapping windows merge; a local start that does not exist
@@ -16,8 +22,11 @@ Edge rules: a window whose end is at or before its start runs past midnight (22:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import polars as pl
 
@@ -37,7 +46,7 @@ MAX_SCHEDULES = (2**63 - 1) // SPAN_US - 1
 class WorkingTime:
     """Business time for a set of named schedules (rep name -> Schedule; "*" is the default).
 
-    `elapsed(instant, rep)` is an expression: business microseconds from 1970 to `instant` in
+    `between(start, end, rep)` is an expression: business microseconds from `start` to `end` in
     the schedule of `rep` (the default schedule when the rep has none of its own, null when there
     is no default either)."""
 
@@ -48,14 +57,10 @@ class WorkingTime:
         if len(blocks) > MAX_SCHEDULES:
             raise DataError(f"{len(blocks)} different working-hours schedules; at most {MAX_SCHEDULES} are supported")
         self.numbers = {name: blocks.index(schedule) for name, schedule in self.schedules.items()}
-        holidays = holidays if holidays is not None else holiday_frame([])
-        edges = pl.concat(
-            [_edges(schedule, number, holidays) for number, schedule in enumerate(blocks)]
-            or [pl.DataFrame(schema={"key": pl.Int64, "base": pl.Int64, "slope": pl.Int64})]
-        ).sort("key")
-        self._keys = edges["key"].to_numpy()
-        self._base = edges["base"].to_numpy()
-        self._slope = edges["slope"].to_numpy()
+        self._blocks = blocks
+        self._holidays = holidays if holidays is not None else holiday_frame([])
+        self._layout: _Layout | None = None
+        self._lock = threading.Lock()
 
     def schedule_number(self, rep: pl.Expr) -> pl.Expr:
         """The number of `rep`'s schedule: its own, else the default's, else null."""
@@ -63,36 +68,94 @@ class WorkingTime:
         own = {name: number for name, number in self.numbers.items() if name != DEFAULT}
         return rep.cast(pl.String).replace_strict(own, default=default, return_dtype=pl.Int64)
 
-    def elapsed(self, instant: pl.Expr, rep: pl.Expr) -> pl.Expr:
-        """Business microseconds from 1970-01-01 to `instant` (UTC-aware) in `rep`'s schedule."""
+    def _key(self, instant: pl.Expr, rep: pl.Expr) -> pl.Expr:
+        """The search key of `instant` (UTC-aware) in `rep`'s schedule: null outside 1970-2099
+        (no business time there, never clamped) or without a schedule."""
         utc = instant.dt.convert_time_zone("UTC").dt.epoch("us")
-        utc = pl.when((utc >= 0) & (utc < SPAN_US)).then(utc)  # outside 1970-2099: no business time (null), never clamped
-        key = self.schedule_number(rep) * SPAN_US + utc
-        return pl.when(key.is_not_null()).then(key.map_batches(self._business_at, return_dtype=pl.Int64, is_elementwise=True))
+        utc = pl.when((utc >= 0) & (utc < SPAN_US)).then(utc)
+        return self.schedule_number(rep) * SPAN_US + utc
 
-    def _business_at(self, keys: pl.Series) -> pl.Series:
-        """Business microseconds at each key: one binary search over the edges, a batch at a time.
+    def between(self, start: pl.Expr, end: pl.Expr, rep: pl.Expr) -> pl.Expr:
+        """Business microseconds from `start` to `end` in `rep`'s schedule (negative when end < start)."""
+        keys = pl.struct(self._key(start, rep).alias("start"), self._key(end, rep).alias("end"))
+        return keys.map_batches(self._business_between, return_dtype=pl.Int64, is_elementwise=True)
+
+    def _business_between(self, keys: pl.Series) -> pl.Series:
+        """Business microseconds between each pair of keys (null when either is): one binary search
+        over the edges for each end, a batch at a time, against a layout covering the whole batch.
         (NumPy's search: Polars' search_sorted against a literal runs twice as slowly on the
         streaming engine.) Each schedule's block opens with a closed edge at its own start, so the
         search never lands in the previous schedule's block."""
         import numpy as np  # here, not at the top: only business hours need it (~60 ms of start-up)
 
-        values = keys.fill_null(0).to_numpy()
-        at = np.searchsorted(self._keys, values, side="right") - 1
-        return pl.Series(keys.name, self._base[at] + self._slope[at] * values, dtype=pl.Int64)
+        start, end = keys.struct.field("start"), keys.struct.field("end")
+        both = start.is_not_null() & end.is_not_null()
+        if not both.any():
+            return _nulls(keys.name, len(keys))
+        known = pl.concat([start.filter(both), end.filter(both)]) % SPAN_US
+        layout = self._covering(_year_of(int(known.min())), _year_of(int(known.max())))  # type: ignore[arg-type]
 
-    def between(self, start: pl.Expr, end: pl.Expr, rep: pl.Expr) -> pl.Expr:
-        """Business microseconds from `start` to `end` in `rep`'s schedule (negative when end < start)."""
-        return self.elapsed(end, rep) - self.elapsed(start, rep)
+        def business(values: pl.Series) -> np.ndarray:
+            at = values.fill_null(0).to_numpy()
+            edge = np.searchsorted(layout.keys, at, side="right") - 1
+            measured: np.ndarray = layout.base[edge] + layout.slope[edge] * at
+            return measured
+
+        measured = pl.Series(keys.name, business(end) - business(start), dtype=pl.Int64)
+        return measured.zip_with(both, _nulls(keys.name, len(keys)))
+
+    def _covering(self, first: int, last: int) -> _Layout:
+        """A layout of every schedule covering the years `first` to `last` (UTC) with a year
+        either side, made (wider than the one at hand, if any) when the one at hand does not."""
+        with self._lock:
+            layout = self._layout
+            if layout is None or first < layout.first or last > layout.last:
+                low = first if layout is None else min(first, layout.first)
+                high = last if layout is None else max(last, layout.last)
+                layout = self._layout = _lay_out(self._blocks, self._holidays, low, high)
+            return layout
 
     def reps_without_schedule(self, reps: pl.Expr) -> pl.Expr:
         """True for rep names that have no schedule of their own (nulls excluded)."""
         return reps.is_not_null() & ~reps.cast(pl.String).is_in([n for n in self.numbers if n != DEFAULT])
 
 
-def _edges(schedule: Schedule, number: int, holidays: pl.DataFrame) -> pl.DataFrame:
-    """The edges of one schedule's working intervals as keys (number * SPAN_US + UTC microseconds)
-    with, at each, base and slope such that business time at key k is base + slope * k."""
+@dataclass(frozen=True)
+class _Layout:
+    """The edges of every schedule's working intervals over the years `first` to `last` (UTC
+    years of the instants it is for; the local days laid out reach a year further either side)."""
+
+    first: int
+    last: int
+    keys: Any  # NumPy arrays: edge keys (sorted), and base and slope at each
+    base: Any
+    slope: Any
+
+
+def _lay_out(blocks: list[Schedule], holidays: pl.DataFrame, first: int, last: int) -> _Layout:
+    """The layout of `blocks` (schedule number = position) for instants in the years `first` to `last`."""
+    days = (max(FIRST_DAY, date(first - 1, 1, 1)), min(END_DAY, date(last + 2, 1, 1)))
+    edges = pl.concat(
+        [_edges(schedule, number, holidays, days) for number, schedule in enumerate(blocks)]
+        or [pl.DataFrame(schema={"key": pl.Int64, "base": pl.Int64, "slope": pl.Int64})]
+    ).sort("key")
+    return _Layout(first, last, edges["key"].to_numpy(), edges["base"].to_numpy(), edges["slope"].to_numpy())
+
+
+def _nulls(name: str, length: int) -> pl.Series:
+    """A column of `length` null durations."""
+    return pl.Series(name, [], dtype=pl.Int64).extend_constant(None, length)
+
+
+def _year_of(utc_us: int) -> int:
+    """The UTC year of an instant given in microseconds since 1970."""
+    return (datetime(1970, 1, 1) + timedelta(microseconds=utc_us)).year
+
+
+def _edges(schedule: Schedule, number: int, holidays: pl.DataFrame, span: tuple[date, date] = (FIRST_DAY, END_DAY)) -> pl.DataFrame:
+    """The edges of one schedule's working intervals over the local days of `span` (end excluded)
+    as keys (number * SPAN_US + UTC microseconds) with, at each, base and slope such that business
+    time at key k is base + slope * k (business time counted from the start of `span`)."""
     windows = pl.DataFrame(
         {
             "weekday": [w.weekday for w in schedule.windows],
@@ -101,7 +164,7 @@ def _edges(schedule: Schedule, number: int, holidays: pl.DataFrame) -> pl.DataFr
         },
         schema={"weekday": pl.Int8, "start": pl.Time, "end": pl.Time},
     )
-    days = pl.DataFrame({"day": pl.date_range(FIRST_DAY, END_DAY, "1d", closed="left", eager=True)})
+    days = pl.DataFrame({"day": pl.date_range(*span, "1d", closed="left", eager=True)})
     days = days.with_columns(weekday=pl.col("day").dt.weekday().cast(pl.Int8))
     end_day = pl.col("day") + pl.duration(days=(pl.col("end") <= pl.col("start")).cast(pl.Int64))  # past midnight
     utc = pl.Datetime("us", "UTC")

@@ -30,6 +30,7 @@ from svcstats.loaders.parse import (
     neutral_dtype,
     text_expr,
     timestamps,
+    trimmed_text,
     typed_expr,
     typed_timestamp,
     with_fallback,
@@ -226,21 +227,36 @@ class Dataset:
             if name in fallible:
                 empty &= ~_present(pl.col(f"raw:{name}"), present[name])
             empties[Problem(name, f"{name} is empty", None)] = empty
+        # each row flagged by its first problem only, so that the counts add up to the rows left
+        # out; a duplicate id is flagged only on a usable row (no other problem), so it needs no
+        # exclusion and stands between the invalid values and the empty columns as before
+        exclusive = _first_problem_only({**problems, **empties})
+        problems = {p: exclusive[p] for p in problems}
+        duplicate = None  # the flag column of the duplicate-id rule, if the table has a key
         if key is not None:  # overlapping exports: keep the last usable row of each id, in file order
-            unusable = [*problems.values(), *empties.values()]
-            usable = ~pl.any_horizontal(unusable) if unusable else pl.lit(True)
-            # a hash pass in file order (a window over the key is 3x slower)
-            repeated = usable & pl.col(key).is_not_null() & ~pl.when(usable).then(pl.col(key)).is_last_distinct()
-            problems[Problem(key, f"duplicate {key} (the last row of each is kept)", key)] = repeated
-        problems.update(empties)
-        problems = _first_problem_only(problems)
+            duplicate = f"problem:{len(problems)}"
+            problems[Problem(key, f"duplicate {key} (the last row of each is kept)", key)] = _repeated(
+                pl.col(key), list(exclusive.values())
+            )
+        problems.update({p: exclusive[p] for p in empties})
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
-        checked = staged.select(*kept, *wanted, **flags)
         if raw.parse_once:
+            # the duplicate rule is applied to the parsed copy, after the other flags: a row it
+            # flags is usable (has no other problem), so it is the row's first problem wherever
+            # it stands in `problems`, and "usable" is "no other flag"
+            first = {name: flag for name, flag in flags.items() if name != duplicate}
+            ids = [key] if key is not None and key not in wanted else []
             try:
-                checked = checked.collect(engine=self.engine).lazy()
+                copy = staged.select(*kept, *wanted, *ids, **first).collect(engine=self.engine)
+                if key is not None and duplicate is not None:
+                    # most exports have unique ids: a cheap exact test on them spares the hash pass
+                    rule = pl.lit(False) if _unique(copy[key]) else _repeated(pl.col(key), list(first))
+                    copy = copy.lazy().with_columns(rule.alias(duplicate)).collect(engine="in-memory")
             except pl.exceptions.PolarsError as exc:
                 raise raw.read_error(exc) from exc
+            checked = copy.lazy()
+        else:
+            checked = staged.select(*kept, *wanted, **flags)
         reported = self._reported.setdefault(table, set())
         new = [i for i, problem in enumerate(problems) if problem not in reported]
         if new:  # problems an earlier load of the table (with other columns) counts are not counted again
@@ -433,6 +449,8 @@ class Dataset:
             # (a synonym after the sampled rows is still mapped, by the fallback)
             fast = lambda c: c.cast(pl.Enum(SENDER_TYPES), strict=False).cast(pl.String)  # noqa: E731
             return with_fallback(column, fast, lambda c: text_expr(c, kind), pl.String())
+        if dtype == pl.String and kind in (Kind.ID, Kind.TEXT):
+            return trimmed_text(column)
         if dtype == pl.String:
             return text_expr(column, kind)
         return typed_expr(column, kind, dtype)
@@ -452,6 +470,25 @@ def _first_problem_only(problems: dict[Problem, pl.Expr]) -> dict[Problem, pl.Ex
         exclusive[problem] = flagged & ~pl.any_horizontal(earlier) if earlier else flagged
         earlier.append(flagged)
     return exclusive
+
+
+def _repeated(key: pl.Expr, unusable: list[pl.Expr] | list[str]) -> pl.Expr:
+    """True for a usable row (none of `unusable` true) whose non-null `key` comes again in a later
+    usable row: one hash pass in file order (a window over the key is 3x slower)."""
+    usable = ~pl.any_horizontal(unusable) if unusable else pl.lit(True)
+    return usable & key.is_not_null() & ~pl.when(usable).then(key).is_last_distinct()
+
+
+def _unique(ids: pl.Series) -> bool:
+    """Whether the non-null `ids` are all different, by a test cheaper than hashing them when it
+    can tell: ids in strictly increasing order (as exports usually are) are unique, else their
+    distinct count says it. Exact either way."""
+    present = ids.drop_nulls()
+    if present.len() < 2:
+        return True
+    if bool((present.slice(1) > present.slice(0, present.len() - 1)).all()):
+        return True
+    return present.n_unique() == present.len()
 
 
 def _all_canonical(raw: RawTable, name: str) -> bool:

@@ -1,0 +1,85 @@
+"""The loader's shortcuts on clean data give exactly what the full rules give: a table's rows and
+problem counts are the same whether it is parsed into memory once (the shortcuts) or streamed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from svcstats.loaders.dataset import Dataset, _unique
+from svcstats.loaders.parse import text_expr, trimmed_text
+from svcstats.schema import Kind
+from tests.conftest import write_csv
+
+HEADER = ["ticket_id", "message_id", "sent_at", "sender_type"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "unique"),
+    [
+        ([], True),
+        (["a"], True),
+        (["a", "b", "c"], True),  # increasing: unique without hashing
+        (["c", "a", "b"], True),  # not in order: the distinct count decides
+        (["a", None, "b", None], True),  # nulls are not ids
+        (["a", "b", "b", "c"], False),  # in order but repeated: not strictly increasing
+        (["b", "a", "b"], False),
+        (["10", "9"], True),  # text order, not numeric
+    ],
+)
+def test_unique_ids(ids: list[str | None], unique: bool) -> None:
+    assert _unique(pl.Series(ids, dtype=pl.String)) is unique
+
+
+def _messages(tmp_path: Path, ids: list[str]) -> Path:
+    # one ticket, one message per id, a minute apart; the third row's sent_at is not a timestamp
+    rows = [["T1", m, f"2026-03-02T09:{i:02d}:00Z" if i != 2 else "soon", "agent"] for i, m in enumerate(ids)]
+    write_csv(tmp_path / "messages.csv", HEADER, rows)
+    return tmp_path
+
+
+def _load(root: Path, once: bool) -> tuple[list[tuple[object, ...]], list[tuple[str, int]]]:
+    dataset = Dataset(root, parse_text_once=once)
+    frame = dataset.load("messages", ["message_id"]).collect()
+    findings = [(f.what, f.rows) for check in dataset.checks for f in check.read(check.frame.collect())]
+    return frame.select("message_id", "sent_at").rows(), findings
+
+
+@pytest.mark.parametrize(
+    ("ids", "duplicates"),
+    [
+        (["M1", "M2", "M3", "M4"], 0),  # increasing: the shortcut
+        (["M4", "M1", "M3", "M2"], 0),  # unique, not in order
+        (["M1", "M2", "M2", "M3", "M3"], 1),  # row 2 (M2) has a bad sent_at: only M3 is a duplicate
+        (["M3", "M1", "M9", "M3", "M1"], 2),  # row 2 (M9) is bad; M3 and M1 come again: 2 earlier rows left out
+    ],
+)
+def test_shortcuts_give_the_streamed_rows_and_counts(tmp_path: Path, ids: list[str], duplicates: int) -> None:
+    once, streamed = _load(_messages(tmp_path, ids), True), _load(tmp_path, False)
+    assert once == streamed
+    rows, findings = once
+    # every row but the bad one and the earlier copies of a repeated id
+    assert len(rows) == len(ids) - 1 - duplicates
+    expected = [("sent_at is not a valid timestamp", 1)]
+    if duplicates:
+        expected.append(("duplicate message_id (the last row of each is kept)", duplicates))
+    assert findings == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["T1", "T2", None],  # clean: passed on as it is
+        [" T1", "T2 ", "T3"],  # surrounding spaces are trimmed
+        ["T1", "", "\tT3\n"],  # an empty value becomes null
+        ["T1", "\u00a0T2", "T 3"],  # a no-break space is white space; an inner space stays
+        [None, None],
+    ],
+)
+def test_trimmed_text_is_text_expr(values: list[str | None]) -> None:
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    fast = frame.select(trimmed_text(pl.col("v"))).to_series().to_list()
+    assert fast == frame.select(text_expr(pl.col("v"), Kind.TEXT)).to_series().to_list()
+    assert fast == [None if v is None or not v.strip() else v.strip() for v in values]
