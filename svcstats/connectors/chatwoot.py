@@ -18,10 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import tenacity
 
-from svcstats.connectors.http import TIMEOUT, Api, Client, Retryable
+from svcstats.connectors.http import Api, Client, Retryable
 from svcstats.connectors.pull import Pulled, run
 from svcstats.connectors.state import Staging, StreamState, TableSpec, check_out
 from svcstats.errors import SourceError, UsageError
@@ -72,19 +71,10 @@ Page = tuple[Rows, str | None, str | None]
 class ChatwootClient(Client):
     """The shared client with Chatwoot's access-token header, reading JSON lists too."""
 
-    @property
-    def http(self) -> httpx.Client:
-        """The httpx client (opened on first use)."""
-        if self._http is None:
-            self._http = httpx.Client(
-                base_url=self.api.base_url.rstrip("/"),
-                # Chatwoot documents api_access_token; proxies (nginx by default) drop header names with
-                # underscores, and Rack reads both spellings as HTTP_API_ACCESS_TOKEN
-                headers={"api-access-token": self.token, "Accept": "application/json"},
-                timeout=TIMEOUT,
-                transport=self.transport,
-            )
-        return self._http
+    def auth_headers(self) -> dict[str, str]:
+        """Chatwoot documents api_access_token; proxies (nginx by default) drop header names with
+        underscores, and Rack reads both spellings as HTTP_API_ACCESS_TOKEN."""
+        return {"api-access-token": self.token}
 
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET `path` and return its JSON (an object or a list), retried and refused as `get` is."""

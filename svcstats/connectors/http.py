@@ -86,13 +86,17 @@ class Client:
 
     # -- internals -------------------------------------------------------------------------
 
+    def auth_headers(self) -> dict[str, str]:
+        """The headers that carry the token (a bearer token here; connectors override)."""
+        return {"Authorization": f"Bearer {self.token}"}
+
     @property
     def http(self) -> httpx.Client:
         """The httpx client (opened on first use)."""
         if self._http is None:
             self._http = httpx.Client(
                 base_url=self.api.base_url.rstrip("/"),
-                headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"},
+                headers={**self.auth_headers(), "Accept": "application/json"},
                 timeout=TIMEOUT,
                 transport=self.transport,
             )

@@ -21,9 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from svcstats.connectors.http import TIMEOUT, Api, Client
+from svcstats.connectors.http import Api, Client
 from svcstats.connectors.pull import Pulled, run
 from svcstats.connectors.state import Staging, StreamState, TableSpec, check_out
 from svcstats.errors import AuthError, UsageError
@@ -116,17 +114,9 @@ class ZendeskClient(Client):
 
     authorization: str = ""
 
-    @property
-    def http(self) -> httpx.Client:
-        """The httpx client (opened on first use)."""
-        if self._http is None:
-            self._http = httpx.Client(
-                base_url=self.api.base_url.rstrip("/"),
-                headers={"Authorization": self.authorization, "Accept": "application/json"},
-                timeout=TIMEOUT,
-                transport=self.transport,
-            )
-        return self._http
+    def auth_headers(self) -> dict[str, str]:
+        """Zendesk's Authorization header: basic (email/token) or bearer (OAuth), built by the caller."""
+        return {"Authorization": self.authorization}
 
 
 @dataclass
