@@ -106,14 +106,24 @@ class WorkingTime:
 
     def _covering(self, first: int, last: int) -> _Layout:
         """A layout of every schedule covering the years `first` to `last` (UTC) with a year
-        either side, made (wider than the one at hand, if any) when the one at hand does not."""
-        with self._lock:
-            layout = self._layout
-            if layout is None or first < layout.first or last > layout.last:
-                low = first if layout is None else min(first, layout.first)
-                high = last if layout is None else max(last, layout.last)
-                layout = self._layout = _lay_out(self._blocks, self._holidays, low, high)
+        either side, made (wider than the one at hand, if any) when the one at hand does not.
+
+        Batches arrive on the engine's worker threads. The layout is built outside any lock: a
+        thread waiting on a lock holds a worker, and building a layout runs Polars work that needs
+        the workers, so holding a lock around it deadlocks a small pool (seen on 2 cores). Two
+        threads may build a layout at once; each returns one covering its own batch, and the
+        lock only guards which one is kept for the batches after."""
+        layout = self._layout
+        if layout is not None and layout.first <= first and last <= layout.last:
             return layout
+        low = first if layout is None else min(first, layout.first)
+        high = last if layout is None else max(last, layout.last)
+        wider = _lay_out(self._blocks, self._holidays, low, high)
+        with self._lock:
+            kept = self._layout
+            if kept is None or (wider.first <= kept.first and kept.last <= wider.last):
+                self._layout = wider
+        return wider
 
     def reps_without_schedule(self, reps: pl.Expr) -> pl.Expr:
         """True for rep names that have no schedule of their own (nulls excluded)."""
