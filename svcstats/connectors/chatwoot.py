@@ -21,9 +21,9 @@ from typing import Any
 import tenacity
 
 from svcstats.connectors.http import Api, Client, Retryable
-from svcstats.connectors.pull import Pulled, run
-from svcstats.connectors.state import Staging, StreamState, TableSpec, check_out
-from svcstats.errors import SourceError, UsageError
+from svcstats.connectors.pull import Pulled, chosen_tables, open_pull, run
+from svcstats.connectors.state import Staging, StreamState, TableSpec
+from svcstats.errors import SourceError
 
 TOKEN_ENV = "CHATWOOT_API_TOKEN"
 STATUSES = {"0": "open", "1": "resolved", "2": "pending", "3": "snoozed"}
@@ -259,18 +259,9 @@ def pull(
     """Pull `tables` (default all) from a Chatwoot account (`api_url` ends in /accounts/N) into
     `out`: incremental from the cursors of the pull already there (or `since`), resumable;
     `tell` receives a progress line per stream."""
-    chosen = list(tables or TABLES)
-    unknown = [t for t in chosen if t not in TABLES]
-    if unknown:
-        raise UsageError(f"--tables: unknown table {unknown[0]!r}", f"choose among {', '.join(TABLES)}")
-    manifest = check_out(out)
+    chosen = chosen_tables(tables, TABLES)
     streams = [s for s in STREAMS if s in {STREAM_OF[t] for t in chosen}]
-    cursors = {name: (manifest.get("streams", {}).get(name) or {}).get("cursor") for name in streams}
-    starts = {name: since or cursors[name] for name in streams}
-    starts["inboxes"] = None
-    request = {"source": "chatwoot", "api_url": api_url, "tables": sorted(chosen), "since": starts, "command": command}
-    staging = Staging(out, "chatwoot", request)
-    staging.open()
+    manifest, starts, staging = open_pull(out, "chatwoot", api_url, chosen, streams, since, command, whole=("inboxes",))
     client = ChatwootClient(Api("Chatwoot", api_url, TOKEN_ENV), token, **(client_options or {}))
     try:
         specs = [TABLES[t] for t in TABLES if t in chosen]

@@ -24,8 +24,8 @@ from typing import Any
 import httpx
 
 from svcstats.connectors.http import Api, Client
-from svcstats.connectors.pull import Pulled, run
-from svcstats.connectors.state import SNAPSHOT, Staging, StreamState, TableSpec, check_out, snapshot_ends
+from svcstats.connectors.pull import Pulled, chosen_tables, open_pull, run
+from svcstats.connectors.state import SNAPSHOT, Staging, StreamState, TableSpec, snapshot_ends
 from svcstats.errors import SourceError, UsageError
 
 API_URL = "https://api.hubapi.com"
@@ -626,10 +626,7 @@ def pull(
     hours) from HubSpot into the dataset folder `out`: incremental from the cursors of the pull
     already there (or from `since`, ISO 8601), resuming an interrupted pull of the same request;
     `tell` receives a progress line per stream."""
-    chosen = list(tables or (SNAPSHOT_TABLES if snapshot else DEFAULT_TABLES))
-    unknown = [t for t in chosen if t not in TABLES]
-    if unknown:
-        raise UsageError(f"--tables: unknown table {unknown[0]!r}", f"choose among {', '.join(TABLES)}")
+    chosen = chosen_tables(tables, TABLES, SNAPSHOT_TABLES if snapshot else DEFAULT_TABLES)
     if "availability" in chosen and not snapshot:
         raise UsageError(
             "--tables availability needs --availability-snapshot",
@@ -637,14 +634,10 @@ def pull(
         )
     if snapshot and "availability" not in chosen:
         chosen.append("availability")
-    manifest = check_out(out)
     streams = streams_for(chosen)
-    cursors = {name: (manifest.get("streams", {}).get(name) or {}).get("cursor") for name in streams}
-    starts = {name: since or cursors[name] for name in streams}
-    starts["users"] = None  # users are few: read whole every time
-    request = {"source": "hubspot", "api_url": api_url, "tables": sorted(chosen), "since": starts, "command": command}
-    staging = Staging(out, "hubspot", request, kind="snapshot" if snapshot else "pull")
-    staging.open()
+    kind = "snapshot" if snapshot else "pull"
+    # users are few: read whole every time
+    manifest, starts, staging = open_pull(out, "hubspot", api_url, chosen, streams, since, command, whole=("users",), kind=kind)
     client = Client(api(api_url), token, **(client_options or {}))
     try:
         source = HubSpotPull(client, staging, since=starts, clock=clock, snapshot=snapshot)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from svcstats.connectors.state import FORMAT_VERSION, Staging, StreamState, TableSpec, max_iso, now_iso, publish
+from svcstats.connectors.state import FORMAT_VERSION, Staging, StreamState, TableSpec, check_out, max_iso, now_iso, publish
+from svcstats.errors import UsageError
 from svcstats.progress import tracked
 
 Page = tuple[dict[str, list[dict[str, Any]]], str | None, str | None]
@@ -35,6 +36,42 @@ class Pulled:
     fetched: dict[str, int]
     resumed: bool
     notes: list[str]
+
+
+def chosen_tables(tables: list[str] | None, known: Iterable[str], default: Iterable[str] | None = None) -> list[str]:
+    """The tables `--tables` names (default: `default`, else every known one); an unknown name is a usage error."""
+    names = list(known)
+    chosen = list(tables or (names if default is None else default))
+    unknown = [t for t in chosen if t not in names]
+    if unknown:
+        raise UsageError(f"--tables: unknown table {unknown[0]!r}", f"choose among {', '.join(names)}")
+    return chosen
+
+
+def open_pull(
+    out: Path,
+    source: str,
+    api_url: str,
+    chosen: list[str],
+    streams: list[str],
+    since: str | None,
+    command: str,
+    *,
+    whole: Iterable[str] = (),
+    kind: str = "pull",
+) -> tuple[dict[str, Any], dict[str, str | None], Staging]:
+    """Check `out`, and open the staging of a pull of `streams`: the earlier pull's manifest, where
+    each stream starts (`since`, else the cursor the last pull reached; `whole` streams are read
+    whole every time) and the opened staging folder (a resumed one when the same request was cut)."""
+    manifest = check_out(out)
+    cursors = {name: (manifest.get("streams", {}).get(name) or {}).get("cursor") for name in streams}
+    starts: dict[str, str | None] = {name: since or cursors[name] for name in streams}
+    for name in whole:
+        starts[name] = None
+    request = {"source": source, "api_url": api_url, "tables": sorted(chosen), "since": starts, "command": command}
+    staging = Staging(out, source, request, kind=kind)
+    staging.open()
+    return manifest, starts, staging
 
 
 def run(

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from svcstats.connectors.http import Api, Client
-from svcstats.connectors.pull import Pulled, run
-from svcstats.connectors.state import Staging, StreamState, TableSpec, check_out
-from svcstats.errors import AuthError, UsageError
+from svcstats.connectors.pull import Pulled, chosen_tables, open_pull, run
+from svcstats.connectors.state import Staging, StreamState, TableSpec
+from svcstats.errors import AuthError
 
 EMAIL_ENV, TOKEN_ENV, OAUTH_ENV = "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_TOKEN"
 PAGE_SIZE = 100
@@ -341,18 +341,9 @@ def pull(
     """Pull `tables` (default all) from Zendesk into the dataset folder `out`: incremental from the
     cursors of the pull already there (or from `since`, ISO 8601), resuming an interrupted pull;
     `tell` receives a progress line per stream."""
-    chosen = list(tables or TABLES)
-    unknown = [t for t in chosen if t not in TABLES]
-    if unknown:
-        raise UsageError(f"--tables: unknown table {unknown[0]!r}", f"choose among {', '.join(TABLES)}")
-    manifest = check_out(out)
+    chosen = chosen_tables(tables, TABLES)
     streams = [s for s in STREAMS if s in {STREAM_OF[t] for t in chosen}]
-    cursors = {name: (manifest.get("streams", {}).get(name) or {}).get("cursor") for name in streams}
-    starts = {name: since or cursors[name] for name in streams}
-    starts["schedules"] = None
-    request = {"source": "zendesk", "api_url": api_url, "tables": sorted(chosen), "since": starts, "command": command}
-    staging = Staging(out, "zendesk", request)
-    staging.open()
+    manifest, starts, staging = open_pull(out, "zendesk", api_url, chosen, streams, since, command, whole=("schedules",))
     client = ZendeskClient(api(api_url), "", **(client_options or {}), authorization=authorization)
     try:
         source = ZendeskPull(client, staging, starts)
