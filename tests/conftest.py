@@ -6,6 +6,7 @@ import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -68,3 +69,19 @@ def run_report(data: Path, report: str, **options: object) -> Outcome:
 def rows(frame: pl.DataFrame) -> list[dict[str, object]]:
     """A result as a list of plain dicts, for readable assertions."""
     return frame.to_dicts()
+
+
+@pytest.fixture
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """API pulls back off for a millisecond instead of seconds (tests of 429/5xx stay fast)."""
+    from svcstats.connectors import http as connector_http
+
+    monkeypatch.setattr(connector_http, "BACKOFF_BASE", 0.001)
+
+
+def serve(httpserver: Any, handler: Any) -> Any:
+    """Serve every request on the loopback test server with `handler` (a fake help-desk API)."""
+    import re
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
+    return handler

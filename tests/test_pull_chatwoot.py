@@ -4,7 +4,6 @@ runs, and reports on the pulled folder, checked by hand."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import polars as pl
@@ -12,24 +11,21 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from svcstats.connectors import chatwoot
-from svcstats.connectors import http as connector_http
 from tests.chatwoot_fake import TOKEN, FakeChatwoot, answer, message, unix
+from tests.conftest import serve
 
 RANGE = ("--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-03-31", "--totals", "-f", "csv", "-q")
 
 
 @pytest.fixture
 def fake(httpserver: HTTPServer) -> FakeChatwoot:
-    handler = FakeChatwoot()
-    httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
-    return handler
+    return serve(httpserver, FakeChatwoot())
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> str:
+def env(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer, fast_retries: None) -> str:
     """A valid token in the environment, tiny back-offs; returns the account's --api-url."""
     monkeypatch.setenv("CHATWOOT_API_TOKEN", TOKEN)
-    monkeypatch.setattr(connector_http, "BACKOFF_BASE", 0.001)
     return httpserver.url_for("/api/v1/accounts/1")
 
 

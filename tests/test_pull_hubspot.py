@@ -5,7 +5,6 @@ the reports computed on the pulled folder, checked by hand."""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -15,9 +14,9 @@ import polars as pl
 import pytest
 from pytest_httpserver import HTTPServer
 
-from svcstats.connectors import http as connector_http
 from svcstats.connectors import hubspot
 from svcstats.errors import SourceError
+from tests.conftest import serve
 from tests.hubspot_fake import TOKEN, FakeHubSpot, answer, message, ticket
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,16 +27,13 @@ RANGE = ("--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-03-31", 
 @pytest.fixture
 def fake(httpserver: HTTPServer) -> FakeHubSpot:
     """The fake account, served by pytest-httpserver on a loopback port."""
-    handler = FakeHubSpot()
-    httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
-    return handler
+    return serve(httpserver, FakeHubSpot())
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> str:
+def env(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer, fast_retries: None) -> str:
     """A valid token in the environment and tiny back-offs; returns the --api-url."""
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
-    monkeypatch.setattr(connector_http, "BACKOFF_BASE", 0.001)
     return httpserver.url_for("/")
 
 

@@ -4,15 +4,14 @@ resume, incremental runs, and reports on the pulled folder, checked by hand."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import polars as pl
 import pytest
 from pytest_httpserver import HTTPServer
 
-from svcstats.connectors import http as connector_http
 from svcstats.connectors import zendesk
+from tests.conftest import serve
 from tests.zendesk_fake import AUTH, EMAIL, TOKEN, FakeZendesk, answer, audit, comment, status, unix
 
 RANGE = ("--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-03-31", "--totals", "-f", "csv", "-q")
@@ -20,18 +19,15 @@ RANGE = ("--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-03-31", 
 
 @pytest.fixture
 def fake(httpserver: HTTPServer) -> FakeZendesk:
-    handler = FakeZendesk()
-    httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
-    return handler
+    return serve(httpserver, FakeZendesk())
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> str:
+def env(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer, fast_retries: None) -> str:
     """Valid credentials in the environment, tiny back-offs; returns the --api-url."""
     monkeypatch.setenv("ZENDESK_EMAIL", EMAIL)
     monkeypatch.setenv("ZENDESK_API_TOKEN", TOKEN)
     monkeypatch.delenv("ZENDESK_OAUTH_TOKEN", raising=False)
-    monkeypatch.setattr(connector_http, "BACKOFF_BASE", 0.001)
     return httpserver.url_for("/api/v2")
 
 
