@@ -66,7 +66,7 @@ def dashboard_specs(config: Config, name: str) -> tuple[str, list[ReportSpec]]:
         raise UsageError(f"no dashboard {name!r} (dashboards: {known})", f"add a [dashboards.{name}] table to the config file")
     board = config.dashboards[name]
     if not board.reports:
-        raise UsageError(f"dashboard {name!r} lists no reports", f"add reports = [...] under [dashboards.{name}]")
+        raise UsageError(f"dashboard {name!r} lists no reports", f"add one with: svcstats dashboard {name} --add REPORT")
     specs = [
         saved_spec(config, entry) if isinstance(entry, str) else spec_from_table(entry, None, f"[dashboards.{name}] entry {n + 1}")
         for n, entry in enumerate(board.reports)
@@ -99,9 +99,10 @@ def save_spec(spec: ReportSpec, explicit_config: Path | None, *, replace: bool =
     return _rewrite(explicit_config, change)
 
 
-def save_dashboard(name: str, specs: list[ReportSpec], explicit_config: Path | None, title: str | None = None) -> Path:
+def save_dashboard(name: str, specs: list[ReportSpec], explicit_config: Path | None, title: str | None = None) -> tuple[Path, list[str]]:
     """Add reports (saved names, or reports with their options) to [dashboards.NAME] in the config
-    file in force, creating the dashboard (and the file) when missing; returns the file's path."""
+    file in force, creating the dashboard (and the file) when missing; returns the file's path and
+    the labels of the reports left out because the dashboard already shows them as given."""
     if not NAME_PATTERN.match(name):
         raise UsageError(f"dashboard name {name!r} is not usable", "use letters, digits, - and _ (e.g. weekly)")
 
@@ -117,10 +118,52 @@ def save_dashboard(name: str, specs: list[ReportSpec], explicit_config: Path | N
         if "reports" not in board:
             board["reports"] = tomlkit.array()
         for spec in specs:
-            board["reports"].append(spec.name if spec.name else _entry(spec, path, inline=True))
+            entry = spec.name if spec.name else _entry(spec, path, inline=True)
+            if _plain(entry) in [_plain(item) for item in board["reports"]]:
+                skipped.append(spec.label)  # the same report with the same options is shown once
+            else:
+                board["reports"].append(entry)
         board["reports"].multiline(len(board["reports"]) > 2)
 
+    skipped: list[str] = []
+    return _rewrite(explicit_config, change), skipped
+
+
+def remove_from_dashboard(name: str, reports: list[str], explicit_config: Path | None) -> Path:
+    """Take every entry of the given reports or saved reports off [dashboards.NAME] in the config
+    file in force; a name that is not on the dashboard is a usage error (nothing is changed)."""
+
+    def change(document: Any, path: Path) -> None:
+        board = (document.get("dashboards") or {}).get(name)
+        if board is None:
+            raise UsageError(f"no dashboard {name!r} in {path}", "see the dashboards with: svcstats saved")
+        entries = board.get("reports") or []
+        for report in reports:
+            if not any(_shows(item, report) for item in entries):
+                shown = ", ".join(dict.fromkeys(_label(item) for item in entries)) or "none"
+                raise UsageError(f"dashboard {name} has no {report!r}", f"its reports: {shown}")
+        keep = [item for item in entries if not any(_shows(item, report) for report in reports)]
+        board["reports"].clear()
+        board["reports"].extend(keep)
+        board["reports"].multiline(len(keep) > 2)
+
     return _rewrite(explicit_config, change)
+
+
+def _plain(item: Any) -> Any:
+    """A dashboard entry as plain Python (a saved report's name, or a report's options)."""
+    return item.unwrap() if hasattr(item, "unwrap") else item
+
+
+def _label(item: Any) -> str:
+    """What a dashboard entry shows: a saved report's name, or the report's name."""
+    plain = _plain(item)
+    return str(plain.get("report")) if isinstance(plain, dict) else str(plain)
+
+
+def _shows(item: Any, report: str) -> bool:
+    """Whether a dashboard entry is `report` (a saved report's name or a report's name)."""
+    return _label(item) == report
 
 
 def _super_table(document: Any, key: str) -> Any:

@@ -191,6 +191,22 @@ def test_output_never_replaces_an_input_table_or_a_link(tmp_path: Path, cli) -> 
     assert not (tmp_path / "elsewhere.csv").exists()
 
 
+def test_a_failed_run_leaves_no_new_folder_and_a_good_one_creates_it(tmp_path: Path, cli) -> None:
+    data = tmp_path / "data"
+    write_csv(data / "tickets.csv", ["ticket_id", "created_at"], [["1", "2026-03-02T09:00:00Z"]])
+    target = tmp_path / "new" / "deep" / "x.csv"
+    failed = cli("report", "support-volume", "--data", data, "--where", "no_such_column = 1", "--output", target)
+    assert failed.code == 2, failed.stderr
+    assert not (tmp_path / "new").exists()
+    good = cli("report", "support-volume", "--data", data, "--totals", "--output", tmp_path / "new" / "deep" / "x.csv")
+    assert good.code == 0, good.stderr
+    assert (tmp_path / "new" / "deep" / "x.csv").read_text().startswith("tickets")
+    (tmp_path / "file").write_text("")
+    blocked = cli("report", "support-volume", "--data", data, "--output", tmp_path / "file" / "x.csv")
+    assert blocked.code == 4
+    assert "is not a folder" in blocked.stderr
+
+
 def test_concurrent_saves_all_land_in_the_config(tmp_path: Path) -> None:
     import subprocess
     import sys

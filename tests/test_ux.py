@@ -90,6 +90,30 @@ def test_dashboard_add_creates_a_dashboard_that_then_shows(cli, workspace: Path)
     assert " 3 " in shown.stdout.split("support-volume:")[1]
 
 
+def test_dashboard_add_skips_a_repeat_and_remove_takes_a_report_off(cli, workspace: Path) -> None:
+    assert cli(*RUN, "--save", "by-team", "-q").code == 0
+    assert cli("dashboard", "weekly", "--add", "by-team", "--add", "csat").code == 0
+    again = cli("dashboard", "weekly", "--add", "by-team", "--add", "csat")
+    assert again.code == 0, again.stderr
+    assert "already shows by-team" in again.stderr and "already shows csat" in again.stderr
+    assert "now has 2 reports" in again.stderr
+    other = cli("dashboard", "weekly", "--add", "csat", "--totals")  # other options: a second entry
+    assert "now has 3 reports" in other.stderr
+    removed = cli("dashboard", "weekly", "--remove", "csat")
+    assert removed.code == 0, removed.stderr
+    assert "now has 1 reports" in removed.stderr
+    assert tomllib.loads((workspace / "svcstats.toml").read_text())["dashboards"]["weekly"]["reports"] == ["by-team"]
+    missing = cli("dashboard", "weekly", "--remove", "support-volume")
+    assert missing.code == 2
+    assert missing.stderr == "svcstats: error: dashboard weekly has no 'support-volume' (its reports: by-team)\n"
+    unknown = cli("dashboard", "nope", "--remove", "csat")
+    assert unknown.code == 2 and "no dashboard 'nope'" in unknown.stderr
+    mixed = cli("dashboard", "weekly", "--remove", "by-team", "--totals")
+    assert mixed.code == 2 and "--remove takes no other options" in mixed.stderr
+    assert cli("dashboard", "weekly", "--remove", "by-team").code == 0
+    assert tomllib.loads((workspace / "svcstats.toml").read_text())["dashboards"]["weekly"]["reports"] == []
+
+
 def test_dashboard_add_refuses_an_unknown_report_with_a_suggestion(cli, workspace: Path) -> None:
     result = cli("dashboard", "weekly", "--add", "suport-volume")
     assert result.code == 2
@@ -120,6 +144,11 @@ def test_tables_fit_the_terminal_width(cli, workspace: Path, monkeypatch: pytest
     check = cli("data", "check", "--data", "data", "-f", "table")
     assert max(map(len, check.stdout.splitlines())) <= 80, check.stdout
     assert "Table                     tickets\n" in check.stdout
+    listing = cli("reports").stdout.splitlines()
+    assert max(map(len, listing)) <= 80
+    # a summary too long for one line continues under itself, not under the names
+    at = listing.index("  chat-wait-time                 How long chat customers wait for a first human")
+    assert listing[at + 1] == " " * 33 + "reply, and how many chats go unanswered."
 
 
 def test_text_cells_wrap_between_words_before_the_layout_turns(workspace: Path) -> None:

@@ -35,13 +35,30 @@ def list_reports(
         from svcstats.readiness import folder_readiness  # Polars only when a folder is named
 
         ready = folder_readiness(data, config) or {}
+    from svcstats import env
+
+    fit = env.current().width()
     for collection, reports in by_collection().items():
         print(collection)
         width = max(len(r.name) for r in reports)
         for info in reports:
             lack = ready.get(info.name)
-            print(f"  {info.name:<{width}}  {info.summary}" + (f"  [cannot run: needs {lack}]" if lack else ""))
+            text = info.summary + (f"  [cannot run: needs {lack}]" if lack else "")
+            print(entry_lines(info.name, width, text, fit))
         print()
+
+
+def entry_lines(name: str, width: int, text: str, fit: int | None) -> str:
+    """`  name  text`, the text wrapped to `fit` columns beside the name (or under it when the
+    names leave it less than 30 columns); one line when `fit` is None (piped)."""
+    import textwrap
+
+    lead = f"  {name:<{width}}  "
+    if fit is None or len(lead) + len(text) <= fit:
+        return lead + text
+    if fit - len(lead) >= 30:
+        return "\n".join(textwrap.wrap(text, fit, initial_indent=lead, subsequent_indent=" " * len(lead)))
+    return "\n".join([f"  {name}", *textwrap.wrap(text, fit, initial_indent=" " * 6, subsequent_indent=" " * 6)])
 
 
 def about(name: Annotated[str, typer.Argument(help="Report name, as listed by svcstats reports.")]) -> None:

@@ -148,6 +148,14 @@ def dashboard_command(
             "with the report options given after these; repeatable. Shows nothing.",
         ),
     ] = [],  # noqa: B006 (Typer reads the default; it is never changed)
+    remove: Annotated[
+        list[str],
+        typer.Option(
+            "--remove",
+            metavar="REPORT",
+            help="Take this report or saved report (every entry of it) off the dashboard in the config file; repeatable. Shows nothing.",
+        ),
+    ] = [],  # noqa: B006 (Typer reads the default; it is never changed)
     title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="With --add: the dashboard's heading.")] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -158,8 +166,14 @@ def dashboard_command(
 
     Create one: svcstats dashboard weekly --add support-volume --add ticket-time-to-close --totals
 
+    Change one: svcstats dashboard weekly --remove support-volume
+
     Example: svcstats dashboard weekly --config examples/svcstats.toml --last 12w --format html --output weekly.html
     """
+    if remove:
+        with reported_errors(debug="--debug" in ctx.args):
+            remove_from(name, remove, [*add, *([title] if title is not None else []), *ctx.args], config)
+        return
     if add or title is not None:
         with reported_errors(debug="--debug" in ctx.args):
             add_to_dashboard(name, add, title, list(ctx.args), config)
@@ -225,7 +239,23 @@ def add_to_dashboard(name: str, reports: list[str], title: str | None, args: lis
         else:
             call = parse_report_args(get_report(report).name, args)
             specs.append(ReportSpec(call.info.name, call.stored_options()))
-    path = save_dashboard(name, specs, config, title)
+    path, skipped = save_dashboard(name, specs, config, title)
+    for label in skipped:
+        say(f"note: dashboard {name} already shows {label} with these options; not added twice")
+    tell_size(name, path)
+
+
+def remove_from(name: str, reports: list[str], others: list[str], config: Path | None) -> None:
+    """`dashboard NAME --remove REPORT...`: take those reports off [dashboards.NAME]."""
+    from svcstats.saved import remove_from_dashboard
+
+    if others:
+        raise UsageError("--remove takes no other options", "remove first, then add with --add in a second command")
+    tell_size(name, remove_from_dashboard(name, reports, config))
+
+
+def tell_size(name: str, path: Path) -> None:
+    """The note after a dashboard changed: where it is and how many reports it now has."""
     board = load_settings(path).dashboards[name]
     say(f"note: dashboard {name} in {path} now has {len(board.reports)} reports (show it with: svcstats dashboard {name})")
 

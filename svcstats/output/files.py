@@ -44,20 +44,22 @@ def emit(write: Callable[[IO[bytes]], object], output: Path | None) -> None:
 
 
 def check_writable(path: Path) -> None:
-    """Fail when `path` cannot be written; create its missing parent folders."""
-    folder = path.parent if str(path.parent) else Path(".")
+    """Fail when `path` cannot be written. Missing parent folders are only checked here (the
+    nearest existing one must be a writable folder) and created when the file is written, so a
+    run that fails leaves no empty folder behind."""
     if str(path) == "-":
         return
-    if not folder.is_dir():
-        try:  # reports/2026/x.csv in a fresh checkout, as an export creates its folder
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: cannot create folder {folder}: {exc.strerror or exc}") from None
+    folder = path.parent if str(path.parent) else Path(".")
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"cannot write {path}: cannot create folder {folder}: {existing} is not a folder")
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder", "give a file name")
     check_not_link(path)
-    if not os.access(folder, os.W_OK):
-        raise OutputError(f"cannot write {path}: folder {folder} is not writable")
+    if not os.access(existing, os.W_OK):
+        raise OutputError(f"cannot write {path}: folder {existing} is not writable")
 
 
 def check_not_link(path: Path) -> None:
@@ -119,6 +121,7 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     """A binary file handle whose content replaces `path` only if the block completes."""
     directory = path.parent if str(path.parent) else Path(".")
     try:
+        directory.mkdir(parents=True, exist_ok=True)  # reports/2026/x.csv in a fresh checkout
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}", "check that the folder exists and is writable") from None
