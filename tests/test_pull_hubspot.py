@@ -242,6 +242,38 @@ def test_non_json_answer_is_exit_6(fake: FakeHubSpot, env: str, tmp_path: Path, 
     assert "the answer is not JSON" in result.stderr
 
 
+def test_an_api_that_never_answers_fails_after_three_tries(env: str, tmp_path: Path, cli) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on: every connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = cli("pull", "hubspot", "--out", tmp_path / "out", "--api-url", f"http://127.0.0.1:{port}/")
+    assert result.code == 6
+    assert result.stderr.startswith(f"svcstats: error: HubSpot API: cannot connect to http://127.0.0.1:{port}/ (ConnectError")
+    assert "check --api-url and the network" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_connection_lost_mid_pull_is_retried_with_the_full_policy(fake: FakeHubSpot, env: str) -> None:
+    import httpx
+
+    from svcstats.connectors.http import Api, Client, Retryable
+
+    client = Client(Api("HubSpot", env, "HUBSPOT_ACCESS_TOKEN"), TOKEN, sleep=lambda seconds: None)
+    client.get("/crm/v3/owners")  # the API answered once: a later refusal is an outage, not a wrong address
+    calls = []
+
+    def refuse(method: str, path: str, **kwargs: object) -> httpx.Response:
+        calls.append(path)
+        raise Retryable("ConnectError: refused", unreachable=True)
+
+    client._attempt = refuse  # type: ignore[method-assign]
+    with pytest.raises(SourceError, match="still failing after"):
+        client.get("/crm/v3/owners")
+    assert len(calls) == 8  # MAX_ATTEMPTS
+
+
 # -- resume and incremental runs --------------------------------------------------------------
 
 

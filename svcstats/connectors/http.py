@@ -20,6 +20,7 @@ import tenacity
 from svcstats.errors import AuthError, SourceError
 
 MAX_ATTEMPTS = 8  # tries of one request, the first included
+FIRST_CONNECT_ATTEMPTS = 3  # tries when the API has never answered (a mistyped --api-url, no network)
 MAX_WAIT = 300.0  # seconds slept in retries of one request, at most
 BACKOFF_BASE = 1.0  # first back-off, doubled at each retry (1, 2, 4, 8 ... s)
 BACKOFF_CAP = 60.0
@@ -30,10 +31,11 @@ class Retryable(Exception):
     """A failed attempt worth repeating: 429, 5xx or a connection failure; `retry_after` is the
     server's own wait in seconds, when it gave one."""
 
-    def __init__(self, what: str, retry_after: float | None = None) -> None:
+    def __init__(self, what: str, retry_after: float | None = None, *, unreachable: bool = False) -> None:
         super().__init__(what)
         self.what = what
         self.retry_after = retry_after
+        self.unreachable = unreachable  # no connection could be made
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Client:
     transport: httpx.BaseTransport | None = None
     requests: int = 0  # HTTP requests sent, retries included
     waited: float = 0.0  # seconds slept in retries
+    answered: bool = False  # whether the API has answered once in this run
     _http: httpx.Client | None = field(default=None, repr=False)
 
     def get(self, path: str, params: dict[str, Any] | None = None, *, scope: str | None = None) -> dict[str, Any]:
@@ -113,6 +116,11 @@ class Client:
         try:
             response = retrying(self._attempt, method, path, **kwargs)
         except Retryable as exc:
+            if exc.unreachable and not self.answered:
+                raise SourceError(
+                    f"{self.api.name} API: cannot connect to {self.api.base_url} ({exc.what})",
+                    "check --api-url and the network; the pull resumes where it stopped when run again",
+                ) from None
             raise SourceError(
                 f"{self.api.name} API: {method} {path} still failing after {self.requests_for_message()} ({exc.what})",
                 "run the same command again later: the pull resumes where it stopped",
@@ -141,8 +149,11 @@ class Client:
         self.requests += 1
         try:
             response = self.http.request(method, path, **kwargs)
+        except httpx.ConnectError as exc:
+            raise Retryable(f"{type(exc).__name__}: {exc}", unreachable=True) from None
         except httpx.TransportError as exc:
             raise Retryable(f"{type(exc).__name__}: {exc}") from None
+        self.answered = True
         if response.status_code == 429:
             if self.api.daily_limit(response):
                 raise SourceError(
@@ -183,7 +194,10 @@ class Client:
         return max(0.0, asked if asked is not None else backoff)
 
     def _stop(self, state: tenacity.RetryCallState) -> bool:
-        return state.attempt_number >= self.max_attempts or self.waited + self._wait(state) > self.max_wait
+        exc = state.outcome.exception() if state.outcome else None
+        # an API that never answered is most likely a wrong address: give up in seconds, not minutes
+        attempts = FIRST_CONNECT_ATTEMPTS if isinstance(exc, Retryable) and exc.unreachable and not self.answered else self.max_attempts
+        return state.attempt_number >= attempts or self.waited + self._wait(state) > self.max_wait
 
     def _sleep(self, seconds: float) -> None:
         self.waited += seconds
