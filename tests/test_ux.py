@@ -195,9 +195,10 @@ def test_verbose_names_the_settings_it_resolved(cli, workspace: Path) -> None:
     result = cli(*RUN, "-v", "-f", "csv")
     assert result.code == 0
     assert (
-        "info: config svcstats.toml; data data; source format auto; time zone Europe/Oslo; as of 2026-03-31; "
-        "range the first date to 2026-03-31\n"
+        "info: config svcstats.toml; data data; source format auto (each table recognised from its headers); "
+        "time zone Europe/Oslo; as of 2026-03-31; range the first date to 2026-03-31\n"
     ) in result.stderr
+    assert "info: support-volume: every table read as svcstats' neutral tables (no help-desk export recognised)\n" in result.stderr
 
 
 def _by_weekday_and_hour() -> pl.DataFrame:

@@ -72,7 +72,8 @@ def settings_line(resolved: Resolved) -> str:
     from svcstats.commands.saved import here
 
     config = here(resolved.config_path) if resolved.config_path is not None else "none (defaults)"
-    source = resolved.source_format + (f", times without a zone in {resolved.source_tz}" if resolved.source_tz else "")
+    detected = " (each table recognised from its headers)" if resolved.source_format == "auto" else ""
+    source = resolved.source_format + detected + (f", times without a zone in {resolved.source_tz}" if resolved.source_tz else "")
     return (
         f"info: config {config}; data {here(resolved.data)}; source format {source}; "
         f"time zone {resolved.tz}; as of {resolved.as_of}; range {resolved.date_range.describe()}"
@@ -104,6 +105,8 @@ def tell(outcome: Outcome, query: ReportQuery, output: OutputOptions, label: str
     if output.verbose:
         for table, source in outcome.recognised.items():
             say(f"info: {label or outcome.info.name}: {table} read from the {source}")
+        if not outcome.recognised:
+            say(f"info: {label or outcome.info.name}: every table read as svcstats' neutral tables (no help-desk export recognised)")
         say(
             f"info: {label or outcome.info.name}: {outcome.result.height} rows, {outcome.date_range.describe()} "
             f"({outcome.tz}), computed in {outcome.seconds:.2f}s on the {query.engine} engine"
