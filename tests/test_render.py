@@ -71,8 +71,12 @@ def test_atomic_file_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> No
     assert target.read_text() == "new\n"
 
 
-def test_atomic_file_in_missing_folder_is_an_output_error(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="cannot write"), atomic_file(tmp_path / "nope" / "x.csv") as handle:
+def test_atomic_file_creates_a_missing_folder_but_not_under_a_file(tmp_path: Path) -> None:
+    with atomic_file(tmp_path / "new" / "x.csv") as handle:
+        handle.write(b"x")
+    assert (tmp_path / "new" / "x.csv").read_bytes() == b"x"
+    (tmp_path / "file").write_text("")
+    with pytest.raises(OutputError, match="cannot write"), atomic_file(tmp_path / "file" / "x.csv") as handle:
         handle.write(b"x")
 
 

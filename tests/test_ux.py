@@ -151,6 +151,23 @@ def test_tables_fit_the_terminal_width(cli, workspace: Path, monkeypatch: pytest
     assert listing[at + 1] == " " * 33 + "reply, and how many chats go unanswered."
 
 
+def test_terminal_table_marks_partial_periods_and_machine_formats_keep_the_columns(cli, workspace: Path) -> None:
+    # weekly from Tuesday 03-03: the week of Monday 03-02 is cut (partial), the week of 03-09 is whole
+    run = ("report", "support-volume", "--data", "data", "--frequency", "weekly", "--from", "2026-03-03", "--to", "2026-03-15")
+    table = cli(*run, "-f", "table").stdout.splitlines()
+    assert "Partial" not in " ".join(table) and "Period end" not in " ".join(table)
+    # tickets 2 and 3 (created 03-03 and 03-04) fall in the cut week; none in the next
+    assert [line.split()[:2] for line in table if line.strip().startswith("2026-03")] == [["2026-03-02*", "2"], ["2026-03-09", "0"]]
+    assert table[-1] == "* partial period: the range starts or ends inside it"
+    csv = cli(*run, "-f", "csv").stdout.splitlines()
+    assert csv[0].startswith("period_start,period_end,partial,")
+    assert csv[1].startswith("2026-03-02,2026-03-08,true,2") and csv[2].startswith("2026-03-09,2026-03-15,false,0")
+    whole = cli(
+        "report", "support-volume", "--data", "data", "--frequency", "weekly", "--from", "2026-03-02", "--to", "2026-03-08", "-f", "table"
+    )
+    assert "*" not in whole.stdout
+
+
 def test_text_cells_wrap_between_words_before_the_layout_turns(workspace: Path) -> None:
     import polars as pl
 

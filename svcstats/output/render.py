@@ -99,7 +99,26 @@ def terminal_text(result: pl.DataFrame, title: str, business: bool = False) -> s
 
     if is_grid(result):
         return grid_text(result, title, env.current().width())
-    return table_text(result, title, business)
+    shown, partial = shown_columns(result)
+    text = table_text(shown, title, business)
+    return f"{text.rstrip()}\n{PARTIAL_NOTE}\n" if partial else text
+
+
+PARTIAL_NOTE = "* partial period: the range starts or ends inside it"
+
+
+def shown_columns(result: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
+    """The columns a terminal table shows, and whether a period is partial: an over-time result
+    without `period_end` (the title names the frequency) and `partial` as a * after the period's
+    start (PARTIAL_NOTE under the table). Machine formats keep both columns."""
+    from svcstats.periods import PARTIAL, PERIOD, PERIOD_END
+
+    if PARTIAL not in result.columns or PERIOD not in result.columns or result.schema[PARTIAL] != pl.Boolean:
+        return result, False
+    partial = bool(result[PARTIAL].any())
+    marked = pl.col(PERIOD).cast(pl.String) + pl.when(pl.col(PARTIAL)).then(pl.lit("*")).otherwise(pl.lit(" "))
+    shown = result.with_columns(marked.alias(PERIOD)) if partial else result
+    return shown.drop([c for c in (PERIOD_END, PARTIAL) if c in result.columns]), partial
 
 
 def table_text(result: pl.DataFrame, title: str, business: bool = False, width: int | None = None) -> str:
