@@ -7,6 +7,7 @@ Commands never import this module, so the command line has no import cycle.
 
 from __future__ import annotations
 
+import inspect
 import signal
 import sys
 from collections.abc import Iterator
@@ -65,6 +66,27 @@ app.command("dashboard", context_settings=PASS_THROUGH)(export.dashboard_command
 app.add_typer(data.data_app, name="data")
 app.add_typer(gaps.gaps_app, name="knowledge-gaps")
 app.add_typer(pull.pull_app, name="pull")
+
+
+def reflowed(doc: str) -> str:
+    """A docstring as --help text: each paragraph's lines joined, so that the text wraps to the
+    terminal (Typer keeps single line breaks after the first paragraph); a paragraph of indented
+    or bulleted lines keeps its breaks."""
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    keep = [any(line.startswith((" ", "- ")) for line in par.splitlines()) for par in paragraphs]
+    return "\n\n".join(par if kept else " ".join(par.split("\n")) for par, kept in zip(paragraphs, keep, strict=True))
+
+
+def _reflow_help(group: typer.Typer) -> None:
+    for info in group.registered_commands:
+        if info.help is None and info.callback is not None and info.callback.__doc__:
+            info.help = reflowed(info.callback.__doc__)
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _reflow_help(sub.typer_instance)
+
+
+_reflow_help(app)
 
 
 @contextmanager

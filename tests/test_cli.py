@@ -257,3 +257,15 @@ def test_module_entry_point(data: Path) -> None:
 
 def test_app_is_typer() -> None:
     assert app.info.name == "svcstats"
+
+
+def test_help_paragraphs_wrap_to_the_terminal_not_to_the_source(cli, monkeypatch) -> None:
+    from svcstats.cli import reflowed
+
+    assert reflowed("First.\n\n    Two lines\n    of one paragraph.\n\n    - a list\n    - kept\n") == (
+        "First.\n\nTwo lines of one paragraph.\n\n- a list\n- kept"
+    )
+    monkeypatch.setenv("COLUMNS", "200")
+    text = cli("pull", "hubspot", "--help").stdout
+    # the docstring breaks after "a private app's"; the help joins the paragraph and wraps it at 200 columns
+    assert "(a private app's access token; never from the command line)" in text
