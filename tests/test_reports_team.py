@@ -308,3 +308,10 @@ def test_csat_scale_option_and_error(tmp_path: Path) -> None:
         run_report(tmp_path, "csat", totals=True)
     [total] = rows(run_report(tmp_path, "csat", totals=True, options={"scale": "1-5"}).result)
     assert (total["csat_pct"], total["positive"], total["neutral"], total["negative"], total["mean_rating"]) == (50.0, 2, 1, 1, 3.25)
+
+
+def test_csat_scale_0_1_a_good_bad_rating(tmp_path: Path) -> None:
+    write_csv(tmp_path / "csat.csv", ["submitted_at", "rating"], [["2026-05-04T10:00:00Z", r] for r in ("1", "1", "0", "1")])
+    [total] = rows(run_report(tmp_path, "csat", totals=True, options={"scale": "0-1"}).result)
+    # 0-1: 1 is positive, 0 negative, no neutral: 3 good of 4 = 75 %, mean rating 3/4
+    assert (total["csat_pct"], total["positive"], total["neutral"], total["negative"], total["mean_rating"]) == (75.0, 3, 0, 1, 0.75)
