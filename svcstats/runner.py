@@ -15,9 +15,10 @@ import polars as pl
 
 from svcstats.catalog import ReportInfo, get_report
 from svcstats.errors import UsageError
+from svcstats.findings import Finding
 from svcstats.loaders.dataset import Dataset
 from svcstats.outcome import Outcome
-from svcstats.periods import SUNDAY_WEEKS, end_of_day, with_period_end
+from svcstats.periods import SUNDAY_WEEKS, end_of_day, range_filter, with_period_end
 from svcstats.query import DEFAULT_STATS, FREQUENCIES, Engine, ReportQuery, polars_engine
 from svcstats.reports.base import ReportContext
 from svcstats.settings import Resolved, open_dataset, resolve
@@ -54,10 +55,32 @@ def compute(request: ReportQuery, phase: Callable[[str], object] = lambda name: 
     result = with_period_end(result, ctx.every, ctx.date_range)  # over time: each period's end and whether it is cut
     # a table loaded twice (say, for a join) gives the same finding twice: told once
     findings = list(dict.fromkeys(finding for check, frame in zip(checks, check_results, strict=True) for finding in check.read(frame)))
+    findings += nothing_in_range(ctx, result)
     seconds = time.perf_counter() - started
     return Outcome(
         info, result, findings, ctx.date_range, ctx.tz, seconds, ctx.as_of, resolved.data, resolved.config_path, dataset.recognised()
     )
+
+
+def nothing_in_range(ctx: ReportContext, result: pl.DataFrame) -> list[Finding]:
+    """When a range holds nothing at all (every number zero or empty), a note giving the dates the
+    data does cover, so that a range after the data's end is not mistaken for a quiet week. One
+    small read of the report's date column, made only then."""
+    numbers = [name for name, dtype in result.schema.items() if dtype.is_numeric()]
+    found = any(result[name].fill_null(0).abs().sum() > 0 for name in numbers)
+    table, column = ctx.info.table, ctx.date_column
+    if (ctx.date_range.start is None and ctx.date_range.end is None) or found or column not in ctx.dataset.columns(table):
+        return []
+    local = pl.col(column).dt.convert_time_zone(ctx.tz).dt.date()
+    outside = pl.col(column).is_not_null() & ~range_filter(pl.col(column), ctx.date_range, ctx.tz)
+    span = ctx.dataset.load(table, {column: None}).select(
+        local.min().alias("first"), local.max().alias("last"), outside.sum().alias("outside")
+    )
+    first, last, records = span.collect(engine=ctx.engine).row(0)
+    if not records:
+        return []
+    what = f"nothing in {ctx.date_range.describe()}; the data's {column} runs from {first} to {last} ({ctx.tz})"
+    return [Finding(ctx.info.name, what, int(records), "note", unit="record", verb="outside the range")]
 
 
 def spark_master(given: str | None, configured: str | None) -> str | None:

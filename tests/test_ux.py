@@ -168,6 +168,20 @@ def test_terminal_table_marks_partial_periods_and_machine_formats_keep_the_colum
     assert "*" not in whole.stdout
 
 
+def test_a_range_after_the_data_says_where_the_data_ends(cli, workspace: Path) -> None:
+    # the tickets are created 03-02..03-04; the week of 03-09 holds nothing
+    empty = cli("report", "support-volume", "--data", "data", "--from", "2026-03-09", "--to", "2026-03-15", "--totals")
+    assert empty.code == 0
+    assert empty.stderr == (
+        "note: support-volume: 3 records outside the range: nothing in 2026-03-09 to 2026-03-15; "
+        "the data's created_at runs from 2026-03-02 to 2026-03-04 (UTC)\n"
+    )
+    found = cli("report", "support-volume", "--data", "data", "--from", "2026-03-04", "--to", "2026-03-15", "--totals")
+    assert found.stderr == ""  # ticket 3 is in the range: no note
+    quiet = cli("report", "support-volume", "--data", "data", "--from", "2026-03-09", "--to", "2026-03-15", "-q")
+    assert quiet.stderr == ""
+
+
 def test_text_cells_wrap_between_words_before_the_layout_turns(workspace: Path) -> None:
     import polars as pl
 
