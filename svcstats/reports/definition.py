@@ -37,6 +37,7 @@ PERIOD_COLUMNS = (  # every over-time result carries them (runner: periods.with_
 GROUP_COLUMNS = ("<group>", "one column per --group-by key, named after it (rep, team, ...); absent without --group-by")
 
 OptionKind = Literal["flag", "choice", "int", "float"]
+MeasureKind = Literal["count", "duration", "rate", "rank"]
 OptionValue = bool | str | int | float | None
 
 
@@ -206,6 +207,9 @@ class ReportInfo:
     own_range: str = ""  # the dates the report always covers ("the week of --as-of"): no range options then
     shape: Shape | None = None  # count/rate reports over shared counts: which rate and counts they show
     chart: Chart | None = None  # chart facts, when the general rule does not fit
+    no_compare: str = ""  # why --compare does not apply ("lists one row per ticket"); "" = it does
+    listing_options: tuple[str, ...] = ()  # own options that make the result a listing: --compare is refused with them
+    row_keys: tuple[str, ...] = ()  # numeric columns that name a row (hour, rating): --compare matches rows on them
 
     def run(self, ctx: ReportContext) -> pl.LazyFrame:
         """The report's lazy query for `ctx`: its three stages joined."""
@@ -214,6 +218,28 @@ class ReportInfo:
     def business_hours(self) -> str:
         """The rule --hours business follows for this report, as `svcstats about` shows it."""
         return BUSINESS_HOURS.format(whose=self.schedule_of)
+
+    def compare_refusal(self, options: Mapping[str, OptionValue]) -> str | None:
+        """Why --compare does not apply to this report with its own `options` (parsed), or None
+        when it does: a listing has no figures to set beside another range's."""
+        if self.no_compare:
+            return f"{self.name} {self.no_compare}"
+        flags = {option.name: option.flag for option in self.options}
+        given = [name for name in self.listing_options if options.get(name) not in (None, False)]
+        return f"{self.name} {flags[given[0]]} lists rows, not figures to compare" if given else None
+
+    def measure_kind(self, column: str) -> MeasureKind:
+        """How --compare reads a numeric result column: a rate (a percentage: its change is in
+        points), a rank (a place: its change is in places), a duration (in `duration_unit`, or
+        hours/minutes) or a count (anything else)."""
+        if column == "rank":
+            return "rank"
+        if column.endswith("_pct") or (self.shape is not None and self.shape.rate is not None and column == self.shape.rate.name):
+            return "rate"
+        units = {"hours", "minutes", self.duration_unit}
+        if column in units or any(column.endswith(f"_{unit}") for unit in units):
+            return "duration"
+        return "count"
 
     @property
     def default_date_by(self) -> str:
