@@ -36,10 +36,10 @@ from datetime import date, timedelta
 import polars as pl
 
 from svcstats.catalog import ReportInfo
-from svcstats.reports.definition import OptionValue
 from svcstats.daterange import DateRange, add_months
 from svcstats.errors import UsageError
 from svcstats.periods import PERIOD, SUNDAY_WEEKS, step
+from svcstats.reports.definition import OptionValue
 
 PREVIOUS, CHANGE, CHANGE_PCT = "_previous", "_change", "_change_pct"  # suffixes of the columns added per measure
 COMPARED_FROM, COMPARED_TO = "compared_from", "compared_to"
@@ -124,9 +124,7 @@ def refuse(info: ReportInfo, options: Mapping[str, OptionValue]) -> None:
         raise UsageError(reason, "drop --compare")
 
 
-def beside(
-    info: ReportInfo, current: pl.LazyFrame, compared: pl.LazyFrame, plan: Comparison, group_by: Sequence[str]
-) -> pl.LazyFrame:
+def beside(info: ReportInfo, current: pl.LazyFrame, compared: pl.LazyFrame, plan: Comparison, group_by: Sequence[str]) -> pl.LazyFrame:
     """`current` with each numeric measure's compared value and change beside it, matched on the
     row's keys (its period moved by the plan's shift, its groups, its text columns)."""
     schema = current.collect_schema()
