@@ -34,6 +34,15 @@ PERIOD_COLUMNS = (  # every over-time result carries them (runner: periods.with_
     ("period_end", "last day of the period (ISO date); absent with --totals"),
     ("partial", "true when the date range cuts the period (it starts before the range or ends after it); absent with --totals"),
 )
+COMPARE_COLUMNS = (  # every report --compare applies to carries them with it (svcstats/compare.py)
+    (
+        "<measure>_previous, <measure>_change, <measure>_change_pct",
+        "with --compare: each numeric measure over the compared range (totals) or period (over time; a count with no "
+        "compared row is 0 there), the change (measure - previous, in its unit; in points for a rate) and, for counts and "
+        "durations, the change in % of previous (empty when previous is 0 or empty)",
+    ),
+    ("compared_from, compared_to", "with --compare: the first and last day the comparison covers on that row"),
+)
 GROUP_COLUMNS = ("<group>", "one column per --group-by key, named after it (rep, team, ...); absent without --group-by")
 
 OptionKind = Literal["flag", "choice", "int", "float"]
@@ -218,6 +227,11 @@ class ReportInfo:
     def business_hours(self) -> str:
         """The rule --hours business follows for this report, as `svcstats about` shows it."""
         return BUSINESS_HOURS.format(whose=self.schedule_of)
+
+    @property
+    def documented_columns(self) -> tuple[tuple[str, str], ...]:
+        """The output columns `svcstats about` lists: the report's own, and --compare's where it applies."""
+        return self.columns + (COMPARE_COLUMNS if not self.no_compare else ())
 
     def compare_refusal(self, options: Mapping[str, OptionValue]) -> str | None:
         """Why --compare does not apply to this report with its own `options` (parsed), or None
