@@ -10,6 +10,7 @@ open_tickets); ticket-time-to-close by its close date. All times UTC; weeks star
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -406,7 +407,7 @@ def test_previous_is_an_independent_run_over_the_compared_period(
     compared = rows(
         run_report(folder, "support-volume", as_of=LATER, frequency=frequency, compare="previous", date_from=start, date_to=end).result
     )
-    for before, row in zip(compared, compared[1:], strict=False):
+    for before, row in itertools.pairwise(compared):
         if not before["partial"]:  # a whole period before: its figure is this row's previous one
             assert row["tickets_previous"] == before["tickets"]
     for row in compared:  # every row, the first included: a run over its compared period alone
