@@ -417,3 +417,14 @@ def test_previous_is_an_independent_run_over_the_compared_period(
             ).result
         )
         assert row["tickets_previous"] == alone["tickets"]
+
+
+def test_an_export_of_every_report_leaves_compare_out_of_listings(cli, data: Path, tmp_path: Path) -> None:
+    # a cron export of all reports with --compare: the listings run without it, with a note each
+    out = tmp_path / "export"
+    result = cli("export", "--reports", "support-volume,ticket-facts", "--data", data, "--compare", "previous",
+                 "--from", "2024-03-01", "--to", "2024-03-31", "--as-of", "2024-04-30", "--output", out)  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert "note: ticket-facts lists one row per ticket, so --compare does not apply (left out for it)" in result.stderr
+    assert "tickets_previous" in (out / "support-volume.csv").read_text().splitlines()[0]
+    assert "compared_from" not in (out / "ticket-facts.csv").read_text()
