@@ -9,7 +9,8 @@ Which range is compared:
 
 - totals (--totals, or a report that is a total by nature): `previous` is the range of equal
   length just before; a range of whole calendar months is compared with as many whole months
-  before it (October with September, a quarter with the quarter before). `year` is the same
+  before it (October with September, a quarter with the quarter before), and a month to date
+  (1-15 October) with the same days of the month before (1-15 September). `year` is the same
   dates a year earlier (29 February becomes 28 February); whole months stay whole months
   (February 2025 with all of February 2024).
 - over time: each row's period is compared with the period before it (`previous`), or with the
@@ -113,6 +114,8 @@ def totals_range(mode: str, start: date, end: date) -> DateRange:
     if whole_months:
         months = (after.year - start.year) * 12 + after.month - start.month
         return DateRange(add_months(start, -months), start - timedelta(days=1))
+    if start.day == 1 and (start.year, start.month) == (end.year, end.month):  # month to date: the same days of the month before
+        return DateRange(add_months(start, -1), Shift(1).back(end))
     length = after - start
     return DateRange(start - length, start - timedelta(days=1))
 

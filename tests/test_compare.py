@@ -65,6 +65,13 @@ def test_totals_previous_whole_months_are_the_months_before() -> None:
     assert totals_range("previous", date(2026, 4, 1), date(2026, 6, 30)) == DateRange(date(2026, 1, 1), date(2026, 3, 31))
 
 
+def test_totals_previous_month_to_date_is_the_same_days_of_the_month_before() -> None:
+    # --this-month on 15 October: 1-15 October against 1-15 September (HubSpot's "month to date")
+    assert totals_range("previous", date(2026, 10, 1), date(2026, 10, 15)) == DateRange(date(2026, 9, 1), date(2026, 9, 15))
+    # 1-30 March 2024 against February, whose 30th does not exist: 1-29 February
+    assert totals_range("previous", date(2024, 3, 1), date(2024, 3, 30)) == DateRange(date(2024, 2, 1), date(2024, 2, 29))
+
+
 def test_totals_previous_otherwise_is_the_same_number_of_days_before() -> None:
     # 2026-10-02..2026-10-31 is 30 days: the 30 days before are 2026-09-02..2026-10-01
     assert totals_range("previous", date(2026, 10, 2), date(2026, 10, 31)) == DateRange(date(2026, 9, 2), date(2026, 10, 1))
@@ -176,11 +183,12 @@ def test_durations_with_no_compared_row_are_null(data: Path) -> None:
 
 
 def test_as_of_compares_one_snapshot(data: Path) -> None:
-    # 2024-03-01..03-10 (T3) against 2024-02-20..02-29 (T9, T2). As of 03-10, T2 was closed
-    # (03-01) and T9 not yet (03-15): 1 closed, 1 open; as of 04-30 both were closed
-    options = {"totals": True, "compare": "previous", "date_from": date(2024, 3, 1), "date_to": date(2024, 3, 10)}
+    # 2024-03-02..03-10 (9 days: T3) against the 9 days 2024-02-22..03-01 (T9, T2). As of 03-10,
+    # T2 was closed (03-01) and T9 not yet (03-15): 1 closed, 1 open; as of 04-30 both were closed
+    options = {"totals": True, "compare": "previous", "date_from": date(2024, 3, 2), "date_to": date(2024, 3, 10)}
     [then] = volume(data, as_of=date(2024, 3, 10), **options)
-    assert (then["tickets_previous"], then["closed_tickets_previous"], then["open_tickets_previous"]) == (2, 1, 1)
+    assert (then["compared_from"], then["compared_to"]) == (date(2024, 2, 22), date(2024, 3, 1))
+    assert (then["tickets"], then["tickets_previous"], then["closed_tickets_previous"], then["open_tickets_previous"]) == (1, 2, 1, 1)
     [later] = volume(data, as_of=LATER, **options)
     assert (later["tickets_previous"], later["closed_tickets_previous"], later["open_tickets_previous"]) == (2, 2, 0)
 
@@ -428,3 +436,8 @@ def test_an_export_of_every_report_leaves_compare_out_of_listings(cli, data: Pat
     assert "note: ticket-facts lists one row per ticket, so --compare does not apply (left out for it)" in result.stderr
     assert "tickets_previous" in (out / "support-volume.csv").read_text().splitlines()[0]
     assert "compared_from" not in (out / "ticket-facts.csv").read_text()
+
+
+def test_spark_is_refused_before_it_starts(data: Path) -> None:
+    with pytest.raises(UsageError, match="--compare runs here, not on Spark"):
+        run_report(data, "support-volume", compare="previous", spark="local[2]", **MARCH)

@@ -173,7 +173,7 @@ CompareOption = Annotated[
     typer.Option(
         "--compare", rich_help_panel=SHAPE, show_default=False,
         help="Add the same figures for another range and the change: previous (the range of equal length just before; "
-        "whole months: the months before; over time: each row's period before) or year (a year earlier; "
+        "whole months or a month to date: the months before; over time: each row's period before) or year (a year earlier; "
         "weekly and daily: 52 weeks, so weekdays align). Columns <measure>_previous, _change, _change_pct, compared_from, compared_to.",
     ),
 ]  # fmt: skip
