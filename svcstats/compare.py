@@ -136,10 +136,11 @@ def beside(info: ReportInfo, current: pl.LazyFrame, compared: pl.LazyFrame, plan
     if PERIOD in schema and plan.shift is not None:
         compared = compared.with_columns(pl.col(PERIOD).dt.offset_by(plan.shift.offset(1)))
     before = compared.select(*keys, *(pl.col(m).alias(m + PREVIOUS) for m in measures))
-    if keys:
-        joined = current.join(before, on=keys, how="left", nulls_equal=True, maintain_order="left", coalesce=True)
-    else:  # totals without groups: one row beside one row (none when the compared range has none)
-        joined = current.join(before.with_row_index("_row"), how="cross", maintain_order="left").drop("_row")
+    one = "_compare_row"  # totals without groups: one row beside one row, kept when the compared range has none
+    on = keys or [one]
+    if not keys:
+        current, before = current.with_columns(pl.lit(0).alias(one)), before.with_columns(pl.lit(0).alias(one))
+    joined = current.join(before, on=on, how="left", nulls_equal=True, maintain_order="left", coalesce=True).drop(one, strict=False)
     added: list[pl.Expr] = []
     for m in measures:
         previous = pl.col(m + PREVIOUS)

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from svcstats.catalog import REPORTS
 from svcstats.compare import Comparison, beside, comparison, totals_range
 from svcstats.daterange import DateRange
 from svcstats.errors import UsageError
@@ -268,6 +269,18 @@ def test_a_rate_changes_in_points_only() -> None:
     }  # fmt: skip
 
 
+def test_a_total_beside_an_empty_compared_range_is_kept() -> None:
+    # no groups, and the compared range gave no row: the row stays, against 0 (a count) and nothing (a duration)
+    from svcstats.catalog import get_report
+
+    current = pl.LazyFrame({"closed_tickets": [4], "mean_hours": [121.0]})
+    before = pl.LazyFrame(schema={"closed_tickets": pl.Int64, "mean_hours": pl.Float64})
+    plan = Comparison("year", DateRange(date(2023, 3, 1), date(2023, 3, 31)), None)
+    [row] = beside(get_report("ticket-time-to-close"), current, before, plan, ()).collect().to_dicts()
+    assert (row["closed_tickets_previous"], row["closed_tickets_change"], row["closed_tickets_change_pct"]) == (0, 4, None)
+    assert (row["mean_hours_previous"], row["mean_hours_change"], row["mean_hours_change_pct"]) == (None, None, None)
+
+
 # -- refusals, one pass, round trips, output ------------------------------------------------
 
 
@@ -442,3 +455,33 @@ def test_an_export_of_every_report_leaves_compare_out_of_listings(cli, data: Pat
 def test_spark_is_refused_before_it_starts(data: Path) -> None:
     with pytest.raises(UsageError, match="--compare runs here, not on Spark"):
         run_report(data, "support-volume", compare="previous", spark="local[2]", **MARCH)
+
+
+# -- every report: its own rows unchanged, and previous = its own run over the compared range -
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
+COMPARABLE = sorted(name for name, info in REPORTS.items() if not info.no_compare)
+SEPTEMBER = {"as_of": date(2026, 10, 31), "totals": True, "date_from": date(2026, 9, 1), "date_to": date(2026, 9, 30)}
+AUGUST = {**SEPTEMBER, "date_from": date(2026, 8, 1), "date_to": date(2026, 8, 31)}
+
+
+@pytest.mark.parametrize("name", COMPARABLE)
+def test_every_reports_previous_is_its_own_run_over_the_compared_range(name: str) -> None:
+    # September's totals with --compare previous: September's own figures unchanged, and each
+    # <measure>_previous equal to a plain run over August (a count with no August row: 0)
+    from polars.testing import assert_frame_equal, assert_series_equal
+
+    from svcstats.compare import KEY_TYPES
+
+    info = REPORTS[name]
+    plain = run_report(EXAMPLES, name, **SEPTEMBER).result
+    compared = run_report(EXAMPLES, name, compare="previous", **SEPTEMBER).result
+    assert_frame_equal(plain, compared.select(plain.columns), check_exact=False, rel_tol=1e-9)
+    assert compared["compared_from"].unique().to_list() == [date(2026, 8, 1)]
+    august = run_report(EXAMPLES, name, **AUGUST).result
+    keys = [c for c, kind in plain.schema.items() if isinstance(kind, KEY_TYPES) or c in info.row_keys]
+    measures = [c for c, kind in plain.schema.items() if c not in keys and kind.is_numeric()]
+    expected = compared.select(keys).join(august, on=keys, how="left", nulls_equal=True, maintain_order="left") if keys else august
+    for m in measures:
+        want = expected[m].fill_null(0) if info.measure_kind(m) == "count" and plain.schema[m].is_integer() else expected[m]
+        assert_series_equal(compared[f"{m}_previous"], want, check_names=False, check_exact=False, rel_tol=1e-9)
