@@ -485,3 +485,9 @@ def test_every_reports_previous_is_its_own_run_over_the_compared_range(name: str
     for m in measures:
         want = expected[m].fill_null(0) if info.measure_kind(m) == "count" and plain.schema[m].is_integer() else expected[m]
         assert_series_equal(compared[f"{m}_previous"], want, check_names=False, check_exact=False, rel_tol=1e-9)
+
+
+def test_verbose_names_the_compared_range(cli, data: Path) -> None:
+    result = cli("report", "support-volume", "--data", data, "--compare", "year", "-F", "monthly", "--from", "2024-02-01",
+                 "--to", "2024-03-31", "--as-of", "2024-04-30", "-f", "csv", "-v")  # fmt: skip
+    assert "info: support-volume: compared (year) with 2023-02-01 to 2023-03-31" in result.stderr
