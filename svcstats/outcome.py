@@ -33,3 +33,5 @@ class Outcome:
     data: Path
     config_path: Path | None
     recognised: dict[str, str] = field(default_factory=dict)  # table -> help-desk export it was read from (-v)
+    compare: str | None = None  # --compare: "previous" or "year"; None without it
+    compared_range: DateRange | None = None  # the range compared with (totals), or all rows' compared periods together

@@ -23,12 +23,14 @@ Hours = Literal["calendar", "business"]
 SourceFormat = Literal["auto", "generic", "hubspot", "zendesk", "freshdesk", "intercom", "chatwoot"]  # loaders/presets
 WeekStart = Literal["monday", "sunday"]
 Stat = Literal["mean", "median", "p75", "p90", "p95", "min", "max"]
+Compare = Literal["previous", "year"]  # --compare: the range (or period) before, or the same one a year earlier
 
 FREQUENCIES: dict[str, str] = {"daily": "1d", "weekly": "1w", "monthly": "1mo", "quarterly": "1q", "yearly": "1y"}
 DURATION_STATS: tuple[str, ...] = get_args(Stat)
 DEFAULT_STATS = ("mean", "median", "p90")  # always in machine output for duration reports
 ENGINES: tuple[str, ...] = get_args(Engine)
 HOURS: tuple[str, ...] = get_args(Hours)
+COMPARES: tuple[str, ...] = get_args(Compare)
 
 # The query fields that choose the date range (one group: an explicit range replaces a saved one).
 DATE_RANGE = ("date_from", "date_to", "last", "this_week", "last_week", "this_month", "last_month")
@@ -66,6 +68,7 @@ class ReportQuery:
     stats: list[str] = field(default_factory=list)
     engine: str = "streaming"
     hours: str = "calendar"  # or "business": working time only
+    compare: str | None = None  # "previous" or "year": the same figures for another range beside them (compare.py)
     options: dict[str, Any] = field(default_factory=dict)  # report-specific options
     spark: str | None = None  # a Spark master (local[2], spark://host:7077, yarn): the stages run there (engines/spark.py)
 
@@ -75,13 +78,15 @@ class ReportQuery:
 
 def check_query_values(query: ReportQuery) -> None:
     """The checks every query passes whatever the report: known frequency, engine, hours, stats,
-    week start."""
+    week start, comparison."""
     if query.frequency is not None and query.frequency not in FREQUENCIES:
         raise UsageError(f"unknown frequency {query.frequency!r}", f"choose one of: {', '.join(FREQUENCIES)}")
     if query.engine not in ENGINES:
         raise UsageError(f"unknown engine {query.engine!r}", f"choose one of: {', '.join(ENGINES)}")
     if query.hours not in HOURS:
         raise UsageError(f"unknown --hours {query.hours!r}", "choose calendar or business")
+    if query.compare is not None and query.compare not in COMPARES:
+        raise UsageError(f"unknown --compare {query.compare!r}", f"choose one of: {', '.join(COMPARES)}")
     if query.week_start is not None and query.week_start not in WEEK_STARTS:
         raise UsageError(f"unknown --week-start {query.week_start!r}", f"choose one of: {', '.join(WEEK_STARTS)}")
     unknown = [s for s in query.stats if s not in DURATION_STATS]

@@ -7,12 +7,14 @@ nothing. Telling stderr about the findings and writing the result belong to the 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
+from svcstats import compare
 from svcstats.catalog import ReportInfo, get_report
 from svcstats.errors import UsageError
 from svcstats.findings import Finding
@@ -36,6 +38,8 @@ def compute(request: ReportQuery, phase: Callable[[str], object] = lambda name: 
     info = get_report(request.report)
     resolved = resolve(request)
     master = spark_master(request.spark, resolved.config.spark.master)
+    if request.compare and master:
+        raise UsageError("--compare runs here, not on Spark", "drop --spark (or set --spark off) to compare")
     if master:  # a cluster runs the stages (svcstats.engines.spark; PySpark is imported only then)
         from svcstats.engines.spark import compute_on_spark
 
@@ -43,10 +47,13 @@ def compute(request: ReportQuery, phase: Callable[[str], object] = lambda name: 
     engine = polars_engine(request.engine)
     dataset = open_dataset(resolved, engine=engine, cutoff=cutoff_of(request, resolved.tz))
     ctx = context(request, resolved, dataset)
+    plan = comparison_of(request, ctx)
     started = time.perf_counter()
     try:
         phase("loading")
         query = info.run(ctx)
+        if plan is not None:  # the same stages over the compared range, joined before the one collect
+            query = compare.beside(info, query, info.run(compared_context(ctx, plan)), plan, ctx.group_by)
         checks = [*dataset.checks, *ctx.checks]
         phase("computing")
         result, *check_results = collect([query, *(c.frame for c in checks)], engine)
@@ -58,7 +65,18 @@ def compute(request: ReportQuery, phase: Callable[[str], object] = lambda name: 
     findings += nothing_in_range(ctx, result)
     seconds = time.perf_counter() - started
     return Outcome(
-        info, result, findings, ctx.date_range, ctx.tz, seconds, ctx.as_of, resolved.data, resolved.config_path, dataset.recognised()
+        info,
+        result,
+        findings,
+        ctx.date_range,
+        ctx.tz,
+        seconds,
+        ctx.as_of,
+        resolved.data,
+        resolved.config_path,
+        dataset.recognised(),
+        compare=plan.mode if plan else None,
+        compared_range=plan.date_range if plan else None,
     )
 
 
@@ -81,6 +99,24 @@ def nothing_in_range(ctx: ReportContext, result: pl.DataFrame) -> list[Finding]:
         return []
     what = f"nothing in {ctx.date_range.describe()}; the data's {column} runs from {first} to {last} ({ctx.tz})"
     return [Finding(ctx.info.name, what, int(records), "note", unit="record", verb="outside the range")]
+
+
+def comparison_of(request: ReportQuery, ctx: ReportContext) -> compare.Comparison | None:
+    """What --compare compares the run with (None without it); a usage error for a report (or
+    its options) that lists rows rather than figures."""
+    if not request.compare:
+        return None
+    compare.refuse(ctx.info, ctx.options)
+    return compare.comparison(request.compare, ctx.date_range, ctx.every, ctx.totals)
+
+
+def compared_context(ctx: ReportContext, plan: compare.Comparison) -> ReportContext:
+    """`ctx` over the compared range: the same dataset (one snapshot, each table parsed once),
+    options and "now"; its own checks are not told (the run's own findings are)."""
+    compared = dataclasses.replace(ctx, date_range=plan.date_range, checks=[])
+    if "working_time" in vars(ctx):  # built once per run (a planning read): shared, not built again
+        vars(compared)["working_time"] = ctx.working_time
+    return compared
 
 
 def spark_master(given: str | None, configured: str | None) -> str | None:

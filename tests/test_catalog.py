@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,10 +25,11 @@ def documented(info: ReportInfo, flags: set[str], group_keys: list[str], totals:
 
     A column documented "with --flag: ..." (or "(with --flag ...)") is there only when the flag is
     given; period_start, period_end and partial only over time; <group> stands for the --group-by keys; <measure>_last_week
-    for each measure's last-week twin."""
+    for each measure's last-week twin, <measure>_previous (_change, _change_pct) for --compare's columns beside each measure."""
     must: set[str] = set()
     may: set[str] = set(group_keys)
-    for names, text in info.columns:
+    own = {n for ns, _ in info.columns if not ns.startswith("<") for n in ns.split(", ")} - {"period_start", "period_end", "partial"}
+    for names, text in info.documented_columns:
         condition = re.search(r"(?:^|\()with (--[a-z-]+)", text)
         wanted = condition is None or condition.group(1) in flags
         if names == GROUP:
@@ -38,6 +40,10 @@ def documented(info: ReportInfo, flags: set[str], group_keys: list[str], totals:
         if names == "<measure>_last_week":
             measures = {n for ns, _ in info.columns if ns not in (GROUP, names) for n in ns.split(", ")} - {"week_start"}
             (must if wanted else may).update(f"{m}_last_week" for m in measures)
+            continue
+        if names.startswith("<measure>_previous"):  # beside any measure (which ones: test_compare_columns_are_beside_measures)
+            if wanted:
+                may.update(f"{m}{suffix}" for m in own for suffix in ("_previous", "_change", "_change_pct"))
             continue
         (must if wanted else may).update(names.split(", "))
     return must, must | may
@@ -51,6 +57,10 @@ def runs(info: ReportInfo) -> list[tuple[str, dict[str, object]]]:
     group = next(iter(info.group_aliases), None)
     if group and info.name != "ticket-reply-count":  # a ranking over the range takes no --group-by
         found.append((f"group-by {group}", {"group_by": [group]}))
+    if not info.no_compare:
+        found.append(("--compare previous", {"compare": "previous", "last": "3m"}))
+        if not info.range_only:
+            found.append(("--compare year --totals", {"compare": "year", "totals": True, "last": "3m"}))
     for option in info.options:
         if isinstance(option.default, bool):
             found.append((option.flag, {"options": {option.name: True}, "totals": option.name == "intervals"}))
@@ -71,16 +81,38 @@ def test_documented_columns_are_produced(info: ReportInfo, options: dict[str, ob
     flags = {o.flag for o in info.options if own.get(o.name) not in (None, False)}
     if options.get("totals"):
         flags.add("--totals")
+    if options.get("compare"):
+        flags.add("--compare")
     group_by = list(options.get("group_by", [])) or list(info.default_group_by)  # type: ignore[call-overload]
     if own.get("by"):  # --by channel splits by the channel as --group-by channel does
         group_by.append(str(own["by"]))
     totals = bool(options.get("totals"))
-    produced = set(run_report(EXAMPLES, info.name, as_of=AS_OF, **options).result.columns)
+    result = run_report(EXAMPLES, info.name, as_of=AS_OF, **options).result
+    produced = set(result.columns)
     must, may = documented(info, flags, group_by, totals)
     must -= set(info.default_group_by) - set(group_by)  # a --group-by replaces the default grouping
     assert produced <= may, f"{info.name} produces undocumented columns {sorted(produced - may)}"
     if not any(own.get(name) for name in ("per_ticket", "top", "intervals", "distribution", "breached")):  # these replace the shape
         assert must <= produced, f"{info.name} documents columns it does not produce: {sorted(must - produced)}"
+    if options.get("compare"):
+        assert_compare_columns_beside_measures(info, result, group_by)
+
+
+def assert_compare_columns_beside_measures(info: ReportInfo, result: Any, group_by: list[str]) -> None:
+    """With --compare, every numeric measure (not a group, period or row key) has its previous value
+    and change beside it, and a relative change unless it is a rate or a rank; nothing else does."""
+    keys = {"period_start", "period_end", "partial", "compared_from", "compared_to", *group_by, *info.row_keys}
+    suffixes = ("_previous", "_change", "_change_pct")
+    measures = [
+        c
+        for c, kind in result.schema.items()
+        if kind.is_numeric() and c not in keys and not any(c == m + s for m in result.columns for s in suffixes)
+    ]
+    assert measures, f"{info.name} has nothing to compare"
+    for m in measures:
+        expected = [m + "_previous", m + "_change"] + ([m + "_change_pct"] if info.measure_kind(m) in ("count", "duration") else [])
+        at = result.columns.index(m)
+        assert result.columns[at + 1 : at + 1 + len(expected)] == expected, f"{info.name}: {m} lacks {expected}"
 
 
 def test_every_report_has_a_run() -> None:

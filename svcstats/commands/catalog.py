@@ -72,7 +72,7 @@ def about(name: Annotated[str, typer.Argument(help="Report name, as listed by sv
 
     table = TABLES[info.table]
     date_by = ", ".join(f"{choice} ({column})" for choice, column in info.date_by.items())
-    width = max(len(column) for column, _ in info.columns)
+    width = max(len(column) for column, _ in info.documented_columns)
     lines = [
         f"{info.title} ({info.name}) · {info.collection}",
         "",
@@ -83,7 +83,7 @@ def about(name: Annotated[str, typer.Argument(help="Report name, as listed by sv
         f"--date-by: {date_by}; default {info.default_date_by}",
         "",
         "Output columns:",
-        *(f"  {column:<{width}}  {text}" for column, text in info.columns),
+        *(f"  {column:<{width}}  {text}" for column, text in info.documented_columns),
         "",
         f"Example: {example(info)}",
     ]

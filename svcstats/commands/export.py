@@ -73,7 +73,7 @@ def export_command(
             raise UsageError(f"cannot export as {file_format!r}", f"choose one of: {', '.join(FILE_FORMATS)}")
         _, specs = report_specs(load_settings(config), dashboard, reports, every)
         overrides = with_config(list(ctx.args), config)
-        calls += [own_range_call(spec_call(spec, overrides)) for spec in specs]
+        calls += [compare_call(own_range_call(spec_call(spec, overrides))) for spec in specs]
         items = [
             (spec.label, report_writer(spec.label, call, file_format), {"report": call.info.name, "options": call.stored_options()})
             for spec, call in zip(specs, calls, strict=True)
@@ -106,6 +106,19 @@ def own_range_call(call: ReportCall) -> ReportCall:
     if not call.output.quiet:
         say(f"note: {call.info.name} always covers {call.info.own_range}: {' '.join(flags)} read as --as-of {as_of}")
     return replace(call, query=query, given=given)
+
+
+def compare_call(call: ReportCall) -> ReportCall:
+    """`call`, or, for a report --compare does not apply to (a listing such as ticket-facts) given
+    it by an export or dashboard run for all its reports, the same call without it, told in a note
+    on stderr: a listing has no figures to compare, and must not fail the other reports' run."""
+    reason = call.info.compare_refusal(call.info.parse_options(call.query.options)) if call.query.compare else None
+    if reason is None:
+        return call
+    if not call.output.quiet:
+        say(f"note: {reason} (left out for it)")
+    given = {name: value for name, value in call.given.items() if name != "compare"}
+    return replace(call, query=replace(call.query, compare=None), given=given)
 
 
 def report_writer(label: str, call: ReportCall, fmt: str) -> Callable[[Path], dict[str, Any]]:
@@ -190,7 +203,7 @@ def dashboard_command(
         check_destination(fmt, output)
         heading, specs = report_specs(load_settings(config), name, None, False)
         overrides = with_config(list(ctx.args), config)
-        calls += [own_range_call(spec_call(spec, overrides)) for spec in specs]
+        calls += [compare_call(own_range_call(spec_call(spec, overrides))) for spec in specs]
         labelled = list(zip([spec.label for spec in specs], calls, strict=True))
         results = [
             (label, call, compute_and_tell(call.query, call.output, label)) for label, call in tracked(labelled, "computing", len(calls))

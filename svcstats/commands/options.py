@@ -17,7 +17,7 @@ import typer
 
 from svcstats.catalog import ReportInfo, ReportOption
 from svcstats.output.formats import Format, TableFormat
-from svcstats.query import Engine, Frequency, Hours, OutputOptions, ReportQuery, SourceFormat, WeekStart
+from svcstats.query import Compare, Engine, Frequency, Hours, OutputOptions, ReportQuery, SourceFormat, WeekStart
 
 DATA, RANGE, SHAPE, OUTPUT, REPORT, KEEP = "Data", "Date range", "Rows and groups", "Output", "This report", "Save and share"
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -168,6 +168,15 @@ Stats = Annotated[
         "Machine formats always carry mean, median and p90, plus these.",
     ),
 ]  # fmt: skip
+CompareOption = Annotated[
+    Compare | None,
+    typer.Option(
+        "--compare", rich_help_panel=SHAPE, show_default=False,
+        help="Add the same figures for another range and the change: previous (the range of equal length just before; "
+        "whole months or a month to date: the months before; over time: each row's period before) or year (a year earlier; "
+        "weekly and daily: 52 weeks, so weekdays align). Columns <measure>_previous, _change, _change_pct, compared_from, compared_to.",
+    ),
+]  # fmt: skip
 HoursOption = Annotated[
     Hours,
     typer.Option(
@@ -263,7 +272,7 @@ COMMON_OPTIONS: dict[str, Any] = {
     "this_month": ThisMonth, "last_month": LastMonth, "as_of": AsOf, "week_start": WeekStartOption,
     "date_by": DateBy,
     "frequency": None, "totals": Totals, "group_by": GroupBy, "reps": Reps, "teams": Teams, "pipelines": Pipelines,
-    "sources": Sources, "where": Where, "tz": Tz,
+    "sources": Sources, "where": Where, "tz": Tz, "compare": CompareOption,
     "format": FormatOption, "output": Output, "chart": Chart, "quiet": Quiet, "verbose": Verbose, "debug": Debug, "engine": EngineOption,
     "spark": SparkMaster,
 }  # fmt: skip

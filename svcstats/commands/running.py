@@ -111,4 +111,6 @@ def tell(outcome: Outcome, query: ReportQuery, output: OutputOptions, label: str
             f"info: {label or outcome.info.name}: {outcome.result.height} rows, {outcome.date_range.describe()} "
             f"({outcome.tz}), computed in {outcome.seconds:.2f}s on the {query.engine} engine"
         )
+        if outcome.compared_range is not None:  # --compare: the compared rows' dates together
+            say(f"info: {label or outcome.info.name}: compared ({outcome.compare}) with {outcome.compared_range.describe()}")
     return outcome

@@ -51,7 +51,7 @@ def grid_text(result: pl.DataFrame, title: str, width: int | None) -> str:
             per_block = len(HOURS) if width is None else max(1, min(len(HOURS), (width - 4) // cell))
             while len(HOURS) % per_block:  # blocks of equal size: 24, 12, 8, 6, 4, ...
                 per_block -= 1
-            lines += fit((f"{group} · " if group else "") + f"{column_label(value)}, by weekday and hour")
+            lines += fit((f"{group} · " if group else "") + f"{column_label(value, result.columns)}, by weekday and hour")
             for start in range(0, len(HOURS), per_block):
                 hours = HOURS[start : start + per_block]
                 lines.append("    " + "".join(f"{h:>{cell}}" for h in hours))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -24,6 +24,9 @@ DECIMALS = 4
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%:z"
 DURATION_UNITS = {"_hours": 1.0, "_minutes": 1 / 60}  # column suffix -> hours per unit
 PERCENT_SUFFIX = "_pct"
+# --compare's columns beside a measure (svcstats/compare.py), longest first; and the compared dates
+COMPARED_SUFFIXES = {"_change_pct": " Δ%", "_change": " Δ", "_previous": " prev"}
+COMPARED_DATES = ("compared_from", "compared_to")
 
 
 def render(
@@ -42,6 +45,7 @@ def render(
     shows durations in the table in hours, never in days (a day of 24 working hours is misread);
     `sheet` names an xlsx worksheet (the report's name)."""
     if fmt == "table":
+        hidden = [*hidden, *(f"{column}{suffix}" for column in hidden for suffix in COMPARED_SUFFIXES)]  # and their comparisons
         text = terminal_text(result.drop([c for c in hidden if c in result.columns]), title, business=business) + footer
         emit(lambda handle: handle.write(text.encode()), output)
         return
@@ -99,7 +103,7 @@ def terminal_text(result: pl.DataFrame, title: str, business: bool = False) -> s
 
     if is_grid(result):
         return grid_text(result, title, env.current().width())
-    shown, partial = shown_columns(result)
+    shown, partial = shown_columns(table_view(result))
     text = table_text(shown, title, business)
     return f"{text.rstrip()}\n{PARTIAL_NOTE}\n" if partial else text
 
@@ -119,6 +123,23 @@ def shown_columns(result: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
     marked = pl.col(PERIOD).cast(pl.String) + pl.when(pl.col(PARTIAL)).then(pl.lit("*")).otherwise(pl.lit(" "))
     shown = result.with_columns(marked.alias(PERIOD)) if partial else result
     return shown.drop([c for c in (PERIOD_END, PARTIAL) if c in result.columns]), partial
+
+
+def table_view(result: pl.DataFrame) -> pl.DataFrame:
+    """The columns a table shows of a result with --compare: each measure, its previous value and
+    one change (in % for counts and durations, in points for rates); the compared range is in
+    the title. Machine formats keep every column."""
+    dropped = [c for c in result.columns if c.endswith("_change") and f"{c}_pct" in result.columns]
+    return result.drop([*dropped, *(c for c in COMPARED_DATES if c in result.columns)])
+
+
+def compared_base(name: str, columns: Collection[str]) -> tuple[str, str] | None:
+    """(measure, suffix) when `name` is --compare's column beside a measure among `columns`
+    ("tickets_change_pct" -> ("tickets", "_change_pct")); None for any other column."""
+    for suffix in COMPARED_SUFFIXES:
+        if name.endswith(suffix) and name.removesuffix(suffix) in columns:
+            return name.removesuffix(suffix), suffix
+    return None
 
 
 def table_text(result: pl.DataFrame, title: str, business: bool = False, width: int | None = None) -> str:
@@ -141,7 +162,7 @@ def table_text(result: pl.DataFrame, title: str, business: bool = False, width: 
 
 def _cells(result: pl.DataFrame, business: bool) -> list[list[str]]:
     """Each row's cells as the table shows them."""
-    formatters = [cell_formatter(name, dtype, business) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
+    formatters = [cell_formatter(name, dtype, business, result.columns) for name, dtype in zip(result.columns, result.dtypes, strict=True)]
     return [[fmt(value) for fmt, value in zip(formatters, row, strict=True)] for row in result.iter_rows()]
 
 
@@ -156,7 +177,7 @@ def _rich_table(result: pl.DataFrame, cells: list[list[str]], title: str, *, wra
     table = Table(box=box.SIMPLE_HEAVY)
     narrowest = 1  # SIMPLE_HEAVY: an edge and padding each side, and 3 between columns
     for index, (name, dtype) in enumerate(zip(result.columns, result.dtypes, strict=True)):
-        numeric, label = dtype.is_numeric(), column_label(name)
+        numeric, label = dtype.is_numeric(), column_label(name, result.columns)
         if wrap and numeric:  # a number's header takes a line per word ("Closed" over "tickets")
             label = label.replace(" ", "\n")
         texts = (*label.split("\n"), *(row[index] for row in cells))
@@ -187,7 +208,7 @@ def records_text(columns: Sequence[str], cells: list[list[str]], title: str, wid
     "Label  value" line per column, long values wrapped under the value's start."""
     import textwrap
 
-    labels = [column_label(name) for name in columns]
+    labels = [column_label(name, columns) for name in columns]
     pad = min(max(map(len, labels), default=0), max(width // 2, 8))
     room = max(width - pad - 2, 12)
     lines = textwrap.wrap(title, width) if title else []
@@ -203,8 +224,12 @@ def records_text(columns: Sequence[str], cells: list[list[str]], title: str, wid
     return "\n".join(lines) + "\n"
 
 
-def column_label(name: str) -> str:
-    """A table header from a column name: "median_hours" -> "Median", "closed_tickets" -> "Closed tickets"."""
+def column_label(name: str, columns: Collection[str] = ()) -> str:
+    """A table header from a column name: "median_hours" -> "Median", "closed_tickets" -> "Closed
+    tickets"; beside a measure among `columns` (--compare), "Closed tickets prev", "… Δ", "… Δ%"."""
+    compared = compared_base(name, columns)
+    if compared is not None:
+        return column_label(compared[0]) + COMPARED_SUFFIXES[compared[1]]
     for suffix in DURATION_UNITS:
         name = name.removesuffix(suffix)
     text = name.replace("_", " ")
@@ -230,10 +255,15 @@ def humanize_hours(hours: float | None, days: bool = True) -> str:
     return f"{sign}{whole_days}d {whole_hours}h"
 
 
-def cell_formatter(name: str, dtype: pl.DataType, business: bool = False) -> Callable[[object], str]:
+def cell_formatter(name: str, dtype: pl.DataType, business: bool = False, columns: Collection[str] = ()) -> Callable[[object], str]:
     """How the table (terminal or html) and the charts show a value of column `name`: durations
     humanised (in hours, not days, when `business`), percentages with %, floats with at most 2
-    decimals, nulls as a dash; `partial` periods marked "yes"."""
+    decimals, nulls as a dash; `partial` periods marked "yes". Beside a measure among `columns`
+    (--compare): the previous value as the measure's, a change signed ("+3", "+1h 05m", "+2.5 pts"
+    for a rate), a relative change as "+12%"."""
+    compared = compared_base(name, columns)
+    if compared is not None:
+        return _compared_formatter(*compared, dtype, business)
     for suffix, hours_per_unit in DURATION_UNITS.items():
         if name.endswith(suffix):
             return lambda v: humanize_hours(None if v is None else v * hours_per_unit, days=not business)  # type: ignore[operator]
@@ -246,6 +276,18 @@ def cell_formatter(name: str, dtype: pl.DataType, business: bool = False) -> Cal
     if dtype.is_integer():
         return lambda v: "–" if v is None else str(v)
     return lambda v: "" if v is None else str(v)
+
+
+def _compared_formatter(measure: str, suffix: str, dtype: pl.DataType, business: bool) -> Callable[[object], str]:
+    """How a --compare column beside `measure` shows (see cell_formatter)."""
+    plain = cell_formatter(measure, dtype, business)
+    if suffix == "_previous":
+        return plain
+    if suffix == "_change_pct":
+        return lambda v: "–" if v is None else f"{v:+.0f}%" if abs(v) >= 10 else f"{v:+.1f}%"  # type: ignore[arg-type]
+    if measure.endswith(PERCENT_SUFFIX):
+        return lambda v: "–" if v is None else f"{v:+.1f} pts"
+    return lambda v: plain(v) if v is None or v <= 0 else "+" + plain(v)  # type: ignore[operator]
 
 
 def _with_text_datetimes(result: pl.DataFrame) -> pl.DataFrame:

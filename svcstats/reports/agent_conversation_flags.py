@@ -67,6 +67,7 @@ take part. Always one row per conversation: --frequency and --totals do not appl
         ("resolution_minutes", "for resolved ones: minutes from start to end"),
     ),
     range_only=True,
+    no_compare="lists one row per conversation, so --compare does not apply",
     example_options=" --from 2026-10-26 --as-of 2026-10-28 --format csv",
     stages=Stages(facts, aggregate, finish),
 )

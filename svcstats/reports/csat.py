@@ -151,6 +151,7 @@ a warning.""",
     records=Records("row", "", "any split of the responses: a response's facts come from its own row and its scale"),
     group_aliases={"rep": "rep", "team": "team", "channel": "channel", "source": "channel"},
     example_options=" --frequency monthly --group-by team",
+    row_keys=("rating",),
     options=(
         ReportOption(
             "scale",

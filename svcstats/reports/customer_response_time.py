@@ -58,4 +58,5 @@ with the longest average response time, as HubSpot does; --per-ticket gives each
     group_aliases=MESSAGE_GROUPS,
     example_options=" --totals --top 10",
     options=WAIT_OPTIONS,
+    listing_options=("per_ticket", "top"),
 )

@@ -68,4 +68,5 @@ sender id of their messages, else the ticket) who waited longest on average.
     group_aliases=MESSAGE_GROUPS,
     example_options=" --frequency monthly --group-by rep",
     options=WAIT_OPTIONS,
+    listing_options=("per_ticket", "top"),
 )

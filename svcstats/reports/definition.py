@@ -34,9 +34,19 @@ PERIOD_COLUMNS = (  # every over-time result carries them (runner: periods.with_
     ("period_end", "last day of the period (ISO date); absent with --totals"),
     ("partial", "true when the date range cuts the period (it starts before the range or ends after it); absent with --totals"),
 )
+COMPARE_COLUMNS = (  # every report --compare applies to carries them with it (svcstats/compare.py)
+    (
+        "<measure>_previous, <measure>_change, <measure>_change_pct",
+        "with --compare: each numeric measure over the compared range (totals) or period (over time; a count with no "
+        "compared row is 0 there), the change (measure - previous, in its unit; in points for a rate) and, for counts and "
+        "durations, the change in % of previous (empty when previous is 0 or empty)",
+    ),
+    ("compared_from, compared_to", "with --compare: the first and last day the comparison covers on that row"),
+)
 GROUP_COLUMNS = ("<group>", "one column per --group-by key, named after it (rep, team, ...); absent without --group-by")
 
 OptionKind = Literal["flag", "choice", "int", "float"]
+MeasureKind = Literal["count", "duration", "rate", "rank"]
 OptionValue = bool | str | int | float | None
 
 
@@ -206,6 +216,9 @@ class ReportInfo:
     own_range: str = ""  # the dates the report always covers ("the week of --as-of"): no range options then
     shape: Shape | None = None  # count/rate reports over shared counts: which rate and counts they show
     chart: Chart | None = None  # chart facts, when the general rule does not fit
+    no_compare: str = ""  # why --compare does not apply ("lists one row per ticket"); "" = it does
+    listing_options: tuple[str, ...] = ()  # own options that make the result a listing: --compare is refused with them
+    row_keys: tuple[str, ...] = ()  # numeric columns that name a row (hour, rating): --compare matches rows on them
 
     def run(self, ctx: ReportContext) -> pl.LazyFrame:
         """The report's lazy query for `ctx`: its three stages joined."""
@@ -214,6 +227,33 @@ class ReportInfo:
     def business_hours(self) -> str:
         """The rule --hours business follows for this report, as `svcstats about` shows it."""
         return BUSINESS_HOURS.format(whose=self.schedule_of)
+
+    @property
+    def documented_columns(self) -> tuple[tuple[str, str], ...]:
+        """The output columns `svcstats about` lists: the report's own, and --compare's where it applies."""
+        return self.columns + (COMPARE_COLUMNS if not self.no_compare else ())
+
+    def compare_refusal(self, options: Mapping[str, OptionValue]) -> str | None:
+        """Why --compare does not apply to this report with its own `options` (parsed), or None
+        when it does: a listing has no figures to set beside another range's."""
+        if self.no_compare:
+            return f"{self.name} {self.no_compare}"
+        flags = {option.name: option.flag for option in self.options}
+        given = [name for name in self.listing_options if options.get(name) not in (None, False)]
+        return f"{self.name} {flags[given[0]]} lists rows, not figures to compare" if given else None
+
+    def measure_kind(self, column: str) -> MeasureKind:
+        """How --compare reads a numeric result column: a rate (a percentage: its change is in
+        points), a rank (a place: its change is in places), a duration (in `duration_unit`, or
+        hours/minutes) or a count (anything else)."""
+        if column == "rank":
+            return "rank"
+        if column.endswith("_pct") or (self.shape is not None and self.shape.rate is not None and column == self.shape.rate.name):
+            return "rate"
+        units = {"hours", "minutes", self.duration_unit}
+        if column in units or any(column.endswith(f"_{unit}") for unit in units):
+            return "duration"
+        return "count"
 
     @property
     def default_date_by(self) -> str:

@@ -144,5 +144,6 @@ days. --group-by team sweeps each team apart.
     group_aliases=AVAILABILITY_GROUPS,
     example_options=" --last-week --as-of 2026-10-31",
     default_frequency="daily",
+    row_keys=("hour",),
     options=(ReportOption("by_hour", "--by-hour", False, "One row per hour of day: the profile across the day."),),
 )

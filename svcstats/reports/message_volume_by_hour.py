@@ -115,6 +115,7 @@ group.
     group_aliases=TICKET_GROUPS,  # --rep and --group-by rep: the ticket owner
     example_options=" --tz Europe/Oslo",
     range_only=True,
+    row_keys=("weekday", "hour"),
     options=(
         WAIT_OPTIONS[1],
         ReportOption("by_weekday", "--by-weekday", False, "A weekday x hour grid instead of hours alone."),

@@ -75,6 +75,7 @@ unless --group-by says otherwise. With --totals only the top N reps are listed (
     group_aliases=MESSAGE_GROUPS,
     example_options=" --totals --top 5",
     default_group_by=("rep",),
+    listing_options=("top",),
     options=(
         WAIT_OPTIONS[1],
         top_option("With --totals, only the N reps with the most replies (default 10)"),

@@ -92,6 +92,7 @@ at --as-of.
     group_aliases=AVAILABILITY_GROUPS,
     example_options=" --last-month --as-of 2026-10-31 --totals",
     default_group_by=("rep",),
+    listing_options=("intervals",),
     options=(
         ReportOption("detail", "--detail", False, "Split each status by its detailed status."),
         ReportOption("intervals", "--intervals", False, "List the status intervals instead of totals."),

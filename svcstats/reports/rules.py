@@ -166,6 +166,7 @@ def agent_report(
     duration_stats: bool = False,
     schedule_of: str = "",
     group_aliases: Mapping[str, str] = AGENT_GROUPS,
+    no_compare: str = "",
 ) -> ReportInfo:
     """A Customer agent report over agent_conversations, placed by start, with --pending-after."""
     return ReportInfo(
@@ -190,4 +191,5 @@ def agent_report(
         own_range=own_range,
         duration_stats=duration_stats,
         schedule_of=schedule_of,
+        no_compare=no_compare,
     )

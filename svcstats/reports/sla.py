@@ -228,6 +228,7 @@ owner's working hours (due_at is then empty: it is only given in calendar time).
     records=Records("ticket", "ticket_id", "a ticket's row, its messages and stage_history rows"),
     schedule_of="the ticket owner",
     needs=("closed_at", "is_closed", "first_closed_at", "reopened_at"),
+    listing_options=("breached",),
     options=(ReportOption("breached", "--breached", False, "List the breached clocks, one row each."),),
     group_aliases=TICKET_GROUPS,
 )

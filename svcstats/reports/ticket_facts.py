@@ -161,6 +161,7 @@ join svcstats' figures in your own tools (--format parquet). Always one row per 
     schedule_of="the ticket owner (for waits: the rep who replied)",
     needs=("closed_at", "is_closed", "first_closed_at", "reopened_at"),
     range_only=True,
+    no_compare="lists one row per ticket, so --compare does not apply",
     example_options=" --from 2026-10-01 --as-of 2026-10-31 --format csv",
     group_aliases=TICKET_GROUPS,
 )

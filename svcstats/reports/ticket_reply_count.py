@@ -92,6 +92,7 @@ rankings are one table, told apart by the ranking column (replies_sent, messages
     group_aliases=TICKET_GROUPS,  # --rep and --group-by rep: the ticket owner
     example_options=" --top 5",
     range_only=True,
+    no_compare="ranks tickets (top lists), so --compare does not apply",
     options=(
         WAIT_OPTIONS[1],
         top_option("How many tickets each ranking lists (default 10)"),

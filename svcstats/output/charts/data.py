@@ -9,9 +9,10 @@ import polars as pl
 
 from svcstats.outcome import Outcome
 from svcstats.output.grid import heat_cells, is_grid
-from svcstats.output.render import PERCENT_SUFFIX, cell_formatter, column_label
+from svcstats.output.render import PERCENT_SUFFIX, cell_formatter, column_label, compared_base
 from svcstats.query import ReportQuery
 
+PREVIOUS, PREVIOUS_LABEL = "_previous", " · previous"  # --compare's column beside the charted one, and its series' name
 MAX_SERIES = 8  # more groups than this: the largest are drawn, the note says how many were left out
 MAX_BARS = 40  # the same for bars
 NOT_LABELS = {"scale", "subject", "owner", "ranking"}  # text columns that describe rows rather than group them
@@ -46,7 +47,8 @@ class ChartData:
 def value_column(outcome: Outcome, request: ReportQuery) -> str:
     """The column a chart draws: the first --stat (else the median) of a report with durations
     (the first such column, e.g. median_first_hours), else the first percentage, else the first count."""
-    result, info = outcome.result, outcome.info
+    info = outcome.info
+    result = outcome.result.select(c for c in outcome.result.columns if compared_base(c, outcome.result.columns) is None)
     if info.chart is not None:  # the report's definition says what to draw
         return info.chart.value
     stat = request.stats[0] if request.stats else "median"
@@ -92,6 +94,17 @@ def chart_data(outcome: Outcome, request: ReportQuery, title: str) -> ChartData:
         return ChartData(title, value, value_label, False, [], {}, note, grouped=len(heat) > 1, heat=heat)
     label = pl.concat_str([pl.col(c).cast(pl.String).fill_null("–") for c in labels], separator=" · ") if labels else pl.lit(name)
     frame = result.select(label.alias("label"), *(["period_start"] if over_time else []), pl.col(value).cast(pl.Float64).alias("value"))
+    previous = f"{value}{PREVIOUS}"
+    if previous in result.columns:  # --compare: the compared figures drawn beside, as their own series or bars
+        before = result.select(
+            (label + pl.lit(PREVIOUS_LABEL)).alias("label"),
+            *(["period_start"] if over_time else []),
+            pl.col(previous).cast(pl.Float64).alias("value"),
+        )
+        if over_time:
+            frame = pl.concat([frame, before])
+        else:  # each bar followed by its previous one
+            frame = pl.concat([frame.with_row_index(), before.with_row_index()]).sort("index", maintain_order=True).drop("index")
     note = ""
     if over_time:
         ranked = frame.group_by("label").agg(pl.col("value").sum().alias("total")).sort(["total", "label"], descending=[True, False])
@@ -112,4 +125,5 @@ def chart_data(outcome: Outcome, request: ReportQuery, title: str) -> ChartData:
         categories = frame["label"].to_list()
         series = {name: frame["value"].to_list()}
     business = request.hours == "business"
-    return ChartData(title, value, value_label, over_time, categories, series, note, grouped=bool(labels), business=business)
+    grouped = bool(labels) or previous in result.columns  # a legend names the current and previous series
+    return ChartData(title, value, value_label, over_time, categories, series, note, grouped=grouped, business=business)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from svcstats.outcome import Outcome
 from svcstats.output.charts.data import ChartData, chart_data
 from svcstats.output.files import emit
-from svcstats.output.render import cell_formatter, column_label
+from svcstats.output.render import cell_formatter, column_label, table_view
 from svcstats.output.titles import title
 from svcstats.query import ReportQuery
 
@@ -146,11 +146,12 @@ def inline_svg(document: str, prefix: str = "") -> str:
 
 def table_html(outcome: Outcome, request: ReportQuery) -> str:
     """The result as an HTML table with the terminal table's formatting."""
-    result = outcome.result
-    formatters = [cell_formatter(name, dtype) for name, dtype in result.schema.items()]
+    result = table_view(outcome.result)
+    formatters = [cell_formatter(name, dtype, columns=result.columns) for name, dtype in result.schema.items()]
     numeric = [dtype.is_numeric() for dtype in result.dtypes]
     head = "".join(
-        f"<th{' class=n' if n else ''}>{html.escape(column_label(c))}</th>" for c, n in zip(result.columns, numeric, strict=True)
+        f"<th{' class=n' if n else ''}>{html.escape(column_label(c, result.columns))}</th>"
+        for c, n in zip(result.columns, numeric, strict=True)
     )
     body = "\n".join(
         "<tr>"
