@@ -191,3 +191,13 @@ def agent_report(
         duration_stats=duration_stats,
         schedule_of=schedule_of,
     )
+
+
+SLA_TARGETS = ReportOption(
+    "targets",
+    "--targets",
+    "auto",
+    "Where SLA clocks come from: auto (the export's sla table or HubSpot SLA columns when present, else [sla]), "
+    "config ([sla] targets), export (the help desk's own due and completion times).",
+    ("auto", "config", "export"),
+)
