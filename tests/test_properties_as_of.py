@@ -205,9 +205,22 @@ def write(folder: Path, data: dict[str, list[dict[str, object]]]) -> Path:
         ["rep", "weekday", "start", "end", "timezone"],
         [["*", d, "09:00", "17:00", "UTC"] for d in ("mon", "tue", "wed", "thu", "fri")],
     )
+    # SLA clocks with a pause stage (open at the cut or not), a named schedule for one team and a
+    # due-soon window wide enough to be hit: read by the sla report and ticket-facts
+    (folder / "svcstats.toml").write_text(SLA_CONFIG)
     return folder
 
 
+SLA_CONFIG = """\
+[sla]
+first_reply_hours = 4
+next_reply_hours = 8
+close_hours = 48
+pause_statuses = ["S2"]
+due_soon_hours = 12
+[sla.team."Tier 2"]
+schedule = "*"
+"""
 RANGE = ["--from", "2026-03-01", "--to", "2026-04-10"]  # runs past --as-of
 
 
@@ -232,7 +245,8 @@ def test_as_of_sees_nothing_after_its_day(cli, report: str) -> None:
         with tempfile.TemporaryDirectory() as whole, tempfile.TemporaryDirectory() as cut:
             outputs = []
             for folder in (write(Path(whole), data), write(Path(cut), removed(data))):
-                result = cli("report", report, "--data", folder, "--as-of", AS_OF, *extra, "--format", "csv")
+                config = ["--config", folder / "svcstats.toml"] if report in ("sla", "ticket-facts") else []
+                result = cli("report", report, "--data", folder, "--as-of", AS_OF, *config, *extra, "--format", "csv")
                 assert result.code == 0, result.stderr
                 outputs.append(list(csv.reader(io.StringIO(result.stdout))))
             assert outputs[0] == outputs[1]

@@ -312,3 +312,44 @@ def test_after_is_the_first_instant_reaching_the_business_time(start_minute: int
     )
     # exactly the business time asked for at `due`, and less a microsecond before it
     assert back.to_series().to_list() == [business_minutes * 60_000_000, business_minutes * 60_000_000 - 1]
+
+
+# --- HubSpot's SLA columns on its ticket export -------------------------------------------------
+
+HUBSPOT_HEADER = [
+    "Ticket ID", "Ticket name", "Pipeline", "Ticket status", "Create date", "Close date", "Ticket owner", "Priority",
+    "First agent response date", "Time to first response SLA status", "Time to first response SLA due date",
+    "Time to next response SLA status", "Time to close SLA status", "Time to close SLA due date",
+]  # fmt: skip
+HUBSPOT_ROWS = [
+    # closed 03-03 (on time for its 03-04 due); first response 05:00, due 04:00: late by 1 h; next response exported as late
+    ["H1", "a", "Support", "Closed", "2026-03-02 00:00", "2026-03-03 00:00", "Ann", "High",
+     "2026-03-02 05:00", "4", "2026-03-02 04:00", "SLA completed late", "3", "2026-03-04 00:00"],
+    # open; close due 03-10 12:00, exported as Active (0): at --as-of 03-10 it is overdue by 12 h
+    ["H2", "b", "Support", "New", "2026-03-05 00:00", None, "Ann", "High", None, None, None, None, "0", "2026-03-10 12:00"],
+    # only a first response status without a due date: taken as exported
+    ["H3", "c", "Support", "New", "2026-03-09 00:00", None, "Ann", "High", None, "Active SLA", None, None, None, None],
+]  # fmt: skip
+
+
+def test_hubspot_sla_columns(tmp_path: Path) -> None:
+    write_csv(tmp_path / "tickets.csv", HUBSPOT_HEADER, HUBSPOT_ROWS)
+    facts = {r["ticket_id"]: r for r in rows(run_report(tmp_path, "ticket-facts", source_tz="UTC", **AS_OF).result)}
+    assert (facts["H1"]["first_reply_sla_status"], facts["H1"]["next_reply_sla_status"], facts["H1"]["close_sla_status"]) == (
+        "completed_late",
+        "completed_late",
+        "completed_on_time",
+    )
+    assert (facts["H2"]["close_sla_status"], facts["H2"]["close_sla_due_at"]) == ("overdue", datetime(2026, 3, 10, 12, tzinfo=UTC))
+    assert (facts["H3"]["first_reply_sla_status"], facts["H3"]["close_sla_status"]) == ("active", None)
+    breached = {
+        (r["ticket_id"], r["metric"]): r
+        for r in rows(run_report(tmp_path, "sla", totals=True, source_tz="UTC", options={"breached": True}, **AS_OF).result)
+    }
+    # H1's first response: due 04:00, replied 05:00: 1 h over; target = due - creation = 4 h
+    assert (breached["H1", "first_reply"]["hours_over"], breached["H1", "first_reply"]["target_hours"]) == (
+        pytest.approx(1.0),
+        pytest.approx(4.0),
+    )
+    # H2's close: overdue from 03-10 12:00 to the end of 03-10: 12 h (less 1 µs)
+    assert breached["H2", "close"]["hours_over"] == pytest.approx(12.0)
