@@ -128,7 +128,8 @@ class SlaConfig(SlaTargets):
     """The `[sla]` section: default targets, and targets per value of priority, pipeline, source or
     team (`[sla.priority.high]`); the first of those that sets a target wins, in that order (and
     likewise for the clock: the first that sets `hours` or `schedule`). `pause_statuses`: stages
-    (statuses) whose time does not count on any clock; `due_soon_hours`: an active clock this
+    (statuses) whose time does not count on the clocks of `pause_metrics` (the close clock by
+    default); `due_soon_hours`: an active clock this
     close to its due time is due soon."""
 
     priority: dict[str, SlaTargets] = {}
@@ -136,6 +137,7 @@ class SlaConfig(SlaTargets):
     source: dict[str, SlaTargets] = {}
     team: dict[str, SlaTargets] = {}
     pause_statuses: list[str] = []
+    pause_metrics: list[Literal["first_reply", "next_reply", "close"]] = ["close"]  # the clocks pauses stop
     due_soon_hours: float = Field(default=1.0, ge=0, le=MAX_PENDING_AFTER_HOURS, allow_inf_nan=False)
 
 

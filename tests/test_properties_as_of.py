@@ -217,6 +217,7 @@ first_reply_hours = 4
 next_reply_hours = 8
 close_hours = 48
 pause_statuses = ["S2"]
+pause_metrics = ["first_reply", "next_reply", "close"]
 due_soon_hours = 12
 [sla.team."Tier 2"]
 schedule = "*"

@@ -353,3 +353,21 @@ def test_hubspot_sla_columns(tmp_path: Path) -> None:
     )
     # H2's close: overdue from 03-10 12:00 to the end of 03-10: 12 h (less 1 µs)
     assert breached["H2", "close"]["hours_over"] == pytest.approx(12.0)
+
+
+def test_pauses_stop_the_close_clock_unless_pause_metrics_names_more(tmp_path: Path) -> None:
+    header = ["ticket_id", "created_at", "first_response_at", "closed_at", "is_closed"]
+    write_csv(tmp_path / "tickets.csv", header, [["R1", at(2), at(2, 12), at(3), "true"]])
+    write_csv(tmp_path / "stage_history.csv", STAGES, [["R1", "Waiting on contact", at(2, 10), at(2, 20)]])
+    base = '[sla]\nfirst_reply_hours = 11\nclose_hours = 48\npause_statuses = ["Waiting on contact"]\n'
+    # default pause_metrics = ["close"]: the first reply (03-02 00:00 -> 12:00 = 12 h) is not paused: 1 h late;
+    # the close (24 h, paused 10 h) is 14 h
+    config(tmp_path, base)
+    clocks = {r["metric"]: r for r in rows(run_report(tmp_path, "sla", totals=True, config=tmp_path / "svcstats.toml", **AS_OF).result)}
+    assert (clocks["first_reply"]["completed_late"], clocks["close"]["met"]) == (1, 1)
+    # naming first_reply too: the pause 10:00-20:00 is cut at the reply (12:00): 2 h off, 10 h <= 11: met
+    config(tmp_path, base + 'pause_metrics = ["first_reply", "close"]\n')
+    facts = listed(tmp_path, "ticket-facts")
+    assert facts["R1"]["first_reply_sla_status"] == "completed_on_time"
+    # due: the clock had run 10 h when the pause began (< 11): 11 + 2 = 13 h after creation = 03-02 13:00
+    assert facts["R1"]["first_reply_sla_due_at"] == datetime(2026, 3, 2, 13, tzinfo=UTC)

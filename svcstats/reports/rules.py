@@ -197,7 +197,7 @@ SLA_TARGETS = ReportOption(
     "targets",
     "--targets",
     "auto",
-    "Where SLA clocks come from: auto (the export's sla table or HubSpot SLA columns when present, else [sla]), "
-    "config ([sla] targets), export (the help desk's own due and completion times).",
+    "Where SLA clocks come from: auto (the export's sla table or HubSpot SLA columns when present, else the "
+    "targets of svcstats.toml's sla section), config (those targets), export (the help desk's own due and completion times).",
     ("auto", "config", "export"),
 )

@@ -90,6 +90,7 @@ ticket-time-to-close). Targets come from the [sla] section of svcstats.toml:
   next_reply_hours = 8
   close_hours = 72
   pause_statuses = ["Waiting on contact"]   # stages whose time does not count
+  pause_metrics = ["close"]                 # the clocks they stop (default: close only)
   due_soon_hours = 1                        # default 1
   [sla.priority.high]
   first_reply_hours = 1
@@ -106,9 +107,11 @@ value; "*" is the default schedule; an unknown name is an error listing the know
 first table that sets hours or schedule decides (priority, pipeline, source, team, then the
 section); where none does, --hours decides. Time the ticket spends in a stage named in
 pause_statuses (from stage history, case-insensitive; a visit still open at --as-of counts to
---as-of) does not count on any of the three clocks, and pushes the due time later by the pauses
-before it. The due time is the first instant the clock reaches its target (a clock still running
-is taken to run on from --as-of).
+--as-of) does not count on the clocks of pause_metrics (close only by default: as in Zendesk,
+a status does not excuse a reply the customer is waiting for; add first_reply and next_reply to
+pause those too), and pushes their due time later by the pauses before it. The due time is
+the first instant the clock reaches its target (a clock still running is taken to run on from
+--as-of).
 
 Each clock has a status, in HubSpot's words: completed_on_time (met), completed_late, overdue
 (not completed and past its target at --as-of), due_soon (not completed, due within

@@ -247,7 +247,8 @@ def _measure(ctx: ReportContext, sla: SlaConfig, clocks: pl.LazyFrame, business:
 
 
 def _with_pauses(ctx: ReportContext, sla: SlaConfig, clocks: pl.LazyFrame, business: bool) -> pl.LazyFrame:
-    """`clocks` with paused_us (time in a pause status between the clock's start and its end),
+    """`clocks` with paused_us (time in a pause status between the clock's start and its end, on
+    the clocks of pause_metrics; 0 on the others),
     due_pause_us (the part of it before the due time) and paused_now (a running clock paused at
     --as-of). Each clock's pauses (stage visits, open ones to --as-of, overlapping ones merged) in
     order: the due time falls before pause k when the clock time run at its start, W_k - P_k
@@ -262,7 +263,8 @@ def _with_pauses(ctx: ReportContext, sla: SlaConfig, clocks: pl.LazyFrame, busin
     key = list(CLOCK_KEY)
     carry = [*key, "sla_end", "target_us", "sla_clock", "owner", "completed_at"]
     clipped = (
-        clocks.select(carry)
+        clocks.filter(pl.col("metric").is_in(list(sla.pause_metrics)))
+        .select(carry)
         .join(spans, on="ticket_id", how="inner")
         .with_columns(pl.max_horizontal("p_start", "started_at").alias("p_start"), pl.min_horizontal("p_end", "sla_end").alias("p_end"))
         .filter(pl.col("p_end") > pl.col("p_start"))
