@@ -28,6 +28,10 @@ DIMENSIONS = ("priority", "pipeline", "source", "team")  # per-value targets, fi
 DEFAULT_TARGETS = {"first_reply": 24.0, "next_reply": 24.0, "close": 72.0}  # hours, without an [sla] section
 STATUSES = ("completed_on_time", "completed_late", "overdue", "due_soon", "active")  # HubSpot's five, in snake_case
 BREACHED = ("completed_late", "overdue")
+NO_SLA_SECTION = (
+    "no [sla] in svcstats.toml: default targets first reply 24 h, next reply 24 h, close 72 h (calendar hours); "
+    "set your own in an [sla] section"
+)
 TARGETS = ("auto", "config", "export")  # --targets: where the clocks come from
 # the export's names of the clocks (neutral sla table's sla_type, HubSpot's property names)
 EXPORT_TYPES = {"first_response": "first_reply", "next_response": "next_reply", "close": "close"}
@@ -140,7 +144,7 @@ def _from_targets(ctx: ReportContext, tickets: pl.LazyFrame, keep: list[str]) ->
         "note",
     )
     if ctx.dataset.config.sla is None:
-        _note(ctx, measured, "no [sla] in svcstats.toml: default targets first reply 24 h, next reply 24 h, close 72 h")
+        _note(ctx, measured, NO_SLA_SECTION)
     measured = measured.filter(~stopped)
     if used - {"calendar"}:
         ctx.note_schedules(measured.filter(pl.col("sla_clock") == "business"), "owner")
