@@ -87,8 +87,9 @@ def sla_clocks(ctx: ReportContext, tickets: pl.LazyFrame, keep: list[str]) -> pl
 def per_ticket(clocks: pl.LazyFrame) -> pl.LazyFrame:
     """Each ticket's clock statuses and due times, one row per ticket: first_reply_sla_status,
     _due_at, next_reply_ (its latest next-reply clock), close_."""
+    order = ["started_at", "due_at", "status"]  # the latest start; ties (exported clocks) by value, never by row order
     latest = clocks.group_by("ticket_id", "metric").agg(
-        pl.col("status").sort_by("started_at").last(), pl.col("due_at").sort_by("started_at").last()
+        pl.col("status").sort_by(order, nulls_last=False).last(), pl.col("due_at").sort_by(order, nulls_last=False).last()
     )
     frames = [
         latest.filter(pl.col("metric") == metric).select(
