@@ -371,3 +371,14 @@ def test_pauses_stop_the_close_clock_unless_pause_metrics_names_more(tmp_path: P
     assert facts["R1"]["first_reply_sla_status"] == "completed_on_time"
     # due: the clock had run 10 h when the pause began (< 11): 11 + 2 = 13 h after creation = 03-02 13:00
     assert facts["R1"]["first_reply_sla_due_at"] == datetime(2026, 3, 2, 13, tzinfo=UTC)
+
+
+def test_tickets_without_an_exported_clock_are_named_in_a_note(tmp_path: Path) -> None:
+    # H4 has no SLA value at all (HubSpot applied no SLA to it): not measured, and a note says so
+    no_sla = ["H4", "d", "Support", "New", "2026-03-09 00:00", None, "Ann", "High", None, None, None, None, None, None]
+    write_csv(tmp_path / "tickets.csv", HUBSPOT_HEADER, [*HUBSPOT_ROWS, no_sla])
+    outcome = run_report(tmp_path, "sla", totals=True, source_tz="UTC", **AS_OF)
+    # clocks: H1 first reply, next reply, close; H2 close; H3 first reply = 5
+    assert sum(int(r["met"]) + int(r["breached"]) + int(r["due_soon"]) + int(r["active"]) for r in rows(outcome.result)) == 5
+    messages = [f.message() for f in outcome.findings]
+    assert any(m.startswith("note: sla: 1 row left out: no SLA clock in the export (the help desk applied no SLA") for m in messages)

@@ -128,7 +128,8 @@ response / next response / close SLA status and due date), the help desk's own c
 (a note says so): the status is worked out at --as-of from the due and completion times (HubSpot:
 the first reply and last close as svcstats finds them; its next-response column has no
 completion time, so its exported status says whether it was completed); hours are calendar
-hours, target_hours = due - start. --targets config computes the clocks from [sla] instead;
+hours, target_hours = due - start. Tickets without a clock in the export are not measured (a
+note). --targets config computes the clocks from [sla] instead;
 --targets export insists on the export's.
 
 --breached lists the breached clocks: ticket, metric, status, target, start, due, completion

@@ -335,6 +335,12 @@ def _from_export(ctx: ReportContext, tickets: pl.LazyFrame, keep: list[str]) -> 
         )  # fmt: skip
     clocks = pl.concat(parts, how="vertical_relaxed")
     _note(ctx, clocks, "SLA clocks from the export (the help desk's due and completion times); --targets config uses [sla] instead")
+    without = tickets.join(clocks.select("ticket_id").unique(), on="ticket_id", how="anti")
+    ctx.exclude(
+        ctx.place(without, "created_at"),
+        "no SLA clock in the export (the help desk applied no SLA to them); --targets config measures them against [sla]",
+        "note",
+    )
     return _exported_status(ctx, clocks).select(*keep, *CLOCK_COLUMNS)
 
 
