@@ -103,11 +103,6 @@ def per_ticket(clocks: pl.LazyFrame) -> pl.LazyFrame:
     return result
 
 
-def per_ticket_columns() -> list[str]:
-    """The columns `per_ticket` adds, in order."""
-    return [f"{metric}_sla_{what}" for metric in METRICS for what in ("status", "due_at")]
-
-
 # --- clocks from targets -------------------------------------------------------------------
 
 
