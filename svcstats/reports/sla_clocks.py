@@ -32,7 +32,6 @@ NO_SLA_SECTION = (
     "no [sla] in svcstats.toml: default targets first reply 24 h, next reply 24 h, close 72 h (calendar hours); "
     "set your own in an [sla] section"
 )
-TARGETS = ("auto", "config", "export")  # --targets: where the clocks come from
 # the export's names of the clocks (neutral sla table's sla_type, HubSpot's property names)
 EXPORT_TYPES = {"first_response": "first_reply", "next_response": "next_reply", "close": "close"}
 # HubSpot's SLA columns on the ticket export, as neutral tickets columns: metric -> (due, status)
