@@ -107,11 +107,10 @@ value; "*" is the default schedule; an unknown name is an error listing the know
 first table that sets hours or schedule decides (priority, pipeline, source, team, then the
 section); where none does, --hours decides. Time the ticket spends in a stage named in
 pause_statuses (from stage history, case-insensitive; a visit still open at --as-of counts to
---as-of) does not count on the clocks of pause_metrics (close only by default: as in Zendesk,
-a status does not excuse a reply the customer is waiting for; add first_reply and next_reply to
-pause those too), and pushes their due time later by the pauses before it. The due time is
-the first instant the clock reaches its target (a clock still running is taken to run on from
---as-of).
+--as-of) does not count on the clocks of pause_metrics (close only by default: a status does
+not excuse a reply the customer is waiting for; add first_reply and next_reply to pause those
+too), and pushes their due time later by the pauses before it. The due time is the first
+instant the clock reaches its target (a clock still running is taken to run on from --as-of).
 
 Each clock has a status, in HubSpot's words: completed_on_time (met), completed_late, overdue
 (not completed and past its target at --as-of), due_soon (not completed, due within
@@ -129,8 +128,8 @@ response / next response / close SLA status and due date), the help desk's own c
 the first reply and last close as svcstats finds them; its next-response column has no
 completion time, so its exported status says whether it was completed); hours are calendar
 hours, target_hours = due - start. Tickets without a clock in the export are not measured (a
-note). --targets config computes the clocks from [sla] instead;
---targets export insists on the export's.
+note). --targets config computes the clocks from [sla] instead; --targets export insists on the
+export's.
 
 --breached lists the breached clocks: ticket, metric, status, target, start, due, completion
 (empty while overdue), hours, hours over and hours paused.
