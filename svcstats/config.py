@@ -95,23 +95,50 @@ class AgentConfig(BaseModel):
 
 
 class SlaTargets(BaseModel):
-    """SLA targets in hours (calendar, or working hours with --hours business); empty = no target."""
+    """SLA targets in hours and the clock they are counted on; empty = no target (or: not set here).
+
+    The clock: `schedule = "NAME"` counts the working time of that schedule of the working_hours
+    export (its `rep` value; "*" the default), `hours = "business"` the ticket owner's working
+    time, `hours = "calendar"` every hour; none of them: as --hours says."""
 
     model_config = ConfigDict(extra="forbid")
 
     first_reply_hours: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     next_reply_hours: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     close_hours: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    hours: Literal["business", "calendar"] | None = None
+    schedule: str | None = Field(default=None, min_length=1, max_length=200)
+
+    @field_validator("schedule")
+    @classmethod
+    def _business_schedule(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("hours") == "calendar":
+            raise ValueError(f'schedule = {value[:60]!r} counts working time: it cannot go with hours = "calendar"')
+        return value
+
+    def clock(self) -> str | None:
+        """The clock this table sets: "calendar", "business" (the owner's schedule),
+        "schedule:NAME", or None when it sets none."""
+        if self.schedule is not None:
+            return f"schedule:{self.schedule}"
+        return self.hours
 
 
 class SlaConfig(SlaTargets):
     """The `[sla]` section: default targets, and targets per value of priority, pipeline, source or
-    team (`[sla.priority.high]`); the first of those that sets a target wins, in that order."""
+    team (`[sla.priority.high]`); the first of those that sets a target wins, in that order (and
+    likewise for the clock: the first that sets `hours` or `schedule`). `pause_statuses`: stages
+    (statuses) whose time does not count on the clocks of `pause_metrics` (the close clock by
+    default); `due_soon_hours`: an active clock this
+    close to its due time is due soon."""
 
     priority: dict[str, SlaTargets] = {}
     pipeline: dict[str, SlaTargets] = {}
     source: dict[str, SlaTargets] = {}
     team: dict[str, SlaTargets] = {}
+    pause_statuses: list[str] = []
+    pause_metrics: list[Literal["first_reply", "next_reply", "close"]] = ["close"]  # the clocks pauses stop
+    due_soon_hours: float = Field(default=1.0, ge=0, le=MAX_PENDING_AFTER_HOURS, allow_inf_nan=False)
 
 
 class SparkConfig(BaseModel):

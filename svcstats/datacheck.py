@@ -82,6 +82,14 @@ RULES = (
     ),
     Rule("agent_conversations", "ended_at before started_at", ("ended_at", "started_at"), _before("ended_at", "started_at")),
     Rule("agent_conversations", "handoff_at before started_at", ("handoff_at", "started_at"), _before("handoff_at", "started_at")),
+    Rule(
+        "sla",
+        "sla_type is not first_response, next_response or close",
+        ("sla_type",),
+        lambda: ~pl.col("sla_type").str.strip_chars().str.to_lowercase().is_in(["first_response", "next_response", "close"]),
+    ),
+    Rule("sla", "completed_at before started_at", ("completed_at", "started_at"), _before("completed_at", "started_at")),
+    Rule("sla", "due_at before started_at", ("due_at", "started_at"), _before("due_at", "started_at")),
 )
 
 

@@ -68,6 +68,13 @@ TABLES: dict[str, Table] = {
                 "reopened_at": Kind.TIMESTAMP,
                 # HubSpot's "Time to first agent email reply (HH:mm:ss)": used when no instant is known
                 "first_email_reply_seconds": Kind.DURATION,
+                # HubSpot's SLA properties on the ticket export (due date, status code 0-4 or its words)
+                "sla_first_response_due_at": Kind.TIMESTAMP,
+                "sla_first_response_status": Kind.TEXT,
+                "sla_next_response_due_at": Kind.TIMESTAMP,
+                "sla_next_response_status": Kind.TEXT,
+                "sla_close_due_at": Kind.TIMESTAMP,
+                "sla_close_status": Kind.TEXT,
             },
             key="ticket_id",
         ),
@@ -138,6 +145,17 @@ TABLES: dict[str, Table] = {
             "knowledge_gaps",
             {"asked_at": Kind.TIMESTAMP, "question": Kind.TEXT},
             {"question_id": Kind.ID, "conversation_id": Kind.ID, "ticket_id": Kind.ID, "topic": Kind.TEXT},
+        ),
+        Table(
+            "sla",  # the help desk's own SLA clocks: sla_type first_response, next_response or close
+            {"ticket_id": Kind.ID, "sla_type": Kind.TEXT},
+            {
+                "due_at": Kind.TIMESTAMP,
+                "completed_at": Kind.TIMESTAMP,
+                "status": Kind.TEXT,
+                "schedule_id": Kind.TEXT,
+                "started_at": Kind.TIMESTAMP,
+            },
         ),
     )
 }

@@ -104,6 +104,41 @@ class WorkingTime:
         measured = pl.Series(keys.name, business(end) - business(start), dtype=pl.Int64)
         return measured.zip_with(both, _nulls(keys.name, len(keys)))
 
+    def after(self, start: pl.Expr, business_us: pl.Expr, rep: pl.Expr) -> pl.Expr:
+        """The first instant (UTC) at which `business_us` business microseconds have passed since
+        `start` in `rep`'s schedule: the inverse of `between` (a due time). Null when either is,
+        without a schedule, or when the schedule has not that much working time within a year of
+        the latest start of the batch."""
+        keys = pl.struct(self._key(start, rep).alias("start"), business_us.cast(pl.Int64).alias("amount"))
+        return keys.map_batches(self._business_after, return_dtype=pl.Datetime("us", "UTC"), is_elementwise=True)
+
+    def _business_after(self, keys: pl.Series) -> pl.Series:
+        """For each (start key, amount): the smallest key whose business time is the start's plus
+        the amount, as a UTC instant. Business time at a key is `base + slope * key` of the last
+        edge at or before it; adding each block's number * SPAN_US to it orders all blocks' edges
+        by (block, business time), so one search finds the working interval holding the answer."""
+        import numpy as np
+
+        start, amount = keys.struct.field("start"), keys.struct.field("amount")
+        both = start.is_not_null() & amount.is_not_null() & (amount >= 0).fill_null(False)
+        nulls = pl.Series(keys.name, [], dtype=pl.Datetime("us", "UTC")).extend_constant(None, len(keys))
+        if not both.any():
+            return nulls
+        known = start.filter(both) % SPAN_US
+        layout = self._covering(_year_of(int(known.min())), _year_of(int(known.max())) + 1)  # type: ignore[arg-type]
+        block = layout.keys // SPAN_US
+        ordered = block * SPAN_US + layout.base + layout.slope * layout.keys  # (block, business time) at each edge
+        at = start.fill_null(0).to_numpy()
+        edge = np.searchsorted(layout.keys, at, side="right") - 1
+        wanted = (at // SPAN_US) * SPAN_US + layout.base[edge] + layout.slope[edge] * at + amount.fill_null(0).to_numpy()
+        found = np.searchsorted(ordered, wanted, side="left") - 1  # the last edge before the wanted business time
+        found = np.clip(found, 0, len(ordered) - 1)
+        key = layout.keys[found] + (wanted - ordered[found])
+        # the answer lies in a working interval (slope 1) of the start's own block, else beyond the layout
+        usable = (layout.slope[found] == 1) & (block[found] == at // SPAN_US) & (wanted - ordered[found] > 0)
+        instants = pl.Series(keys.name, key % SPAN_US, dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
+        return instants.zip_with(both & pl.Series(usable), nulls)
+
     def _covering(self, first: int, last: int) -> _Layout:
         """A layout of every schedule covering the years `first` to `last` (UTC) with a year
         either side, made (wider than the one at hand, if any) when the one at hand does not.

@@ -95,6 +95,16 @@ def broken(tmp_path: Path) -> Path:
         ],
     )
     write_csv(data / "knowledge_gaps.csv", ["asked_at", "question"], [["soon", "Can I pay by card?"]])  # no date-time at all
+    write_csv(
+        data / "sla.csv",
+        ["ticket_id", "sla_type", "started_at", "due_at", "completed_at"],
+        [
+            ["T1", "close", "2026-03-02T09:00:00Z", "2026-03-03T09:00:00Z", None],  # fine
+            ["T1", "resolution", "2026-03-02T09:00:00Z", "2026-03-03T09:00:00Z", None],  # line 3: not a clock svcstats knows
+            ["T3", "first_response", "2026-03-03T10:00:00Z", "2026-03-03T14:00:00Z", "2026-03-03T09:00:00Z"],  # line 4: completed first
+            ["T4", "close", "2026-03-04T10:00:00Z", "2026-03-04T08:00:00Z", None],  # line 5: due before it started
+        ],
+    )
     return data
 
 
@@ -153,8 +163,11 @@ def test_each_kind_of_problem_is_counted_with_an_example(broken: Path) -> None:
             "knowledge_gaps.csv: asked_at values such as 'soon' are not a date-time svcstats can read "
             "(use ISO 8601 (2026-05-03T14:07:31Z or 2026-05-03 14:07) or add a strftime format to datetime_formats in svcstats.toml)",
         ),
+        ("sla", "sla_type is not first_response, next_response or close", 1, "sla_type resolution on line 3"),
+        ("sla", "completed_at before started_at", 1, "completed_at 2026-03-03T09:00:00Z, started_at 2026-03-03T10:00:00Z on line 4"),
+        ("sla", "due_at before started_at", 1, "due_at 2026-03-04T08:00:00Z, started_at 2026-03-04T10:00:00Z on line 5"),
     ]
-    assert (report.tables_found, report.errors, report.rows_affected) == (9, 16, 14)  # 14 error rows with a count of 1
+    assert (report.tables_found, report.errors, report.rows_affected) == (10, 19, 17)  # 17 error rows with a count of 1
 
 
 def test_each_rule_is_exercised_by_the_broken_fixture(broken: Path) -> None:
@@ -185,9 +198,9 @@ def test_cli_exits_3_with_a_one_line_summary(cli, broken: Path) -> None:
     assert result.stderr == (
         "reports: 33 of 34 can run on this folder\n"  # chat-wait-time cannot tell chats apart: no tickets.source, no messages.channel
         "reports: need the messages table and tickets.source or messages.channel: chat-wait-time\n"
-        "svcstats: error: data check: 9 tables checked, 16 errors (14 rows affected); see the rows of severity error\n"
+        "svcstats: error: data check: 10 tables checked, 19 errors (17 rows affected); see the rows of severity error\n"
     )
-    assert len(json.loads(result.stdout)) == 9 + 16
+    assert len(json.loads(result.stdout)) == 10 + 19
 
 
 def test_clean_dataset_exits_0_and_lists_absent_tables(cli, tmp_path: Path) -> None:
@@ -208,7 +221,7 @@ def test_clean_dataset_exits_0_and_lists_absent_tables(cli, tmp_path: Path) -> N
         ("stage_history", "absent", "note", ""),
         ("messages", "found", "ok", "1"),
         *((table, "absent", "note", "") for table in ("availability", "working_hours", "holidays", "csat")),
-        *((table, "absent", "note", "") for table in ("agent_conversations", "knowledge_gaps")),
+        *((table, "absent", "note", "") for table in ("agent_conversations", "knowledge_gaps", "sla")),
     ]
 
 
@@ -249,7 +262,7 @@ def test_example_data_is_clean(cli) -> None:
     result = cli("data", "check", "--data", ROOT / "examples" / "data", "--format", "json")
     assert (result.code, result.stderr) == (0, "reports: 34 of 34 can run on this folder\ndata check: 9 tables checked, no errors\n")
     listed = json.loads(result.stdout)
-    assert [r["check"] for r in listed] == ["found"] * 9
+    assert [r["check"] for r in listed] == ["found"] * 9 + ["absent"]  # no sla table: the sla report uses [sla] targets
     assert {r["table"]: r["rows"] for r in listed}["tickets"] == 2000
 
 

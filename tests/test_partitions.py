@@ -31,7 +31,7 @@ STAGED = [info for info in catalog.REPORTS.values() if info.stages is not None]
 CONFIG = '[agent]\nchannels = ["chat", "email", "whatsapp", "form"]\n'
 # the tables split by each partition key, and the column holding the key
 SPLIT = {
-    "ticket": {"tickets": "ticket_id", "messages": "ticket_id", "stage_history": "ticket_id", "csat": "ticket_id"},
+    "ticket": {"tickets": "ticket_id", "messages": "ticket_id", "stage_history": "ticket_id", "csat": "ticket_id", "sla": "ticket_id"},
     "conversation": {"agent_conversations": "conversation_id"},
     "rep": {"availability": "rep"},
     "row": {"tickets": "ticket_id", "csat": "response_id"},

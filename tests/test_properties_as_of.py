@@ -110,10 +110,25 @@ def conversation(draw: st.DrawFn, i: int) -> dict[str, object]:
 @st.composite
 def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, object]]]:
     tickets = [draw(ticket(i)) for i in range(draw(st.integers(1, 6)))]
-    messages, stages, surveys = [], [], []
+    messages, stages, surveys, clocks = [], [], [], []
     for t in tickets:
         created = t["created_at"]
         assert isinstance(created, datetime)
+        # the help desk's own SLA clocks: a close clock (its completion: the ticket's close) and a
+        # next response started later, completed or not; either may lie past the cut
+        status = st.sampled_from(["0", "2", "3", "4", "Active SLA", None])
+        clocks.append(
+            {"ticket_id": t["ticket_id"], "sla_type": "close", "started_at": None,
+             "due_at": created + timedelta(minutes=draw(st.integers(60, 6 * 24 * 60))), "completed_at": t["closed_at"],
+             "status": draw(status)}
+        )  # fmt: skip
+        begun = created + timedelta(minutes=draw(st.integers(0, 5 * 24 * 60)))
+        done = draw(st.one_of(st.none(), st.integers(1, 3 * 24 * 60)))
+        clocks.append(
+            {"ticket_id": t["ticket_id"], "sla_type": "next_response", "started_at": begun,
+             "due_at": begun + timedelta(minutes=draw(st.integers(30, 2 * 24 * 60))),
+             "completed_at": begun + timedelta(minutes=done) if done is not None else None, "status": draw(status)}
+        )  # fmt: skip
         for n, (offset, kind, rep) in enumerate(t.pop("_messages")):  # type: ignore[attr-defined]
             sender = f"cust-{t['ticket_id']}" if kind == "customer" else rep if kind == "agent" else "Bot"
             messages.append(
@@ -148,7 +163,7 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, object]]]:
     ]
     conversations = [draw(conversation(i)) for i in range(draw(st.integers(0, 5)))]
     return {"tickets": tickets, "messages": messages, "stage_history": stages, "availability": availability, "csat": surveys,
-            "agent_conversations": conversations}  # fmt: skip
+            "agent_conversations": conversations, "sla": clocks}  # fmt: skip
 
 
 # -- everything after the cut removed, by the rule ------------------------------------------
@@ -165,7 +180,7 @@ def before(value: object) -> object:
 def removed(data: dict[str, list[dict[str, object]]]) -> dict[str, list[dict[str, object]]]:
     """The dataset as it stood at the end of AS_OF."""
     born = {"tickets": "created_at", "messages": "sent_at", "stage_history": "entered_at", "availability": "started_at",
-            "csat": "submitted_at", "agent_conversations": "started_at"}  # fmt: skip
+            "csat": "submitted_at", "agent_conversations": "started_at", "sla": "started_at"}  # fmt: skip
     out = {name: [dict(r) for r in rows if not later(r[born[name]])] for name, rows in data.items()}
     for t in out["tickets"]:
         reopened_later = (
@@ -179,6 +194,8 @@ def removed(data: dict[str, list[dict[str, object]]]) -> dict[str, list[dict[str
             t[column] = before(t[column])
     for s in out["stage_history"] + out["availability"]:
         s["exited_at" if "exited_at" in s else "ended_at"] = before(s.get("exited_at", s.get("ended_at")))
+    for clock in out["sla"]:  # a due time is a plan: kept; a completion later has not happened
+        clock["completed_at"] = before(clock["completed_at"])
     for c in out["agent_conversations"]:
         going = any(later(c[k]) for k in ("ended_at", "last_activity_at", "handoff_at", "closed_at"))
         if later(c["handoff_at"]):
@@ -191,7 +208,8 @@ def removed(data: dict[str, list[dict[str, object]]]) -> dict[str, list[dict[str
 
 
 HEADERS = {"tickets": TICKET_HEADER, "messages": MESSAGE_HEADER, "stage_history": STAGE_HEADER, "availability": AVAILABILITY_HEADER,
-           "csat": CSAT_HEADER, "agent_conversations": AGENT_HEADER}  # fmt: skip
+           "csat": CSAT_HEADER, "agent_conversations": AGENT_HEADER,
+           "sla": ["ticket_id", "sla_type", "started_at", "due_at", "completed_at", "status"]}  # fmt: skip
 
 
 def write(folder: Path, data: dict[str, list[dict[str, object]]]) -> Path:
@@ -205,9 +223,23 @@ def write(folder: Path, data: dict[str, list[dict[str, object]]]) -> Path:
         ["rep", "weekday", "start", "end", "timezone"],
         [["*", d, "09:00", "17:00", "UTC"] for d in ("mon", "tue", "wed", "thu", "fri")],
     )
+    # SLA clocks with a pause stage (open at the cut or not), a named schedule for one team and a
+    # due-soon window wide enough to be hit: read by the sla report and ticket-facts
+    (folder / "svcstats.toml").write_text(SLA_CONFIG)
     return folder
 
 
+SLA_CONFIG = """\
+[sla]
+first_reply_hours = 4
+next_reply_hours = 8
+close_hours = 48
+pause_statuses = ["S2"]
+pause_metrics = ["first_reply", "next_reply", "close"]
+due_soon_hours = 12
+[sla.team."Tier 2"]
+schedule = "*"
+"""
 RANGE = ["--from", "2026-03-01", "--to", "2026-04-10"]  # runs past --as-of
 
 
@@ -221,18 +253,33 @@ def shapes(name: str) -> list[list[str]]:
     found = [RANGE, ["--frequency", "daily", "--from", "2026-03-15", "--to", "2026-03-25"], ["--totals", *per_rep, *RANGE]]
     if info.schedule_of:
         found.append(["--hours", "business", *RANGE])
+    if name in ("sla", "ticket-facts"):  # the data has an sla table: from [sla] targets, or from it
+        found = [[*shape, "--targets", "config"] for shape in found] + [["--targets", "export", *RANGE]]
     return found
 
 
 @pytest.mark.parametrize("report", list(REPORTS))
 def test_as_of_sees_nothing_after_its_day(cli, report: str) -> None:
-    @settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(datasets(), st.sampled_from(shapes(report)))
+    same_as_removed(cli, report, st.sampled_from(shapes(report)), 5)
+
+
+@pytest.mark.parametrize("report", ["sla", "ticket-facts"])
+def test_as_of_judges_the_exports_sla_clocks_at_its_day(cli, report: str) -> None:
+    # the help desk's own clocks, every example: completions after the cut have not happened
+    same_as_removed(cli, report, st.just(["--targets", "export", *RANGE]), 30)
+
+
+def same_as_removed(cli, report: str, shape: st.SearchStrategy[list[str]], examples: int) -> None:
+    """`report` --as-of AS_OF on generated data equals it on that data with everything later removed."""
+
+    @settings(max_examples=examples, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(datasets(), shape)
     def check(data: dict[str, list[dict[str, object]]], extra: list[str]) -> None:
         with tempfile.TemporaryDirectory() as whole, tempfile.TemporaryDirectory() as cut:
             outputs = []
             for folder in (write(Path(whole), data), write(Path(cut), removed(data))):
-                result = cli("report", report, "--data", folder, "--as-of", AS_OF, *extra, "--format", "csv")
+                config = ["--config", folder / "svcstats.toml"] if report in ("sla", "ticket-facts") else []
+                result = cli("report", report, "--data", folder, "--as-of", AS_OF, *config, *extra, "--format", "csv")
                 assert result.code == 0, result.stderr
                 outputs.append(list(csv.reader(io.StringIO(result.stdout))))
             assert outputs[0] == outputs[1]

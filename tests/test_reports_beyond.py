@@ -281,6 +281,7 @@ def test_sla_totals(data: Path) -> None:
         "achievement_pct": pytest.approx(50.0),
         "met": 2,
         "breached": 2,
+        "due_soon": 0,
         "active": 0,
         "completed_late": 0,
         "overdue": 2,

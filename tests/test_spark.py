@@ -82,6 +82,40 @@ def test_options_on_spark_give_the_local_result(report: str, options: dict[str, 
 
 
 @needs_spark
+@pytest.mark.parametrize("report", ["sla", "ticket-facts"])
+def test_sla_pauses_and_schedules_on_spark(report: str, data: Path, tmp_path: Path, spark: object) -> None:
+    # pauses (stage history, a partition's own rows), a named schedule and the owner's working hours
+    config = tmp_path / "svcstats.toml"
+    config.write_text(
+        CONFIG + '[sla]\nclose_hours = 48\npause_statuses = ["Waiting on contact"]\ndue_soon_hours = 24\n'
+        '[sla.team."Tier 1"]\nschedule = "*"\n[sla.priority.urgent]\nhours = "business"\n'
+    )
+    same(data, report, config=config)
+
+
+@needs_spark
+def test_the_exports_sla_clocks_on_spark(data: Path, tmp_path: Path, spark: object) -> None:
+    # an sla table (the help desk's own clocks) is split by ticket like the others
+    import shutil
+
+    import polars as pl
+
+    folder = tmp_path / "with_sla"
+    shutil.copytree(data, folder)
+    tickets = pl.read_parquet(folder / "tickets.parquet").select("ticket_id", "created_at")
+    pl.concat(
+        [
+            tickets.select("ticket_id", pl.lit("close").alias("sla_type"), (pl.col("created_at") + pl.duration(hours=48)).alias("due_at")),
+            tickets.select(
+                "ticket_id", pl.lit("first_response").alias("sla_type"), (pl.col("created_at") + pl.duration(hours=2)).alias("due_at")
+            ),
+        ]
+    ).with_columns(pl.lit(None, pl.String).alias("status")).write_parquet(folder / "sla.parquet")
+    for report in ("sla", "ticket-facts"):
+        same(folder, report)
+
+
+@needs_spark
 def test_as_of_cuts_the_same_snapshot_on_spark(data: Path, spark: object) -> None:
     # an --as-of in the middle of the data: tickets closed later are open then, on both engines
     for report in ("ticket-time-to-close", "customer-wait-time"):

@@ -57,6 +57,7 @@ BUCKET_KEYS = {
     "tickets": ("ticket_id",),
     "messages": ("ticket_id",),
     "stage_history": ("ticket_id",),
+    "sla": ("ticket_id",),  # the help desk's own SLA clocks go with their ticket
     "csat": ("ticket_id", "response_id"),
     "agent_conversations": ("ticket_id", "conversation_id"),
     "availability": ("rep",),

@@ -28,6 +28,18 @@ TICKET_COLUMNS = {
     "first agent email response date": "first_response_at", "first_agent_reply_date": "first_response_at",
     "time to first agent email reply (hh:mm:ss)": "first_email_reply_seconds",
     "time to first agent email reply": "first_email_reply_seconds",
+    # SLA properties (status: codes 0-4 with internal names, else their labels; due dates)
+    "time to first response sla status": "sla_first_response_status",
+    "hs_time_to_first_response_sla_status": "sla_first_response_status",
+    "time to next response sla status": "sla_next_response_status",
+    "hs_time_to_next_response_sla_status": "sla_next_response_status",
+    "time to close sla status": "sla_close_status", "time to close sla ticket status": "sla_close_status",
+    "hs_time_to_close_sla_status": "sla_close_status",
+    "time to first response sla due date": "sla_first_response_due_at",
+    "hs_time_to_first_response_sla_at": "sla_first_response_due_at",
+    "time to next response sla due date": "sla_next_response_due_at",
+    "hs_time_to_next_response_sla_at": "sla_next_response_due_at",
+    "time to close sla due date": "sla_close_due_at", "hs_time_to_close_sla_at": "sla_close_due_at",
 }  # fmt: skip
 SIGNATURE = ({"ticket id", "hs_ticket_id", "record id", "hs_object_id"}, {"create date", "createdate"})
 STAGE_HEADER = re.compile(r"^date (entered|exited) [\"'](?P<inner>.+)[\"']$")

@@ -8,7 +8,8 @@ cut-off, so that all reports compute from the same snapshot. At the cut-off inst
   sent_at, stage visits by entered_at, availability events by started_at, surveys by
   submitted_at, agent conversations by started_at, knowledge-gap questions by asked_at);
 - an instant at or after `cut` has not happened yet: it is empty (a close, a first response, a
-  reopen, a stage exit, an availability event's end, a conversation's end, handoff and close);
+  reopen, a stage exit, an SLA clock's completion (a clock started later does not exist; a due
+  time is a plan, kept), an availability event's end, a conversation's end, handoff and close);
 - what follows from those instants is reset with them: a ticket closed later is open (is_closed
   false), unless it was first closed before `cut` and reopened after it (then it was closed at
   its last close before `cut`: its first close when the close date is later or empty); a
@@ -39,6 +40,7 @@ BORN = {
 NEEDS = {
     "tickets": ("closed_at", "first_closed_at", "first_response_at", "reopened_at", "is_closed"),
     "stage_history": ("exited_at",),
+    "sla": ("completed_at", "started_at"),
     "availability": ("ended_at",),
     "agent_conversations": (
         "ended_at",
@@ -60,6 +62,10 @@ def needs(table: str) -> tuple[str, ...]:
 
 def cut(table: str, frame: pl.LazyFrame, at: datetime) -> pl.LazyFrame:
     """`frame` (a loaded `table` holding at least `needs(table)`) as it stood just before `at`."""
+    if table == "sla":  # a clock started later does not exist yet; a later completion has not happened
+        return frame.filter(pl.col("started_at").is_null() | (pl.col("started_at") < pl.lit(at))).with_columns(
+            _before("completed_at", pl.lit(at))
+        )
     born = BORN.get(table)
     if born is None:
         return frame

@@ -193,3 +193,13 @@ def agent_report(
         schedule_of=schedule_of,
         no_compare=no_compare,
     )
+
+
+SLA_TARGETS = ReportOption(
+    "targets",
+    "--targets",
+    "auto",
+    "Where SLA clocks come from: auto (the export's sla table or HubSpot SLA columns when present, else the "
+    "targets of svcstats.toml's sla section), config (those targets), export (the help desk's own due and completion times).",
+    ("auto", "config", "export"),
+)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from svcstats.reports.definition import GROUP_COLUMNS, Records, ReportInfo, Stages
-from svcstats.reports.rules import LIFECYCLE_RULES, MESSAGE_RULES, TICKET_GROUPS
+from svcstats.reports.rules import LIFECYCLE_RULES, MESSAGE_RULES, SLA_TARGETS, TICKET_GROUPS
 
 if TYPE_CHECKING:
     import polars as pl
@@ -17,7 +17,8 @@ TICKET = ("ticket_id", "created_at", "owner", "team", "pipeline", "source", "pri
 COLUMNS = (
     *TICKET, "first_reply_at", "hours_to_first_response", "first_closed_at", "hours_to_first_close", "closed_at",
     "hours_to_close", "reopened", "reopened_at", "replies", "customer_messages", "replying_reps", "customer_waits",
-    "open_waits", "wait_hours", "csat_rating",
+    "open_waits", "wait_hours", "csat_rating", "first_reply_sla_status", "first_reply_sla_due_at", "next_reply_sla_status",
+    "next_reply_sla_due_at", "close_sla_status", "close_sla_due_at",
 )  # fmt: skip
 EXPORT_REPLY = ("first_response_at", "first_email_reply_seconds")
 
@@ -29,8 +30,9 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
     import polars as pl
 
     from svcstats.reports.lifecycle import lifecycle
+    from svcstats.reports.sla_clocks import TICKET_SLA_COLUMNS
 
-    tickets = ctx.reuse(lifecycle(ctx, (*TICKET[2:], *EXPORT_REPLY)))
+    tickets = ctx.reuse(lifecycle(ctx, (*TICKET[2:], *EXPORT_REPLY, *TICKET_SLA_COLUMNS)))
     closed = pl.col("closed")
     tickets = with_known_first_reply(ctx, tickets).with_columns(
         ctx.duration("created_at", "first_reply_at", "owner").alias("hours_to_first_response"),
@@ -49,7 +51,19 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
         tickets = tickets.with_columns(pl.lit(None, pl.Int64).alias("customer_waits"), pl.lit(None, pl.Int64).alias("open_waits"))
         tickets = tickets.with_columns(pl.lit(None, pl.Float64).alias("wait_hours"))
     keys = [k for k in ctx.group_keys if k not in COLUMNS]
-    return _with_csat(ctx, tickets).select(*keys, *COLUMNS)
+    return _with_sla(ctx, _with_csat(ctx, tickets)).select(*keys, *COLUMNS)
+
+
+def _with_sla(ctx: ReportContext, tickets: pl.LazyFrame) -> pl.LazyFrame:
+    """Each ticket's SLA statuses and due times, from the clocks the sla report measures
+    (sla_clocks.sla_clocks: the same targets, pauses, schedules or export)."""
+    import polars as pl
+
+    from svcstats.reports.sla_clocks import per_ticket, sla_clocks
+
+    valid = tickets.filter(pl.col("valid"))  # as the sla report: a ticket closed before it was created has no clocks
+    clocks = per_ticket(sla_clocks(ctx, valid, ["ticket_id"]))
+    return tickets.join(clocks, on="ticket_id", how="left")
 
 
 def with_known_first_reply(ctx: ReportContext, tickets: pl.LazyFrame) -> pl.LazyFrame:
@@ -131,7 +145,12 @@ other reports compute for it, each by the same rule (so the figures add up to th
   one-touch-resolution);
 - customer_waits (answered), open_waits (unanswered at --as-of on a ticket still open) and
   wait_hours (their total), as customer-wait-time pairs them;
-- csat_rating: the ticket's latest rated survey response.
+- csat_rating: the ticket's latest rated survey response;
+- first_reply_sla_status, next_reply_sla_status, close_sla_status and their _sla_due_at: the
+  ticket's SLA clocks as the sla report measures them (the same targets, clocks, pauses, or the
+  export's own SLA clocks; --targets as there), in HubSpot's words: completed_on_time,
+  completed_late, overdue, due_soon, active; next_reply is the ticket's latest next-reply clock;
+  empty where the clock is not measured (no target, or no reply before the close).
 
 With --hours business every hours column counts working time (the owner's schedule; a wait, the
 replying rep's). Without a messages table the message columns are empty. Use it to answer
@@ -154,6 +173,11 @@ join svcstats' figures in your own tools (--format parquet). Always one row per 
         ("replies, customer_messages, replying_reps", "replies sent, customer messages received, reps who replied"),
         ("customer_waits, open_waits, wait_hours", "customer waits answered, still open, and the answered ones' total hours"),
         ("csat_rating", "the latest CSAT rating of the ticket (empty without one)"),
+        (
+            "first_reply_sla_status, first_reply_sla_due_at, next_reply_sla_status, next_reply_sla_due_at, "
+            "close_sla_status, close_sla_due_at",
+            "SLA status (HubSpot's words) and due time of each clock, as the sla report measures it",
+        ),
     ),
     date_by={"created": "created_at"},
     stages=Stages(facts, aggregate, finish),
@@ -162,6 +186,7 @@ join svcstats' figures in your own tools (--format parquet). Always one row per 
     needs=("closed_at", "is_closed", "first_closed_at", "reopened_at"),
     range_only=True,
     no_compare="lists one row per ticket, so --compare does not apply",
+    options=(SLA_TARGETS,),
     example_options=" --from 2026-10-01 --as-of 2026-10-31 --format csv",
     group_aliases=TICKET_GROUPS,
 )
