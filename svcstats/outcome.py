@@ -33,3 +33,4 @@ class Outcome:
     data: Path
     config_path: Path | None
     recognised: dict[str, str] = field(default_factory=dict)  # table -> help-desk export it was read from (-v)
+    ran_on: str = ""  # where it was computed, for -v ("Spark at local[2]"); "" for here, on the query's Polars engine

@@ -106,6 +106,6 @@ def tell(outcome: Outcome, query: ReportQuery, output: OutputOptions, label: str
             say(f"info: {label or outcome.info.name}: {table} read from the {source}")
         say(
             f"info: {label or outcome.info.name}: {outcome.result.height} rows, {outcome.date_range.describe()} "
-            f"({outcome.tz}), computed in {outcome.seconds:.2f}s on the {query.engine} engine"
+            f"({outcome.tz}), computed in {outcome.seconds:.2f}s on {outcome.ran_on or f'the {query.engine} engine'}"
         )
     return outcome
