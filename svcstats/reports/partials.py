@@ -198,8 +198,9 @@ class Partials:
             if merge.how == "mean":
                 total, count = (pl.col(state).sum() for state in merge.states)
                 simple[name] = pl.when(count > 0).then(total / count)
-            elif merge.how == "sum":
-                simple[name] = pl.col(merge.states[0]).sum()
+            elif merge.how == "sum":  # null where no part had the column's rows (a key another part of a join brought), as exactly
+                state = pl.col(merge.states[0])
+                simple[name] = pl.when(state.is_not_null().any()).then(state.sum())
             elif merge.how in ("min", "max", "first"):
                 simple[name] = getattr(pl.col(merge.states[0]), merge.how)()
         exprs = [expr.alias(name) for name, expr in simple.items()]
