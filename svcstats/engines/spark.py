@@ -11,6 +11,10 @@
 (2) aggregation: the facts are grouped by the report's group keys (`applyInArrow` again) and the
     report's own aggregate stage runs on all the facts of a group, so medians and percentiles
     are exact;
+    With --approx-quantiles instead, each bucket runs the aggregate stage on its own facts in
+    partial mode (svcstats/reports/partials.py: counts and sums, means as sum and count, min/max,
+    quantiles as mergeable sketches within 0.5%), and a group's partial states (one small row
+    per bucket) are merged, so no group's facts meet in one task;
 (3) finish: the small aggregated frame is shaped on the driver (calendar fill, labels, sort).
 
 Findings (rows left out, notes) are counted in each bucket and group and added up here, so they
@@ -110,7 +114,7 @@ def compute_on_spark(request: ReportQuery, resolved: Resolved, master: str) -> O
     else:  # --approx-quantiles: each bucket's partial states; then a group's states (one row per bucket) merged
         assert partial_schema is not None
         first_out, keys = _spark_schema(partial_schema), [key for key in plan.keys if key in partial_schema]
-        second = _merge_function(job, plan, partial_schema, aggregated_schema, _arrow(_spark_schema(aggregated_schema)))
+        second = _merge_function(plan, partial_schema, aggregated_schema, _arrow(_spark_schema(aggregated_schema)))
     facts = rows.groupBy(BUCKET).applyInArrow(_facts_function(job, read, _arrow(first_out), plan is not None), first_out).persist()
     try:
         by = keys or [ONE]
@@ -277,7 +281,7 @@ def _aggregate_function(job: _Job, facts_schema: pl.Schema, out: Any) -> Any:
     return run
 
 
-def _merge_function(job: _Job, plan: Partials, partial_schema: pl.Schema, aggregated_schema: pl.Schema, out: Any) -> Any:
+def _merge_function(plan: Partials, partial_schema: pl.Schema, aggregated_schema: pl.Schema, out: Any) -> Any:
     """The function each group's partial states run (--approx-quantiles): merged into the
     report's aggregated columns (one row per key of the group)."""
 
