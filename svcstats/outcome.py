@@ -35,3 +35,4 @@ class Outcome:
     recognised: dict[str, str] = field(default_factory=dict)  # table -> help-desk export it was read from (-v)
     compare: str | None = None  # --compare: "previous" or "year"; None without it
     compared_range: DateRange | None = None  # the range compared with (totals), or all rows' compared periods together
+    ran_on: str = ""  # where it was computed, for -v ("Spark at local[2]"); "" for here, on the query's Polars engine

@@ -71,6 +71,7 @@ class ReportQuery:
     compare: str | None = None  # "previous" or "year": the same figures for another range beside them (compare.py)
     options: dict[str, Any] = field(default_factory=dict)  # report-specific options
     spark: str | None = None  # a Spark master (local[2], spark://host:7077, yarn): the stages run there (engines/spark.py)
+    approx_quantiles: bool = False  # on Spark: statistics merged from partial states, quantiles from sketches (reports/partials.py)
 
     def __post_init__(self) -> None:
         check_query_values(self)

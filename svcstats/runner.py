@@ -40,6 +40,11 @@ def compute(request: ReportQuery, phase: Callable[[str], object] = lambda name: 
     master = spark_master(request.spark, resolved.config.spark.master)
     if request.compare and master:
         raise UsageError("--compare runs here, not on Spark", "drop --spark (or set --spark off) to compare")
+    if request.approx_quantiles and not master:
+        raise UsageError(
+            "--approx-quantiles applies on Spark only: a run here computes medians and percentiles exactly",
+            "add --spark MASTER (or [spark] master in svcstats.toml), or drop --approx-quantiles",
+        )
     if master:  # a cluster runs the stages (svcstats.engines.spark; PySpark is imported only then)
         from svcstats.engines.spark import compute_on_spark
 

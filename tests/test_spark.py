@@ -163,3 +163,61 @@ def test_a_text_folder_is_refused_on_spark_in_one_line(tmp_path: Path, spark: ob
     (tmp_path / "tickets.csv").write_text("ticket_id,created_at\n1,2026-05-01T10:00:00Z\n")
     with pytest.raises(UsageError, match="reads Parquet only"):
         run_report(tmp_path, "support-volume", spark=MASTER)
+
+
+@needs_spark
+@pytest.mark.parametrize(
+    ("report", "options"),
+    [
+        ("ticket-time-to-close", {"group_by": ["team"], "stats": ["p95", "max"]}),
+        ("customer-wait-time", {"group_by": ["rep"], "hours": "business", "totals": True}),
+    ],
+    ids=["close by team", "wait by rep business totals"],
+)
+def test_approx_quantiles_on_spark_are_within_the_bound(report: str, options: dict[str, object], data: Path, spark: object) -> None:
+    # --approx-quantiles: each bucket's partial states merged per group; counts equal to the local
+    # run's, means within 1e-9, each median and percentile within 0.5% of the exact one
+    from tests.test_partials import assert_within_bound
+
+    options.setdefault("config", data / "svcstats.toml")
+    local = run_report(data, report, as_of=AS_OF, **options)
+    approx = run_report(data, report, as_of=AS_OF, spark=MASTER, approx_quantiles=True, **options)
+    assert_within_bound(approx.result, local.result)
+    assert approx.ran_on == f"Spark at {MASTER} (approximate quantiles)"
+    assert [f.message() for f in approx.findings] == [f.message() for f in local.findings]
+
+
+@needs_spark
+def test_approx_quantiles_are_refused_in_one_line_where_nothing_merges(data: Path, spark: object) -> None:
+    with pytest.raises(UsageError, match="ticket-time-in-pipeline's column stage_order is not a count") as raised:
+        run_report(data, "ticket-time-in-pipeline", spark=MASTER, approx_quantiles=True)
+    assert "\n" not in str(raised.value)
+    with pytest.raises(UsageError, match="sla computes no median or percentile with these options"):
+        run_report(data, "sla", spark=MASTER, approx_quantiles=True, options={"breached": True})
+
+
+def test_approx_quantiles_without_spark_is_a_usage_error(data: Path) -> None:
+    with pytest.raises(UsageError, match="--approx-quantiles applies on Spark only"):
+        run_report(data, "ticket-time-to-close", approx_quantiles=True)
+
+
+@needs_spark
+def test_a_polars_error_in_the_dry_run_is_told_as_locally(data: Path, spark: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a report whose facts name a column the data lacks: the same one-line data error (exit 3)
+    # from the driver's dry run as from a local run, not an internal error
+    import dataclasses
+
+    import polars as pl
+
+    from svcstats.errors import DataError
+    from svcstats.reports.definition import Stages
+
+    info = catalog.REPORTS["support-volume"]
+    broken = Stages(lambda ctx: info.stages.facts(ctx).select(pl.col("no_such_column")), info.stages.aggregate, info.stages.finish)
+    monkeypatch.setitem(catalog.REPORTS, info.name, dataclasses.replace(info, stages=broken))
+    messages = []
+    for spark_master in (None, MASTER):
+        with pytest.raises(DataError) as raised:
+            run_report(data, info.name, spark=spark_master)
+        messages.append(str(raised.value))
+    assert messages[0] == messages[1] and "support-volume: cannot compute from" in messages[0] and "\n" not in messages[0]

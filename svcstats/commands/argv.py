@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from svcstats.settings import Resolved
 
 # options that say how to run, not what to show: a saved report does not keep them
-NOT_STORED = ("save", "force", "share", "config", "output", "quiet", "verbose", "debug", "engine", "spark")
+NOT_STORED = ("save", "force", "share", "config", "output", "quiet", "verbose", "debug", "engine", "spark", "approx_quantiles")
 NOT_SHARED = (*NOT_STORED, *DATE_RANGE, "as_of", "data", "tz", "output", "quiet", "verbose")
 DATES = ("date_from", "date_to", "as_of")
 

@@ -238,6 +238,14 @@ SparkMaster = Annotated[
                       "Default: [spark] master in svcstats.toml; 'off' runs here."),
 ]  # fmt: skip
 
+ApproxQuantiles = Annotated[
+    bool,
+    typer.Option("--approx-quantiles", metavar="", rich_help_panel=OUTPUT, show_default=False,
+                 help="With --spark: medians and percentiles from mergeable sketches, each within 0.5% of the exact value "
+                      "(relative), so no group's rows meet in one task (for groups of billions); counts exact, means within 1e-9. "
+                      "Reports without quantiles, or whose aggregation cannot merge, refuse it."),
+]  # fmt: skip
+
 # -- Save and share -----------------------------------------------------------------------
 Save = Annotated[
     str | None,
@@ -274,7 +282,7 @@ COMMON_OPTIONS: dict[str, Any] = {
     "frequency": None, "totals": Totals, "group_by": GroupBy, "reps": Reps, "teams": Teams, "pipelines": Pipelines,
     "sources": Sources, "where": Where, "tz": Tz, "compare": CompareOption,
     "format": FormatOption, "output": Output, "chart": Chart, "quiet": Quiet, "verbose": Verbose, "debug": Debug, "engine": EngineOption,
-    "spark": SparkMaster,
+    "spark": SparkMaster, "approx_quantiles": ApproxQuantiles,
 }  # fmt: skip
 SHARE_OPTIONS: dict[str, Any] = {"save": Save, "force": Force, "share": Share}
 

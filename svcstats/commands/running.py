@@ -109,7 +109,7 @@ def tell(outcome: Outcome, query: ReportQuery, output: OutputOptions, label: str
             say(f"info: {label or outcome.info.name}: every table read as svcstats' neutral tables (no help-desk export recognised)")
         say(
             f"info: {label or outcome.info.name}: {outcome.result.height} rows, {outcome.date_range.describe()} "
-            f"({outcome.tz}), computed in {outcome.seconds:.2f}s on the {query.engine} engine"
+            f"({outcome.tz}), computed in {outcome.seconds:.2f}s on {outcome.ran_on or f'the {query.engine} engine'}"
         )
         if outcome.compared_range is not None:  # --compare: the compared rows' dates together
             say(f"info: {label or outcome.info.name}: compared ({outcome.compare}) with {outcome.compared_range.describe()}")

@@ -11,6 +11,10 @@
 (2) aggregation: the facts are grouped by the report's group keys (`applyInArrow` again) and the
     report's own aggregate stage runs on all the facts of a group, so medians and percentiles
     are exact;
+    With --approx-quantiles instead, each bucket runs the aggregate stage on its own facts in
+    partial mode (svcstats/reports/partials.py: counts and sums, means as sum and count, min/max,
+    quantiles as mergeable sketches within 0.5%), and a group's partial states (one small row
+    per bucket) are merged, so no group's facts meet in one task;
 (3) finish: the small aggregated frame is shaped on the driver (calendar fill, labels, sort).
 
 Findings (rows left out, notes) are counted in each bucket and group and added up here, so they
@@ -42,6 +46,7 @@ from svcstats.outcome import Outcome
 from svcstats.periods import with_period_end
 from svcstats.query import ReportQuery
 from svcstats.reports.base import NULL_MARK
+from svcstats.reports.partials import Partials
 from svcstats.runner import context, cutoff_of
 from svcstats.schema import TABLES
 from svcstats.settings import Resolved
@@ -85,9 +90,13 @@ def compute_on_spark(request: ReportQuery, resolved: Resolved, master: str) -> O
     # the dry run on the exports' schemas: options checked, tables listed, schemas known; a table
     # is read (its schema; the shared ones whole) when the report first looks for it
     dry = FrameDataset(tables, resolved.config, labels=LABELS, source_format=resolved.source_format, source_tz=resolved.source_tz)
-    dry_ctx = context(request, resolved, dry)
-    facts_schema = info.stages.facts(dry_ctx).collect_schema()
-    aggregated_schema = info.stages.aggregate(dry_ctx, pl.LazyFrame(schema=facts_schema)).collect_schema()
+    try:
+        dry_ctx = context(request, resolved, dry)
+        facts_schema = info.stages.facts(dry_ctx).collect_schema()
+        aggregated_schema = info.stages.aggregate(dry_ctx, pl.LazyFrame(schema=facts_schema)).collect_schema()
+        plan, partial_schema = _partial_plan(request, resolved, dry, facts_schema) if request.approx_quantiles else (None, None)
+    except pl.exceptions.PolarsError as exc:  # as a local run tells it (runner.compute)
+        raise dry.read_failure(exc, f"{info.name}: cannot compute from {resolved.data}") from exc
     sources = {table: frame for table, frame in tables.sources.items() if frame is not None}
     read = [table for table in dry.opened if table in sources and table not in SHARED]
     if "stage_history" in dry.opened and "stage_history" not in sources and "tickets" not in read:
@@ -96,13 +105,18 @@ def compute_on_spark(request: ReportQuery, resolved: Resolved, master: str) -> O
         raise UsageError(f"{info.name} reads none of the partitioned tables, so Spark has nothing to split", "run it without --spark")
     known = {table: tables.frames.get(table) for table in dict.fromkeys(dry.touched)}
     job = _Job(request, resolved, {table: frame for table, frame in known.items() if frame is not None})
-    keys = [key for key in dry_ctx.group_keys if key in facts_schema]
 
     buckets = int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
     sent = {table: dry.sent_columns(table) for table in read}
     rows = _bucketed(spark, {t: sources[t] for t in read}, dry, buckets, sent)
-    facts_out = _spark_schema(facts_schema)
-    facts = rows.groupBy(BUCKET).applyInArrow(_facts_function(job, read, _arrow(facts_out)), facts_out).persist()
+    if plan is None:  # exact: each bucket's facts; then all the facts of a group in one task
+        first_out, keys = _spark_schema(facts_schema), [key for key in dry_ctx.group_keys if key in facts_schema]
+        second = _aggregate_function(job, facts_schema, _arrow(_spark_schema(aggregated_schema)))
+    else:  # --approx-quantiles: each bucket's partial states; then a group's states (one row per bucket) merged
+        assert partial_schema is not None
+        first_out, keys = _spark_schema(partial_schema), [key for key in plan.keys if key in partial_schema]
+        second = _merge_function(plan, partial_schema, aggregated_schema, _arrow(_spark_schema(aggregated_schema)))
+    facts = rows.groupBy(BUCKET).applyInArrow(_facts_function(job, read, _arrow(first_out), plan is not None), first_out).persist()
     try:
         by = keys or [ONE]
         grouped = facts.filter(facts[FINDINGS].isNull())
@@ -110,9 +124,7 @@ def compute_on_spark(request: ReportQuery, resolved: Resolved, master: str) -> O
             from pyspark.sql import functions as F
 
             grouped = grouped.withColumn(ONE, F.lit(0))
-        out = _spark_schema(aggregated_schema)
-        run_aggregate = _aggregate_function(job, facts_schema, _arrow(out))
-        aggregated = pl.from_arrow(grouped.groupBy(*by).applyInArrow(run_aggregate, out).toArrow())
+        aggregated = pl.from_arrow(grouped.groupBy(*by).applyInArrow(second, _spark_schema(aggregated_schema)).toArrow())
         found = [json.loads(row[0]) for row in facts.filter(facts[FINDINGS].isNotNull()).select(FINDINGS).collect()]
     except Exception as exc:
         raise _cluster_error(exc, info) from exc
@@ -128,7 +140,24 @@ def compute_on_spark(request: ReportQuery, resolved: Resolved, master: str) -> O
     result = with_period_end(result, ctx.every, ctx.date_range)
     found += [_tagged(f, (9, n, 0)) for n, (c, r) in enumerate(zip(ctx.checks, checked, strict=True)) for f in c.read(r)]
     seconds = time.perf_counter() - started
-    return Outcome(info, result, merge_findings(found), ctx.date_range, ctx.tz, seconds, ctx.as_of, resolved.data, resolved.config_path)
+    where = f"Spark at {master}" + (" (approximate quantiles)" if plan is not None else "")
+    return Outcome(
+        info, result, merge_findings(found), ctx.date_range, ctx.tz, seconds, ctx.as_of, resolved.data, resolved.config_path, ran_on=where
+    )
+
+
+def _partial_plan(request: ReportQuery, resolved: Resolved, dry: FrameDataset, facts_schema: pl.Schema) -> tuple[Partials, pl.Schema]:
+    """--approx-quantiles: the report's aggregation run in partial mode on the facts' schema: how
+    each column merges, and the schema of the partial states; a usage error (one line, the reason)
+    when it does not merge or has no quantile to approximate."""
+    ctx = context(request, resolved, dry)
+    plan = ctx.partials = Partials(request.report)
+    try:
+        schema = ctx.info.stages.aggregate(ctx, pl.LazyFrame(schema=facts_schema)).collect_schema()
+    except pl.exceptions.PolarsError:
+        raise plan.refuse() from None
+    plan.check(schema)
+    return plan, schema
 
 
 def session(master: str, conf: dict[str, str]) -> SparkSession:
@@ -209,8 +238,9 @@ class _Job:
         )
 
 
-def _facts_function(job: _Job, read: list[str], out: Any) -> Any:
-    """The function each bucket of rows runs: the report's facts stage over the bucket's tables."""
+def _facts_function(job: _Job, read: list[str], out: Any, partial: bool) -> Any:
+    """The function each bucket of rows runs: the report's facts stage over the bucket's tables;
+    with `partial` (--approx-quantiles), then its aggregation in partial mode on those facts."""
     info = get_report(job.request.report)
 
     def run(rows: Any) -> Any:
@@ -230,6 +260,9 @@ def _facts_function(job: _Job, read: list[str], out: Any) -> Any:
         dataset = job.dataset(tables, f"Spark partition {bucket}")
         ctx = context(job.request, job.resolved, dataset)
         facts = info.stages.facts(ctx)
+        if partial:
+            ctx.partials = Partials(info.name)
+            facts = info.stages.aggregate(ctx, facts)
         return _answer(facts, [*dataset.checks, *ctx.checks], 0, out)
 
     return run
@@ -245,6 +278,20 @@ def _aggregate_function(job: _Job, facts_schema: pl.Schema, out: Any) -> Any:
         facts = _typed(frame.select(list(facts_schema)), facts_schema)
         ctx = context(job.request, job.resolved, job.dataset({}, "a Spark group"))
         return _answer(info.stages.aggregate(ctx, facts.lazy()), ctx.checks, 1, out)
+
+    return run
+
+
+def _merge_function(plan: Partials, partial_schema: pl.Schema, aggregated_schema: pl.Schema, out: Any) -> Any:
+    """The function each group's partial states run (--approx-quantiles): merged into the
+    report's aggregated columns (one row per key of the group)."""
+
+    def run(rows: Any) -> Any:
+        frame = pl.from_arrow(rows)
+        assert isinstance(frame, pl.DataFrame)
+        partial = _typed(frame.select(list(partial_schema)), partial_schema)
+        merged = plan.merge(partial.lazy()).select([pl.col(name).cast(dtype) for name, dtype in aggregated_schema.items()])
+        return _answer(merged, [], 1, out)
 
     return run
 

@@ -21,6 +21,7 @@ from svcstats.loaders.dataset import Dataset, Engine
 from svcstats.loaders.parse import SOURCE_WORDS
 from svcstats.periods import PERIOD, calendar, period_of, range_filter
 from svcstats.reports.definition import ReportInfo
+from svcstats.reports.partials import Partials
 from svcstats.schedule import DEFAULT
 from svcstats.schema import TABLES
 from svcstats.worktime import WorkingTime, load_working_time
@@ -68,6 +69,7 @@ class ReportContext:
     hours: str = "calendar"  # "business": durations count working time only (--hours)
     week_start: str = "monday"  # the first day of a week (--week-start): weekly periods, agent-impact's week
     checks: list[Check] = field(default_factory=list)
+    partials: Partials | None = None  # --approx-quantiles on Spark: aggregate makes partial states that merge (partials.py)
 
     @property
     def business(self) -> bool:
@@ -232,8 +234,11 @@ class ReportContext:
         return placed if self.totals else placed.with_columns(period_of(ts, self.every, self.tz))
 
     def aggregate(self, frame: pl.LazyFrame, *aggs: pl.Expr, by: Sequence[str] = ()) -> pl.LazyFrame:
-        """`aggs` per row key (period, groups, then `by`), or once overall for ungrouped totals."""
+        """`aggs` per row key (period, groups, then `by`), or once overall for ungrouped totals;
+        in partial mode (`partials` set), the partial states of `aggs`, which merge across parts."""
         keys = [*self.keys, *by]
+        if self.partials is not None:
+            return self.partials.aggregate(frame, aggs, keys)
         return frame.group_by(keys).agg(*aggs) if keys else frame.select(*aggs)
 
     def combine(self, parts: Sequence[pl.LazyFrame], by: Sequence[str] = ()) -> pl.LazyFrame:
