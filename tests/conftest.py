@@ -6,7 +6,7 @@ import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pytest
@@ -14,6 +14,9 @@ import pytest
 from svcstats.cli import main
 from svcstats.query import ReportQuery
 from svcstats.runner import Outcome, compute
+
+if TYPE_CHECKING:
+    from collections import Counter
 
 os.environ.setdefault("TZ", "UTC")
 os.environ.pop("COLUMNS", None)  # tables are as wide as their content unless a test sets a width
@@ -69,6 +72,45 @@ def run_report(data: Path, report: str, **options: object) -> Outcome:
 def rows(frame: pl.DataFrame) -> list[dict[str, object]]:
     """A result as a list of plain dicts, for readable assertions."""
     return frame.to_dicts()
+
+
+@dataclass
+class Reads:
+    """What a run read: `collects` per calling function ("dataset.py:_load"), plus "collect_all";
+    `parsed` the times each table was loaded."""
+
+    collects: Counter[str]
+    parsed: Counter[str]
+
+
+@pytest.fixture
+def counted_reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
+    """Count every collect, collect_all and table load made while the test runs."""
+    import sys
+    from collections import Counter
+
+    from svcstats.loaders.dataset import Dataset
+
+    reads = Reads(Counter(), Counter())
+    collect, collect_all, load = pl.LazyFrame.collect, pl.collect_all, Dataset._load
+
+    def counted_collect(self: pl.LazyFrame, *args: Any, **kwargs: Any) -> pl.DataFrame:
+        caller = sys._getframe(1).f_code
+        reads.collects[f"{Path(caller.co_filename).name}:{caller.co_name}"] += 1
+        return collect(self, *args, **kwargs)
+
+    def counted_collect_all(*args: Any, **kwargs: Any) -> list[pl.DataFrame]:
+        reads.collects["collect_all"] += 1
+        return collect_all(*args, **kwargs)
+
+    def counted_load(self: Dataset, table: str, *args: Any) -> pl.LazyFrame:
+        reads.parsed[table] += 1
+        return load(self, table, *args)
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", counted_collect)
+    monkeypatch.setattr(pl, "collect_all", counted_collect_all)
+    monkeypatch.setattr(Dataset, "_load", counted_load)
+    return reads
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ open_tickets); ticket-time-to-close by its close date. All times UTC; weeks star
 from __future__ import annotations
 
 import itertools
-import sys
-from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from svcstats.catalog import REPORTS
 from svcstats.compare import Comparison, beside, comparison, totals_range
 from svcstats.daterange import DateRange
 from svcstats.errors import UsageError
-from tests.conftest import rows, run_report, write_csv
+from tests.conftest import Reads, rows, run_report, write_csv
 
 HEADER = ["ticket_id", "created_at", "closed_at", "owner", "team"]
 # id, created, closed, owner, team                                     created on / hours to close
@@ -309,31 +307,8 @@ def test_an_unknown_mode_is_a_usage_error(cli, data: Path) -> None:
 
 
 @pytest.mark.parametrize(("report", "options"), [("support-volume", {}), ("ticket-time-to-close", {"totals": True, "group_by": ["team"]})])
-def test_one_collect_all_and_each_table_parsed_once(
-    data: Path, monkeypatch: pytest.MonkeyPatch, report: str, options: dict[str, Any]
-) -> None:
-    from svcstats.loaders.dataset import Dataset
-
-    collects: Counter[str] = Counter()
-    parsed: Counter[str] = Counter()
-    collect, collect_all, load = pl.LazyFrame.collect, pl.collect_all, Dataset._load
-
-    def counted_collect(self: pl.LazyFrame, *args: Any, **kwargs: Any) -> pl.DataFrame:
-        caller = sys._getframe(1).f_code
-        collects[f"{Path(caller.co_filename).name}:{caller.co_name}"] += 1
-        return collect(self, *args, **kwargs)
-
-    def counted_collect_all(*args: Any, **kwargs: Any) -> list[pl.DataFrame]:
-        collects["collect_all"] += 1
-        return collect_all(*args, **kwargs)
-
-    def counted_load(self: Dataset, table: str, *args: Any) -> pl.LazyFrame:
-        parsed[table] += 1
-        return load(self, table, *args)
-
-    monkeypatch.setattr(pl.LazyFrame, "collect", counted_collect)
-    monkeypatch.setattr(pl, "collect_all", counted_collect_all)
-    monkeypatch.setattr(Dataset, "_load", counted_load)
+def test_one_collect_all_and_each_table_parsed_once(data: Path, counted_reads: Reads, report: str, options: dict[str, Any]) -> None:
+    collects, parsed = counted_reads.collects, counted_reads.parsed
     run_report(data, report, as_of=LATER, compare="year", **MARCH, **options)
     assert collects.pop("collect_all") == 1
     assert set(collects) <= {"dataset.py:_timestamp_formats", "dataset.py:_all_canonical", "dataset.py:_load"}

@@ -3,18 +3,14 @@ parts read it, so a bad value is reported once."""
 
 from __future__ import annotations
 
-import sys
-from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import polars as pl
 import pytest
 
 from svcstats.catalog import REPORTS
 from svcstats.loaders.dataset import Dataset
-from tests.conftest import run_report, write_csv
+from tests.conftest import Reads, run_report, write_csv
 
 MESSAGES = ["ticket_id", "message_id", "sent_at", "sender_type", "sender", "is_public"]
 
@@ -73,27 +69,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
 
 
 @pytest.mark.parametrize("report", sorted(REPORTS))
-def test_one_collect_all_and_each_table_parsed_once(report: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    collects: Counter[str] = Counter()
-    parsed: Counter[str] = Counter()
-    collect, collect_all, load = pl.LazyFrame.collect, pl.collect_all, Dataset._load
-
-    def counted_collect(self: pl.LazyFrame, *args: Any, **kwargs: Any) -> pl.DataFrame:
-        caller = sys._getframe(1).f_code
-        collects[f"{Path(caller.co_filename).name}:{caller.co_name}"] += 1
-        return collect(self, *args, **kwargs)
-
-    def counted_collect_all(*args: Any, **kwargs: Any) -> list[pl.DataFrame]:
-        collects["collect_all"] += 1
-        return collect_all(*args, **kwargs)
-
-    def counted_load(self: Dataset, table: str, *args: Any) -> pl.LazyFrame:
-        parsed[table] += 1
-        return load(self, table, *args)
-
-    monkeypatch.setattr(pl.LazyFrame, "collect", counted_collect)
-    monkeypatch.setattr(pl, "collect_all", counted_collect_all)
-    monkeypatch.setattr(Dataset, "_load", counted_load)
+def test_one_collect_all_and_each_table_parsed_once(report: str, counted_reads: Reads) -> None:
+    collects, parsed = counted_reads.collects, counted_reads.parsed
     run_report(EXAMPLES, report, as_of=date(2026, 10, 31))
     assert collects.pop("collect_all") == 1
     assert set(collects) <= ALLOWED, f"{report} collects in {sorted(set(collects) - ALLOWED)}"
