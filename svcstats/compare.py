@@ -10,7 +10,8 @@ Which range is compared:
 - totals (--totals, or a report that is a total by nature): `previous` is the range of equal
   length just before; a range of whole calendar months is compared with as many whole months
   before it (October with September, a quarter with the quarter before), and a month to date
-  (1-15 October) with the same days of the month before (1-15 September). `year` is the same
+  (1-15 October) with the same days of the month before (1-15 September), and a range shorter
+  than a week (a week to date, Monday-Wednesday) with the same weekdays a week before. `year` is the same
   dates a year earlier (29 February becomes 28 February); whole months stay whole months
   (February 2025 with all of February 2024).
 - over time: each row's period is compared with the period before it (`previous`), or with the
@@ -43,6 +44,7 @@ from svcstats.periods import PERIOD, SUNDAY_WEEKS, step
 from svcstats.reports.definition import OptionValue
 
 PREVIOUS, CHANGE, CHANGE_PCT = "_previous", "_change", "_change_pct"  # suffixes of the columns added per measure
+COMPARED_SUFFIXES = (PREVIOUS, CHANGE, CHANGE_PCT)
 COMPARED_FROM, COMPARED_TO = "compared_from", "compared_to"
 KEY_TYPES = (pl.String, pl.Categorical, pl.Enum, pl.Boolean, pl.Date)  # text-like columns name a row; numbers are measures
 
@@ -99,8 +101,21 @@ def comparison(mode: str, date_range: DateRange, every: str, totals: bool) -> Co
         end = shift.back(date_range.end, month_end=True) if date_range.end else None
         return Comparison(mode, DateRange(start, end), shift, every)
     if date_range.start is None or date_range.end is None:
-        raise UsageError(f"--compare {mode} with totals needs a range with a first day", "give --from, --last or --last-month")
+        raise UsageError(f"--compare {mode} with totals needs a range with a first day", RANGE_HINT)
     return Comparison(mode, totals_range(mode, date_range.start, date_range.end), None)
+
+
+RANGE_HINT = "give --from, --last or --last-month"
+
+
+def range_refusal(info: ReportInfo, mode: str, date_range: DateRange, totals: bool) -> str | None:
+    """Why --compare `mode` cannot run for `info` over `date_range` (totals need a first and a
+    last day to move), or None when it can."""
+    if not totals or (date_range.start is not None and date_range.end is not None):
+        return None
+    if info.range_only:
+        return f"{info.name} is a total over its range: --compare {mode} needs a range with a first day"
+    return f"{info.name}: --compare {mode} with totals needs a range with a first day"
 
 
 def totals_range(mode: str, start: date, end: date) -> DateRange:
@@ -117,6 +132,8 @@ def totals_range(mode: str, start: date, end: date) -> DateRange:
     if start.day == 1 and (start.year, start.month) == (end.year, end.month):  # month to date: the same days of the month before
         return DateRange(add_months(start, -1), Shift(1).back(end))
     length = after - start
+    if length < timedelta(days=7):  # a week to date (Mon-Wed): the same weekdays of the week before
+        return DateRange(start - timedelta(days=7), end - timedelta(days=7))
     return DateRange(start - length, start - timedelta(days=1))
 
 
@@ -127,12 +144,39 @@ def refuse(info: ReportInfo, options: Mapping[str, OptionValue]) -> None:
         raise UsageError(reason, "drop --compare")
 
 
-def beside(info: ReportInfo, current: pl.LazyFrame, compared: pl.LazyFrame, plan: Comparison, group_by: Sequence[str]) -> pl.LazyFrame:
+def key_columns(info: ReportInfo, schema: pl.Schema, group_by: Sequence[str], options: Mapping[str, OptionValue]) -> list[str]:
+    """The columns that name a row of `info`'s result: its period, groups, `row_keys` and text
+    columns other than the report's labels (with its own `options`)."""
+    labels = info.compare_labels(options)
+    named = (PERIOD, *group_by, *info.row_keys)
+    return [c for c, kind in schema.items() if c in named or (isinstance(kind, KEY_TYPES) and c not in labels)]
+
+
+def measure_columns(info: ReportInfo, schema: pl.Schema, group_by: Sequence[str], options: Mapping[str, OptionValue]) -> list[str]:
+    """The numeric columns of `info`'s result that are figures (not row keys, not --compare's own)."""
+    keys = key_columns(info, schema, group_by, options)
+    return [c for c, kind in schema.items() if c not in keys and kind.is_numeric()]
+
+
+def own_columns(columns: Sequence[str]) -> list[str]:
+    """A result's columns without those --compare added (`m_previous` beside `m`, compared_from ...)."""
+    added = {c + suffix for c in columns for suffix in COMPARED_SUFFIXES} | {COMPARED_FROM, COMPARED_TO}
+    return [c for c in columns if c not in added]
+
+
+def beside(
+    info: ReportInfo,
+    current: pl.LazyFrame,
+    compared: pl.LazyFrame,
+    plan: Comparison,
+    group_by: Sequence[str],
+    options: Mapping[str, OptionValue],
+) -> pl.LazyFrame:
     """`current` with each numeric measure's compared value and change beside it, matched on the
-    row's keys (its period moved by the plan's shift, its groups, its text columns)."""
+    row's keys (its period moved by the plan's shift, its groups, its text columns but labels)."""
     schema = current.collect_schema()
-    keys = [c for c, kind in schema.items() if c == PERIOD or c in group_by or c in info.row_keys or isinstance(kind, KEY_TYPES)]
-    measures = [c for c, kind in schema.items() if c not in keys and kind.is_numeric()]
+    keys = key_columns(info, schema, group_by, options)
+    measures = measure_columns(info, schema, group_by, options)
     if PERIOD in schema and plan.shift is not None:
         compared = compared.with_columns(pl.col(PERIOD).dt.offset_by(plan.shift.offset(1)))
     before = compared.select(*keys, *(pl.col(m).alias(m + PREVIOUS) for m in measures))

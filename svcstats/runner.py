@@ -7,7 +7,6 @@ nothing. Telling stderr about the findings and writing the result belong to the 
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -58,7 +57,7 @@ def compute(request: ReportQuery, phase: Callable[[str], object] = lambda name: 
         phase("loading")
         query = info.run(ctx)
         if plan is not None:  # the same stages over the compared range, joined before the one collect
-            query = compare.beside(info, query, info.run(compared_context(ctx, plan)), plan, ctx.group_by)
+            query = compare.beside(info, query, info.run(ctx.untold(date_range=plan.date_range)), plan, ctx.group_by, ctx.options)
         checks = [*dataset.checks, *ctx.checks]
         phase("computing")
         result, *check_results = collect([query, *(c.frame for c in checks)], engine)
@@ -89,8 +88,9 @@ def nothing_in_range(ctx: ReportContext, result: pl.DataFrame) -> list[Finding]:
     """When a range holds nothing at all (every number zero or empty), a note giving the dates the
     data does cover, so that a range after the data's end is not mistaken for a quiet week. One
     small read of the report's date column, made only then."""
-    numbers = [name for name, dtype in result.schema.items() if dtype.is_numeric()]
-    found = any(result[name].fill_null(0).abs().sum() > 0 for name in numbers)
+    own = result.select(compare.own_columns(result.columns))
+    measures = compare.measure_columns(ctx.info, own.schema, ctx.group_keys, ctx.options)
+    found = any(own[name].fill_null(0).abs().sum() > 0 for name in measures)
     table, column = ctx.info.table, ctx.date_column
     if (ctx.date_range.start is None and ctx.date_range.end is None) or found or column not in ctx.dataset.columns(table):
         return []
@@ -112,16 +112,10 @@ def comparison_of(request: ReportQuery, ctx: ReportContext) -> compare.Compariso
     if not request.compare:
         return None
     compare.refuse(ctx.info, ctx.options)
+    problem = compare.range_refusal(ctx.info, request.compare, ctx.date_range, ctx.totals)
+    if problem:
+        raise UsageError(problem, compare.RANGE_HINT)
     return compare.comparison(request.compare, ctx.date_range, ctx.every, ctx.totals)
-
-
-def compared_context(ctx: ReportContext, plan: compare.Comparison) -> ReportContext:
-    """`ctx` over the compared range: the same dataset (one snapshot, each table parsed once),
-    options and "now"; its own checks are not told (the run's own findings are)."""
-    compared = dataclasses.replace(ctx, date_range=plan.date_range, checks=[])
-    if "working_time" in vars(ctx):  # built once per run (a planning read): shared, not built again
-        vars(compared)["working_time"] = ctx.working_time
-    return compared
 
 
 def spark_master(given: str | None, configured: str | None) -> str | None:

@@ -133,7 +133,8 @@ class WorkingTime:
         wanted = (at // SPAN_US) * SPAN_US + layout.base[edge] + layout.slope[edge] * at + amount.fill_null(0).to_numpy()
         found = np.searchsorted(ordered, wanted, side="left") - 1  # the last edge before the wanted business time
         found = np.clip(found, 0, len(ordered) - 1)
-        key = layout.keys[found] + (wanted - ordered[found])
+        # never before the start: no working time is due at once, even outside working hours
+        key = np.maximum(layout.keys[found] + (wanted - ordered[found]), at)
         # the answer lies in a working interval (slope 1) of the start's own block, else beyond the layout
         usable = (layout.slope[found] == 1) & (block[found] == at // SPAN_US) & (wanted - ordered[found] > 0)
         instants = pl.Series(keys.name, key % SPAN_US, dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))

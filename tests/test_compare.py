@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from svcstats.catalog import REPORTS
-from svcstats.compare import Comparison, beside, comparison, totals_range
+from svcstats.compare import Comparison, Shift, beside, comparison, totals_range
 from svcstats.daterange import DateRange
 from svcstats.errors import UsageError
 from tests.conftest import Reads, rows, run_report, write_csv
@@ -77,6 +77,10 @@ def test_totals_previous_otherwise_is_the_same_number_of_days_before() -> None:
     assert totals_range("previous", date(2026, 10, 2), date(2026, 10, 31)) == DateRange(date(2026, 9, 2), date(2026, 10, 1))
     # a week (Mon-Sun) is compared with the week before
     assert totals_range("previous", date(2026, 10, 5), date(2026, 10, 11)) == DateRange(date(2026, 9, 28), date(2026, 10, 4))
+    # a week to date (Mon 10-12 to Wed 10-14) with Mon-Wed of the week before, not the Fri-Sun just before
+    assert totals_range("previous", date(2026, 10, 12), date(2026, 10, 14)) == DateRange(date(2026, 10, 5), date(2026, 10, 7))
+    # but a month to date of three days stays with the month before's first three days
+    assert totals_range("previous", date(2026, 10, 1), date(2026, 10, 3)) == DateRange(date(2026, 9, 1), date(2026, 9, 3))
 
 
 def test_totals_year_is_the_same_dates_a_year_earlier() -> None:
@@ -259,12 +263,29 @@ def test_a_rate_changes_in_points_only() -> None:
     current = pl.LazyFrame({"csat_pct": [60.0], "responses": [10]})
     before = pl.LazyFrame({"csat_pct": [50.0], "responses": [8]})
     plan = Comparison("previous", DateRange(date(2024, 2, 1), date(2024, 2, 29)), None)
-    [row] = beside(get_report("csat"), current, before, plan, ()).collect().to_dicts()
+    [row] = beside(get_report("csat"), current, before, plan, (), {}).collect().to_dicts()
     assert row == {
         "csat_pct": 60.0, "csat_pct_previous": 50.0, "csat_pct_change": 10.0,
         "responses": 10, "responses_previous": 8, "responses_change": 2, "responses_change_pct": 25.0,
         "compared_from": date(2024, 2, 1), "compared_to": date(2024, 2, 29),
     }  # fmt: skip
+
+
+def test_a_label_is_kept_from_the_row_not_matched_on() -> None:
+    # csat's scale describes a row: a week on 0-2 against a week of mixed scales still compares
+    # (68 % of 25 before); with --distribution the scale names the row (rating 1 of 0-2 is not 1 of 1-5)
+    from svcstats.catalog import get_report
+
+    week = date(2026, 6, 15)
+    current = pl.LazyFrame({"period_start": [week], "csat_pct": [70.0], "responses": [20], "scale": ["0-2"]})
+    before = pl.LazyFrame({"period_start": [week - timedelta(days=7)], "csat_pct": [68.0], "responses": [25], "scale": ["mixed"]})
+    plan = Comparison("previous", DateRange(None, None), Shift(days=7), "1w")
+    [row] = beside(get_report("csat"), current, before, plan, (), {}).collect().to_dicts()
+    assert (row["scale"], row["csat_pct_previous"], row["responses_previous"], row["responses_change"]) == ("0-2", 68.0, 25, -5)
+    split = {"period_start": [week] * 2, "scale": ["0-2", "1-5"], "rating": [1, 1], "responses": [3, 4]}
+    earlier = {"period_start": [week - timedelta(days=7)] * 2, "scale": ["0-2", "1-5"], "rating": [1, 1], "responses": [1, 2]}
+    got = beside(get_report("csat"), pl.LazyFrame(split), pl.LazyFrame(earlier), plan, (), {"distribution": True}).collect()
+    assert got.select("scale", "responses_previous").rows() == [("0-2", 1), ("1-5", 2)]
 
 
 def test_a_total_beside_an_empty_compared_range_is_kept() -> None:
@@ -274,7 +295,7 @@ def test_a_total_beside_an_empty_compared_range_is_kept() -> None:
     current = pl.LazyFrame({"closed_tickets": [4], "mean_hours": [121.0]})
     before = pl.LazyFrame(schema={"closed_tickets": pl.Int64, "mean_hours": pl.Float64})
     plan = Comparison("year", DateRange(date(2023, 3, 1), date(2023, 3, 31)), None)
-    [row] = beside(get_report("ticket-time-to-close"), current, before, plan, ()).collect().to_dicts()
+    [row] = beside(get_report("ticket-time-to-close"), current, before, plan, (), {}).collect().to_dicts()
     assert (row["closed_tickets_previous"], row["closed_tickets_change"], row["closed_tickets_change_pct"]) == (0, 4, None)
     assert (row["mean_hours_previous"], row["mean_hours_change"], row["mean_hours_change_pct"]) == (None, None, None)
 
@@ -425,6 +446,20 @@ def test_an_export_of_every_report_leaves_compare_out_of_listings(cli, data: Pat
     assert "note: ticket-facts lists one row per ticket, so --compare does not apply (left out for it)" in result.stderr
     assert "tickets_previous" in (out / "support-volume.csv").read_text().splitlines()[0]
     assert "compared_from" not in (out / "ticket-facts.csv").read_text()
+
+
+def test_an_export_leaves_compare_out_of_totals_without_a_first_day(cli, data: Path, tmp_path: Path) -> None:
+    # support-volume --totals up to --as-of has no first day to move back: left out with a note,
+    # while the weekly report beside it is compared; alone, the same call is a usage error
+    out = tmp_path / "export"
+    result = cli("export", "--reports", "support-volume,ticket-time-to-close", "--data", data, "--compare", "previous",
+                 "--totals", "--as-of", "2024-04-30", "--output", out)  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert "note: support-volume: --compare previous with totals needs a range with a first day (left out for it)" in result.stderr
+    alone = cli("report", "support-volume", "--data", data, "--compare", "previous", "--totals", "--as-of", "2024-04-30")
+    assert alone.code == 2
+    hourly = cli("report", "message-volume-by-hour", "--data", data, "--compare", "previous", "--as-of", "2024-04-30")
+    assert hourly.stderr.startswith("svcstats: error: message-volume-by-hour is a total over its range: --compare previous needs")
 
 
 def test_spark_is_refused_before_it_starts(data: Path) -> None:

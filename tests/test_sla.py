@@ -314,6 +314,15 @@ def test_after_is_the_first_instant_reaching_the_business_time(start_minute: int
     assert back.to_series().to_list() == [business_minutes * 60_000_000, business_minutes * 60_000_000 - 1]
 
 
+def test_after_with_no_business_time_is_the_start_itself() -> None:
+    # Tue 2026-03-24 08:00 UTC is 09:00 in Oslo (a window opens) and 06:00 UTC is before it: 0 h
+    # of working time is due at the start, never at the end of Monday's window (16:00 UTC)
+    working = WorkingTime({"*": NINE_TO_FIVE})
+    starts = [datetime(2026, 3, 24, 8, tzinfo=UTC), datetime(2026, 3, 24, 6, tzinfo=UTC)]
+    frame = pl.DataFrame({"start": starts, "amount": [0, 0]})
+    assert frame.select(working.after(pl.col("start"), pl.col("amount"), pl.lit("*"))).to_series().to_list() == starts
+
+
 # --- HubSpot's SLA columns on its ticket export -------------------------------------------------
 
 HUBSPOT_HEADER = [

@@ -110,7 +110,9 @@ def test_dashboard_add_skips_a_repeat_and_remove_takes_a_report_off(cli, workspa
     assert unknown.code == 2 and "no dashboard 'nope'" in unknown.stderr
     mixed = cli("dashboard", "weekly", "--remove", "by-team", "--totals")
     assert mixed.code == 2 and "--remove takes no other options" in mixed.stderr
-    assert cli("dashboard", "weekly", "--remove", "by-team").code == 0
+    last = cli("dashboard", "weekly", "--remove", "by-team", "--debug")
+    assert last.code == 0, last.stderr
+    assert "now has 0 reports (add one with: svcstats dashboard weekly --add REPORT)" in last.stderr
     assert tomllib.loads((workspace / "svcstats.toml").read_text())["dashboards"]["weekly"]["reports"] == []
 
 
@@ -180,6 +182,12 @@ def test_a_range_after_the_data_says_where_the_data_ends(cli, workspace: Path) -
     assert found.stderr == ""  # ticket 3 is in the range: no note
     quiet = cli("report", "support-volume", "--data", "data", "--from", "2026-03-09", "--to", "2026-03-15", "-q")
     assert quiet.stderr == ""
+    # the compared week's figures are not the range's own: the note still comes
+    compared = cli(
+        "report", "support-volume", "--data", "data", "--from", "2026-03-09", "--to", "2026-03-15", "--totals", "--compare", "previous"
+    )
+    assert compared.stdout.splitlines()[1].startswith("0,3,-3,-100.0,")
+    assert "nothing in 2026-03-09 to 2026-03-15" in compared.stderr
 
 
 def test_text_cells_wrap_between_words_before_the_layout_turns(workspace: Path) -> None:

@@ -109,10 +109,18 @@ def own_range_call(call: ReportCall) -> ReportCall:
 
 
 def compare_call(call: ReportCall) -> ReportCall:
-    """`call`, or, for a report --compare does not apply to (a listing such as ticket-facts) given
-    it by an export or dashboard run for all its reports, the same call without it, told in a note
-    on stderr: a listing has no figures to compare, and must not fail the other reports' run."""
-    reason = call.info.compare_refusal(call.info.parse_options(call.query.options)) if call.query.compare else None
+    """`call`, or, for a report --compare does not apply to (a listing such as ticket-facts, or
+    totals without a first day) given it by an export or dashboard run for all its reports, the
+    same call without it, told in a note on stderr: it must not fail the other reports' run."""
+    if not call.query.compare:
+        return call
+    reason = call.info.compare_refusal(call.info.parse_options(call.query.options))
+    if reason is None:  # a total without a first day: nothing to move back (an error when run alone)
+        from svcstats.compare import range_refusal
+        from svcstats.settings import resolve
+
+        range_ = resolve(call.query).date_range
+        reason = range_refusal(call.info, call.query.compare, range_, call.query.totals or call.info.range_only)
     if reason is None:
         return call
     if not call.output.quiet:
@@ -262,7 +270,7 @@ def remove_from(name: str, reports: list[str], others: list[str], config: Path |
     """`dashboard NAME --remove REPORT...`: take those reports off [dashboards.NAME]."""
     from svcstats.saved import remove_from_dashboard
 
-    if others:
+    if [arg for arg in others if arg != "--debug"]:
         raise UsageError("--remove takes no other options", "remove first, then add with --add in a second command")
     tell_size(name, remove_from_dashboard(name, reports, config))
 
@@ -270,7 +278,8 @@ def remove_from(name: str, reports: list[str], others: list[str], config: Path |
 def tell_size(name: str, path: Path) -> None:
     """The note after a dashboard changed: where it is and how many reports it now has."""
     board = load_settings(path).dashboards[name]
-    say(f"note: dashboard {name} in {path} now has {len(board.reports)} reports (show it with: svcstats dashboard {name})")
+    then = f"show it with: svcstats dashboard {name}" if board.reports else f"add one with: svcstats dashboard {name} --add REPORT"
+    say(f"note: dashboard {name} in {path} now has {len(board.reports)} reports ({then})")
 
 
 def dashboard_format(requested: str | None, output: Path | None) -> str:

@@ -7,7 +7,7 @@ that filters, date placement, grouping, calendar fill and sorting behave the sam
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -80,6 +80,15 @@ class ReportContext:
     def working_time(self) -> WorkingTime:
         """The working-hours schedules and holidays of the dataset (read once, when first needed)."""
         return load_working_time(self.dataset, self.tz, require_default=self.business)
+
+    def untold(self, **changes: Any) -> ReportContext:
+        """A copy of this context with `changes` whose checks are its own and never told (facts
+        computed on the side: --compare's other range, ticket-facts' SLA statuses); it shares the
+        dataset and, once built, the working-time engine (one planning read per run)."""
+        copy = replace(self, checks=[], **changes)
+        if "working_time" in vars(self):
+            vars(copy)["working_time"] = self.working_time
+        return copy
 
     def duration(self, start: str | pl.Expr, end: str | pl.Expr, rep: str | None = None, per_us: float = HOURS_PER_MICROSECOND) -> pl.Expr:
         """Time from `start` to `end` in hours (or `per_us` units per microsecond): calendar time, or

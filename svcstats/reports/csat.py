@@ -152,6 +152,8 @@ a warning.""",
     group_aliases={"rep": "rep", "team": "team", "channel": "channel", "source": "channel"},
     example_options=" --frequency monthly --group-by team",
     row_keys=("rating",),
+    labels=("scale",),  # the scale a row's responses used ("mixed" for several): it names a row only with --distribution
+    labels_split_by=("distribution",),
     options=(
         ReportOption(
             "scale",

@@ -219,6 +219,10 @@ class ReportInfo:
     no_compare: str = ""  # why --compare does not apply ("lists one row per ticket"); "" = it does
     listing_options: tuple[str, ...] = ()  # own options that make the result a listing: --compare is refused with them
     row_keys: tuple[str, ...] = ()  # numeric columns that name a row (hour, rating): --compare matches rows on them
+    # text columns that describe a row rather than name it (csat's scale): --compare keeps the run's
+    # value and does not match on it, unless an option given here splits rows by it
+    labels: tuple[str, ...] = ()
+    labels_split_by: tuple[str, ...] = ()
 
     def run(self, ctx: ReportContext) -> pl.LazyFrame:
         """The report's lazy query for `ctx`: its three stages joined."""
@@ -242,6 +246,11 @@ class ReportInfo:
         given = [name for name in self.listing_options if options.get(name) not in (None, False)]
         return f"{self.name} {flags[given[0]]} lists rows, not figures to compare" if given else None
 
+    def compare_labels(self, options: Mapping[str, OptionValue]) -> tuple[str, ...]:
+        """The `labels` --compare does not match rows on, with the report's own `options`."""
+        split = any(options.get(name) not in (None, False) for name in self.labels_split_by)
+        return () if split else self.labels
+
     def measure_kind(self, column: str) -> MeasureKind:
         """How --compare reads a numeric result column: a rate (a percentage: its change is in
         points), a rank (a place: its change is in places), a duration (in `duration_unit`, or
@@ -251,7 +260,7 @@ class ReportInfo:
         if column.endswith("_pct") or (self.shape is not None and self.shape.rate is not None and column == self.shape.rate.name):
             return "rate"
         units = {"hours", "minutes", self.duration_unit}
-        if column in units or any(column.endswith(f"_{unit}") for unit in units):
+        if units & set(column.split("_")):  # mean_hours, first_reply_minutes, mean_hours_over
             return "duration"
         return "count"
 

@@ -74,13 +74,14 @@ def exported_clocks(ctx: ReportContext) -> bool:
     return has and choice != "config"
 
 
-def sla_clocks(ctx: ReportContext, tickets: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
+def sla_clocks(ctx: ReportContext, tickets: pl.LazyFrame, keep: list[str], *, listing: bool = False) -> pl.LazyFrame:
     """One row per SLA clock of `tickets` (lifecycle rows with first_reply_at, owner, the four
     target dimensions and TICKET_SLA_COLUMNS): `keep` columns of its ticket and CLOCK_COLUMNS.
-    Notes say where the clocks came from (the export, or the default targets)."""
+    Notes say where the clocks came from (the export, or the default targets); clocks that cannot
+    be measured are counted as left out, unless the caller lists every ticket anyway (`listing`)."""
     if exported_clocks(ctx):
-        return _from_export(ctx, tickets, keep)
-    return _from_targets(ctx, tickets, keep)
+        return _from_export(ctx, tickets, keep, listing)
+    return _from_targets(ctx, tickets, keep, listing)
 
 
 def per_ticket(clocks: pl.LazyFrame) -> pl.LazyFrame:
@@ -105,7 +106,7 @@ def per_ticket(clocks: pl.LazyFrame) -> pl.LazyFrame:
 # --- clocks from targets -------------------------------------------------------------------
 
 
-def _from_targets(ctx: ReportContext, tickets: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
+def _from_targets(ctx: ReportContext, tickets: pl.LazyFrame, keep: list[str], listing: bool) -> pl.LazyFrame:
     """Clocks measured against the targets: first reply and close from the ticket, next replies
     from the customer waits after the first (as customer-wait-time pairs them)."""
     from svcstats.reports.reply_waits import attributed_waits
@@ -133,11 +134,12 @@ def _from_targets(ctx: ReportContext, tickets: pl.LazyFrame, keep: list[str]) ->
         )
     measured = pl.concat(clocks, how="vertical").filter(pl.col("target_hours").is_not_null())
     stopped = pl.col("completed_at").is_null() & pl.col("closed")
-    ctx.exclude(
-        ctx.place(measured.filter(stopped), "started_at"),
-        "not measured: the ticket was closed before the reply (or closed without a date)",
-        "note",
-    )
+    if not listing:
+        ctx.exclude(
+            ctx.place(measured.filter(stopped), "started_at"),
+            "not measured: the ticket was closed before the reply (or closed without a date)",
+            "note",
+        )
     if ctx.dataset.config.sla is None:
         _note(ctx, measured, NO_SLA_SECTION)
     measured = measured.filter(~stopped)
@@ -258,7 +260,9 @@ def _with_pauses(ctx: ReportContext, sla: SlaConfig, clocks: pl.LazyFrame, busin
         return clocks.with_columns(pl.lit(0.0).alias("paused_us"), pl.lit(0.0).alias("due_pause_us"), pl.lit(False).alias("paused_now"))
     names = sorted({s.strip().lower() for s in sla.pause_statuses})
     visits = ctx.dataset.load("stage_history", ["exited_at"]).filter(pl.col("stage").str.strip_chars().str.to_lowercase().is_in(names))
-    spans = visits.select("ticket_id", pl.col("entered_at").alias("p_start"), pl.coalesce("exited_at", pl.lit(ctx.now)).alias("p_end"))
+    spans = visits.filter(pl.col("entered_at").is_not_null()).select(  # a visit without a start pauses nothing
+        "ticket_id", pl.col("entered_at").alias("p_start"), pl.coalesce("exited_at", pl.lit(ctx.now)).alias("p_end")
+    )
     key = list(CLOCK_KEY)
     carry = [*key, "sla_end", "target_us", "sla_clock", "owner", "completed_at"]
     clipped = (
@@ -295,7 +299,7 @@ def _with_pauses(ctx: ReportContext, sla: SlaConfig, clocks: pl.LazyFrame, busin
 # --- clocks from the export ----------------------------------------------------------------
 
 
-def _from_export(ctx: ReportContext, tickets: pl.LazyFrame, keep: list[str]) -> pl.LazyFrame:
+def _from_export(ctx: ReportContext, tickets: pl.LazyFrame, keep: list[str], listing: bool) -> pl.LazyFrame:
     """The help desk's own clocks: rows of the sla table, and HubSpot's SLA columns of each ticket
     (first response completed at the first reply, close at the last close as svcstats finds
     them; next response without a completion time: its exported status says whether it is done)."""
@@ -329,12 +333,13 @@ def _from_export(ctx: ReportContext, tickets: pl.LazyFrame, keep: list[str]) -> 
         )  # fmt: skip
     clocks = pl.concat(parts, how="vertical_relaxed")
     _note(ctx, clocks, "SLA clocks from the export (the help desk's due and completion times); --targets config uses [sla] instead")
-    without = tickets.join(clocks.select("ticket_id").unique(), on="ticket_id", how="anti")
-    ctx.exclude(
-        ctx.place(without, "created_at"),
-        "no SLA clock in the export (the help desk applied no SLA to them); --targets config measures them against [sla]",
-        "note",
-    )
+    if not listing:
+        without = tickets.join(clocks.select("ticket_id").unique(), on="ticket_id", how="anti")
+        ctx.exclude(
+            ctx.place(without, "created_at"),
+            "no SLA clock in the export (the help desk applied no SLA to them); --targets config measures them against [sla]",
+            "note",
+        )
     return _exported_status(ctx, clocks).select(*keep, *CLOCK_COLUMNS)
 
 
@@ -361,7 +366,10 @@ def _exported_status(ctx: ReportContext, clocks: pl.LazyFrame) -> pl.LazyFrame:
         .otherwise(pl.lit("active"))
     )  # fmt: skip
     clocks = clocks.with_columns(status.alias("status"))
-    ctx.exclude(clocks.filter(pl.col("status").is_null()), "an exported SLA clock with neither a due time nor a known status")
+    ctx.exclude(
+        ctx.place(clocks.filter(pl.col("status").is_null()), "started_at"),
+        "an exported SLA clock with neither a due time nor a known status",
+    )
     end = pl.when(pl.col("status").is_in(["completed_on_time", "completed_late"])).then(pl.col("completed_at")).otherwise(now)
 
     def hours(a: pl.Expr, b: pl.Expr) -> pl.Expr:
@@ -376,11 +384,11 @@ def _exported_status(ctx: ReportContext, clocks: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _note(ctx: ReportContext, clocks: pl.LazyFrame, what: str, severity: str = "note") -> None:
-    """A note (or warning) about the clocks of `clocks`, when there are any."""
+    """A note (or warning) about the clocks of `clocks` that start in the range, when there are any."""
     name = ctx.info.name
 
     def read(result: pl.DataFrame) -> list[Finding]:
         rows = int(result.item())
         return [Finding(name, what, rows, severity, unit="clock", verb="measured")] if rows else []  # type: ignore[arg-type]
 
-    ctx.checks.append(Check(clocks.select(pl.len()), read))
+    ctx.checks.append(Check(ctx.place(clocks, "started_at").select(pl.len()), read))  # the clocks of the range

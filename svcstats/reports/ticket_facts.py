@@ -62,7 +62,7 @@ def _with_sla(ctx: ReportContext, tickets: pl.LazyFrame) -> pl.LazyFrame:
     from svcstats.reports.sla_clocks import per_ticket, sla_clocks
 
     valid = tickets.filter(pl.col("valid"))  # as the sla report: a ticket closed before it was created has no clocks
-    clocks = per_ticket(sla_clocks(ctx, valid, ["ticket_id"]))
+    clocks = per_ticket(sla_clocks(ctx, valid, ["ticket_id"], listing=True))
     return tickets.join(clocks, on="ticket_id", how="left")
 
 
