@@ -102,8 +102,8 @@ def _parquet_messages(tmp_path: Path, ids: list[str | None]) -> Path:
     [
         (["M1", "M2", "M3", "M4"], 0, True),  # increasing: a lazy scan, no duplicate rule
         (["M1", None, "M3", "M4"], 0, True),  # a null id is not an id: still increasing
-        (["M4", "M1", "M3", "M2"], 0, False),  # unique but not in order: read once, the distinct count decides
-        (["M1", "M2", "M2", "M3", "M3"], 1, False),  # row 2 (M2) has no sent_at: only M3 is a duplicate
+        (["M4", "M1", "M3", "M2"], 0, True),  # not in order but distinct (the distinct count): a lazy scan
+        (["M1", "M2", "M2", "M3", "M3"], 1, False),  # repeated: read once; row 2 (M2) has no sent_at: only M3 is a duplicate
         (["M1", "M1 ", "M2", "M3"], 1, False),  # increasing as exported, two equal once trimmed: the rule runs
         (["M3", "M1", "M9", "M3", "M1"], 2, False),  # row 2 (M9) has no sent_at; M3 and M1 come again
     ],

@@ -112,7 +112,7 @@ class Dataset:
         # parse of each table (a text table 6x slower without). A Parquet table stays a lazy scan
         # (projection and predicate pushdown, no copy in memory) when a streaming test on its ids
         # shows the duplicate-id rule cannot flag a row (ids in increasing order, as exports and
-        # conversions usually are), else it is read once too.
+        # conversions usually are, else all distinct), else it is read once too.
         # False for a single streaming pass (data convert).
         self.parse_text_once = parse_text_once
         # --as-of: every table as it stood just before this instant (see loaders/snapshot.py)
@@ -245,7 +245,7 @@ class Dataset:
         problems.update({p: exclusive[p] for p in empties})
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
         parse_once = raw.parse_once
-        if parse_once and raw.typed and (key is None or self._increasing(staged, key, raw)):
+        if parse_once and raw.typed and (key is None or self._distinct(staged, key, raw)):
             parse_once = False  # a lazy scan: each reader reads only its columns and rows, nothing held in memory
             if duplicate is not None:
                 flags[duplicate] = pl.lit(False)  # strictly increasing ids are unique: no row is a duplicate
@@ -278,15 +278,17 @@ class Dataset:
             loaded = hubspot.with_stage_order(loaded)
         return loaded if self.cutoff is None else loaded.select(*kept, *asked)
 
-    def _increasing(self, staged: pl.LazyFrame, key: str, raw: RawTable) -> bool:
-        """Whether the table's parsed, non-null `key` values are strictly increasing in file order
-        (so unique): one pass over that column on the run's engine (streaming: no copy held)."""
+    def _distinct(self, staged: pl.LazyFrame, key: str, raw: RawTable) -> bool:
+        """Whether the table's parsed, non-null `key` values are all different, from that column
+        alone on the run's engine (streaming: no copy of the table held): strictly increasing in
+        file order (one comparison per row), else by their distinct count (a hash of the ids)."""
         ids = pl.col(key).drop_nulls()
         try:
-            result = staged.select((ids > ids.shift(1)).all()).collect(engine=self.engine)
+            if staged.select((ids > ids.shift(1)).all()).collect(engine=self.engine).item():
+                return True
+            return bool(staged.select(ids.n_unique() == ids.len()).collect(engine=self.engine).item())
         except pl.exceptions.PolarsError as exc:
             raise raw.read_error(exc) from exc
-        return bool(result.item())
 
     def read_failure(self, exc: BaseException, doing: str) -> DataError:
         """The error for a query that failed while `doing` something: the table and line that
