@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> None:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `svcstats ... | head` ends quietly
     args = sys.argv[1:] if argv is None else list(argv)
+    code = report.run_without_typer(args)
+    if code is not None:
+        sys.exit(code)
     try:
         with only_needed_reports(args):
             command = get_command(app)

@@ -3,6 +3,7 @@ problem counts are the same whether it is parsed into memory once (the shortcuts
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -83,3 +84,42 @@ def test_trimmed_text_is_text_expr(values: list[str | None]) -> None:
     fast = frame.select(trimmed_text(pl.col("v"))).to_series().to_list()
     assert fast == frame.select(text_expr(pl.col("v"), Kind.TEXT)).to_series().to_list()
     assert fast == [None if v is None or not v.strip() else v.strip() for v in values]
+
+
+def _parquet_messages(tmp_path: Path, ids: list[str | None]) -> Path:
+    # one ticket, one message per id, a minute apart; the third row has no sent_at
+    sent = [datetime(2026, 3, 2, 9, i, tzinfo=UTC) if i != 2 else None for i in range(len(ids))]
+    frame = pl.DataFrame(
+        {"ticket_id": ["T1"] * len(ids), "message_id": ids, "sent_at": sent, "sender_type": ["agent"] * len(ids)},
+        schema={"ticket_id": pl.String, "message_id": pl.String, "sent_at": pl.Datetime("us", "UTC"), "sender_type": pl.String},
+    )
+    frame.write_parquet(tmp_path / "messages.parquet")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("ids", "duplicates", "lazy"),
+    [
+        (["M1", "M2", "M3", "M4"], 0, True),  # increasing: a lazy scan, no duplicate rule
+        (["M1", None, "M3", "M4"], 0, True),  # a null id is not an id: still increasing
+        (["M4", "M1", "M3", "M2"], 0, True),  # not in order but distinct (the distinct count): a lazy scan
+        (["M1", "M2", "M2", "M3", "M3"], 1, False),  # repeated: read once; row 2 (M2) has no sent_at: only M3 is a duplicate
+        (["M1", "M1 ", "M2", "M3"], 1, False),  # increasing as exported, two equal once trimmed: the rule runs
+        (["M3", "M1", "M9", "M3", "M1"], 2, False),  # row 2 (M9) has no sent_at; M3 and M1 come again
+    ],
+)
+def test_parquet_gives_the_streamed_rows_and_counts(tmp_path: Path, ids: list[str | None], duplicates: int, lazy: bool) -> None:
+    root = _parquet_messages(tmp_path, ids)
+    dataset = Dataset(root)
+    once, streamed = _load(root, True), _load(root, False)
+    assert once == streamed
+    rows, findings = once
+    # every row but the one without sent_at and the earlier copies of a repeated id
+    assert len(rows) == len(ids) - 1 - duplicates
+    expected = [("sent_at is empty", 1)]
+    if duplicates:
+        expected.insert(0, ("duplicate message_id (the last row of each is kept)", duplicates))
+    assert sorted(findings) == sorted(expected)
+    # a lazy scan reads the file when collected; a copy read once is a frame held in memory
+    plan = dataset.load("messages", ["message_id"]).explain()
+    assert ("Parquet SCAN" in plan) is lazy, plan

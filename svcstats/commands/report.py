@@ -50,6 +50,30 @@ def report_command(info: ReportInfo) -> Callable[..., None]:
     return command
 
 
+def run_without_typer(args: list[str]) -> int | None:
+    """Run `svcstats report NAME OPTIONS...` with the parser of `commands.argv` (the same option
+    declarations, defaults and environment variables) instead of building the Typer command, whose
+    per-option pydantic coercion is most of a small report's start-up; the exit code. None when
+    `args` are anything else, ask for help, or do not parse: Typer then runs them (and words the error)."""
+    if len(args) < 2 or args[0] != "report" or args[1] not in REPORTS or any(a in ("-h", "--help") for a in args[2:]):
+        return None
+    from svcstats.commands.argv import parse_report_args
+    from svcstats.errors import UsageError
+
+    try:
+        call = parse_report_args(args[1], args[2:])
+    except UsageError:
+        return None
+    try:
+        with reported_errors(bool(call.given.get("debug"))):
+            from svcstats.commands.running import run_call
+
+            run_call(call)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    return 0
+
+
 def _source(ctx: typer.Context, name: str) -> str | None:
     """Where a parameter's value came from (COMMANDLINE, ENVIRONMENT, DEFAULT...), by name."""
     source = ctx.get_parameter_source(name)

@@ -62,6 +62,7 @@ class RawTable:
     source_format: str  # "generic", "hubspot" or another help desk's preset (loaders/presets)
     line_offset: int | None  # data row i is on file line i + offset (single CSV files only)
     parse_once: bool = False  # loaded once into memory, then read by the report and its checks (see Dataset.load)
+    typed: bool = False  # Parquet: typed values, cheap to scan again (a lazy scan when its ids cannot repeat; see Dataset.load)
     stage_order_from_data: bool = False  # HubSpot stage columns: the export does not give the stages' order
     files: TableFiles | None = None  # where it was read from (to say where a read failed)
     adapted: helpdesk.Adapted | None = None  # a help-desk preset's notes and checks (loaders/helpdesk.py)
@@ -106,10 +107,13 @@ class Dataset:
         self.source_format = source_format
         self.source_tz = source_tz
         self.engine = engine
-        # True: each load is read once into memory (its selected columns, parsed and flagged), and
-        # the report and every check read that copy in the one collect_all: one read of each table.
-        # Polars' shared sub-plans do not cover it (a text table 6x slower without, a Parquet table
-        # 1.7x on a 100k-ticket demo). False for a single streaming pass (data convert).
+        # True: each load of a text table is read once into memory (its selected columns, parsed
+        # and flagged), and the report and every check read that copy in the one collect_all: one
+        # parse of each table (a text table 6x slower without). A Parquet table stays a lazy scan
+        # (projection and predicate pushdown, no copy in memory) when a streaming test on its ids
+        # shows the duplicate-id rule cannot flag a row (ids in increasing order, as exports and
+        # conversions usually are, else all distinct), else it is read once too.
+        # False for a single streaming pass (data convert).
         self.parse_text_once = parse_text_once
         # --as-of: every table as it stood just before this instant (see loaders/snapshot.py)
         self.cutoff = cutoff
@@ -240,7 +244,12 @@ class Dataset:
             )
         problems.update({p: exclusive[p] for p in empties})
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
-        if raw.parse_once:
+        parse_once = raw.parse_once
+        if parse_once and raw.typed and (key is None or self._distinct(staged, key, raw)):
+            parse_once = False  # a lazy scan: each reader reads only its columns and rows, nothing held in memory
+            if duplicate is not None:
+                flags[duplicate] = pl.lit(False)  # strictly increasing ids are unique: no row is a duplicate
+        if parse_once:
             # the duplicate rule is applied to the parsed copy, after the other flags: a row it
             # flags is usable (has no other problem), so it is the row's first problem wherever
             # it stands in `problems`, and "usable" is "no other flag"
@@ -268,6 +277,18 @@ class Dataset:
         if raw.stage_order_from_data and "stage_order" in wanted:
             loaded = hubspot.with_stage_order(loaded)
         return loaded if self.cutoff is None else loaded.select(*kept, *asked)
+
+    def _distinct(self, staged: pl.LazyFrame, key: str, raw: RawTable) -> bool:
+        """Whether the table's parsed, non-null `key` values are all different, from that column
+        alone on the run's engine (streaming: no copy of the table held): strictly increasing in
+        file order (one comparison per row), else by their distinct count (a hash of the ids)."""
+        ids = pl.col(key).drop_nulls()
+        try:
+            if staged.select((ids > ids.shift(1)).all()).collect(engine=self.engine).item():
+                return True
+            return bool(staged.select(ids.n_unique() == ids.len()).collect(engine=self.engine).item())
+        except pl.exceptions.PolarsError as exc:
+            raise raw.read_error(exc) from exc
 
     def read_failure(self, exc: BaseException, doing: str) -> DataError:
         """The error for a query that failed while `doing` something: the table and line that
@@ -336,8 +357,18 @@ class Dataset:
         headers = frame.collect_schema().names()
         mapping = self._column_map(table, headers, source_format)
         offset = _line_offset(files) if files is not None and adapted is None else None  # a preset may leave rows out: no file lines
-        parse_once = self.parse_text_once  # every format: see __init__
-        return RawTable(frame.rename(mapping), label, source_format, offset, parse_once, files=files, adapted=adapted, exported=exported)
+        typed = files is not None and files.kind == "parquet"
+        return RawTable(
+            frame.rename(mapping),
+            label,
+            source_format,
+            offset,
+            self.parse_text_once,
+            typed,
+            files=files,
+            adapted=adapted,
+            exported=exported,
+        )
 
     def _help_desk_exports(self) -> dict[str, helpdesk.Export]:
         """Help-desk exports under their own file names (or the one --data FILE), by table."""
