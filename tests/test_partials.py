@@ -120,7 +120,9 @@ def from_parts(info: ReportInfo, parts: int = 3) -> ReportInfo:
 
     def aggregate(ctx, facts):  # type: ignore[no-untyped-def]
         exact = stages.aggregate(dataclasses.replace(ctx, checks=[]), facts).collect_schema()
-        rows = facts.collect()
+        # collect_all, as the runner and each Spark bucket do: a lone collect() of a plan with CACHE
+        # nodes panics in Polars 2.1's common-sub-plan pass (cache_states.rs) for the agent reports
+        [rows] = pl.collect_all([facts])
         pieces = []
         for n in range(parts):
             plan = Partials(info.name)

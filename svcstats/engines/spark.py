@@ -135,7 +135,9 @@ def compute_on_spark(request: ReportQuery, resolved: Resolved, master: str) -> O
     aggregated = _typed(aggregated.filter(pl.col(FINDINGS).is_null()).drop(FINDINGS), aggregated_schema)
     ctx = context(request, resolved, job.dataset({}))
     if aggregated.is_empty():  # no facts at all: the local aggregation of none (totals of 0, say)
-        aggregated = info.stages.aggregate(ctx, pl.LazyFrame(schema=facts_schema)).collect()
+        [aggregated] = pl.collect_all(
+            [info.stages.aggregate(ctx, pl.LazyFrame(schema=facts_schema))]
+        )  # collect_all: see ReportContext.reuse
     result, *checked = pl.collect_all([info.stages.finish(ctx, aggregated.lazy()), *(c.frame for c in ctx.checks)])
     result = with_period_end(result, ctx.every, ctx.date_range)
     found += [_tagged(f, (9, n, 0)) for n, (c, r) in enumerate(zip(ctx.checks, checked, strict=True)) for f in c.read(r)]

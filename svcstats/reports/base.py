@@ -232,7 +232,9 @@ class ReportContext:
         collect_all fills once and every reader takes from. Common-sub-plan elimination alone does
         not do it: the optimiser first pushes each reader's filters and projections into its copy,
         so the copies differ (ticket-time-to-first-response joined 5M messages to the tickets four
-        times at 1M tickets; with the cache once: 4.7 -> 2.4 s CPU, 0.90 -> 0.61 GB peak)."""
+        times at 1M tickets; with the cache once: 4.7 -> 2.4 s CPU, 0.90 -> 0.61 GB peak).
+        Collect such plans with `pl.collect_all`: a lone `collect()` of some (the agent reports'
+        facts) panics in Polars 2.1's common-sub-plan pass (cache_states.rs)."""
         return frame.cache()
 
     def place(self, frame: pl.LazyFrame, ts_column: str | None = None) -> pl.LazyFrame:
