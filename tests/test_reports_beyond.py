@@ -285,13 +285,13 @@ def test_sla_totals(data: Path) -> None:
         "active": 0,
         "completed_late": 0,
         "overdue": 2,
-        "mean_hours_over": pytest.approx(268.0),
-        "median_hours_over": pytest.approx(268.0),
+        "mean_over_hours": pytest.approx(268.0),
+        "median_over_hours": pytest.approx(268.0),
     }
     # close: A (team X, 48 h) 24 h met; E (team Y, 100 h) 72 h met; B open 312 h (264 over, X);
     # C open 228 h (128 over, Y): mean (264 + 128) / 2 = 196
     assert (by_metric["close"]["met"], by_metric["close"]["overdue"]) == (2, 2)
-    assert by_metric["close"]["mean_hours_over"] == pytest.approx(196.0)
+    assert by_metric["close"]["mean_over_hours"] == pytest.approx(196.0)
 
 
 def test_sla_active_and_breached_list(data: Path) -> None:
@@ -305,7 +305,7 @@ def test_sla_active_and_breached_list(data: Path) -> None:
     listed = rows(run_report(data, "sla", totals=True, options={"breached": True}, **as_of).result)
     assert [(r["ticket_id"], r["metric"], r["status"], r["target_hours"]) for r in listed] == [("C", "first_reply", "overdue", 2.0)]
     # due 03-06 14:00; 03-06 12:00 -> 03-07 00:00 = 12 h, 12 - 2 = 10 h over (to the end of 03-06, less a microsecond)
-    assert (str(listed[0]["due_at"])[:16], listed[0]["hours_over"]) == ("2026-03-06 14:00", pytest.approx(10.0))
+    assert (str(listed[0]["due_at"])[:16], listed[0]["over_hours"]) == ("2026-03-06 14:00", pytest.approx(10.0))
 
 
 def test_reopen_rate_in_business_hours(data: Path) -> None:
@@ -328,7 +328,7 @@ def test_sla_target_precedence(tmp_path: Path) -> None:
     # -> 20 h: 4 h late; T3: the section's 48 h: met. No messages: no reply clocks.
     options = {"options": {"breached": True}, "config": tmp_path / "svcstats.toml", "as_of": date(2026, 3, 15), **RANGE}
     listed = rows(run_report(tmp_path, "sla", totals=True, **options).result)
-    assert [(r["ticket_id"], r["target_hours"], r["hours_over"]) for r in listed if r["metric"] == "close"] == [
+    assert [(r["ticket_id"], r["target_hours"], r["over_hours"]) for r in listed if r["metric"] == "close"] == [
         ("T1", 12.0, pytest.approx(12.0)),
         ("T2", 20.0, pytest.approx(4.0)),
     ]

@@ -74,7 +74,7 @@ def test_pauses_take_time_off_the_clock_and_push_the_due_time(paused: Path) -> N
     # P1: 03-02 00:00 -> 03-05 00:00 = 72 h, paused 10 h (03-02 10-20) + 6 h (03-03 06-12) = 16 h:
     # 72 - 16 = 56 h > 48: completed late by 8 h. Due: at the first pause the clock had run 10 h,
     # at the second 30 - 10 = 20 h, both < 48: due = 48 + 16 = 64 h after creation = 03-04 16:00.
-    assert (p1["status"], p1["hours"], p1["hours_over"], p1["paused_hours"]) == (
+    assert (p1["status"], p1["hours"], p1["over_hours"], p1["paused_hours"]) == (
         "completed_late",
         pytest.approx(56.0),
         pytest.approx(8.0),
@@ -84,7 +84,7 @@ def test_pauses_take_time_off_the_clock_and_push_the_due_time(paused: Path) -> N
     # P4: 96 h, paused 03-04 00:00 - 03-05 00:00 = 24 h: 72 h, late by 24. The clock had run
     # 48 h when the pause began: due at 48 h = 03-04 00:00 (the later pause does not move it).
     p4 = clocks["P4"]
-    assert (p4["hours"], p4["hours_over"], p4["due_at"]) == (pytest.approx(72.0), pytest.approx(24.0), datetime(2026, 3, 4, tzinfo=UTC))
+    assert (p4["hours"], p4["over_hours"], p4["due_at"]) == (pytest.approx(72.0), pytest.approx(24.0), datetime(2026, 3, 4, tzinfo=UTC))
 
 
 def test_a_pause_spanning_the_due_time_and_one_open_at_as_of(paused: Path) -> None:
@@ -116,8 +116,8 @@ def test_sla_totals_with_pauses_and_due_soon(paused: Path) -> None:
         "active": 1,
         "completed_late": 2,
         "overdue": 0,
-        "mean_hours_over": pytest.approx(16.0),
-        "median_hours_over": pytest.approx(16.0),
+        "mean_over_hours": pytest.approx(16.0),
+        "median_over_hours": pytest.approx(16.0),
     }
 
 
@@ -171,7 +171,7 @@ def test_a_target_counts_its_named_schedule(scheduled: Path) -> None:
     # late by 7 h. When the pause began (Tue 13:00) the clock had run Mon 8 + Tue 4 = 12 h >= 10, so
     # the due time is before it: 10 working hours after Mon 08:00 = Mon 17:00 + 2 h = Tue 11:00.
     b1 = clocks["B1"]
-    assert (b1["hours"], b1["hours_over"], b1["paused_hours"], b1["due_at"]) == (
+    assert (b1["hours"], b1["over_hours"], b1["paused_hours"], b1["due_at"]) == (
         pytest.approx(17.0),
         pytest.approx(7.0),
         pytest.approx(2.0),
@@ -179,7 +179,7 @@ def test_a_target_counts_its_named_schedule(scheduled: Path) -> None:
     )
     # B3 is urgent: [sla.priority.urgent] says calendar hours: 12 h > 10, 2 h late, due 03-02 18:00
     b3 = clocks["B3"]
-    assert (b3["hours"], b3["hours_over"], b3["due_at"]) == (pytest.approx(12.0), pytest.approx(2.0), datetime(2026, 3, 2, 18, tzinfo=UTC))
+    assert (b3["hours"], b3["over_hours"], b3["due_at"]) == (pytest.approx(12.0), pytest.approx(2.0), datetime(2026, 3, 2, 18, tzinfo=UTC))
     # B2: Fri 16-17 = 1 h + Mon 09-17 = 8 h, less the 1 h pause = 8 h <= 10: met (not listed).
     assert "B2" not in clocks
     facts = listed(scheduled, "ticket-facts")
@@ -240,13 +240,13 @@ def test_the_exports_clocks_are_used_and_judged_at_as_of(exported: Path) -> None
         "active": 1,
         "completed_late": 1,
         "overdue": 1,
-        "mean_hours_over": pytest.approx(12.25),
-        "median_hours_over": pytest.approx(12.25),
+        "mean_over_hours": pytest.approx(12.25),
+        "median_over_hours": pytest.approx(12.25),
     }
     # first response X1: on time (100 %). next response X5: completed 03-11, after --as-of: overdue
     # at --as-of since 03-09 18:00: 30 h over (less 1 µs)
     assert (by_metric["first_reply"]["met"], by_metric["first_reply"]["achievement_pct"]) == (1, pytest.approx(100.0))
-    assert (by_metric["next_reply"]["overdue"], by_metric["next_reply"]["mean_hours_over"]) == (1, pytest.approx(30.0))
+    assert (by_metric["next_reply"]["overdue"], by_metric["next_reply"]["mean_over_hours"]) == (1, pytest.approx(30.0))
     messages = [f.message() for f in outcome.findings]
     assert any("SLA clocks from the export" in m for m in messages)
     assert any(m.startswith("warning") and "sla_type is not first_response" in m for m in messages)
@@ -259,7 +259,7 @@ def test_the_exports_clocks_in_ticket_facts_and_breached(exported: Path) -> None
     assert facts["X4"]["close_sla_due_at"] == datetime(2026, 3, 12, tzinfo=UTC)
     breached = listed(exported, "sla", options={"breached": True})
     # X1's close: started 03-02 00:00 (the ticket's creation), due 03-04 = 48 h target, completed 03-05: 72 h, 24 over
-    assert (breached["X1"]["target_hours"], breached["X1"]["hours"], breached["X1"]["hours_over"]) == (
+    assert (breached["X1"]["target_hours"], breached["X1"]["hours"], breached["X1"]["over_hours"]) == (
         pytest.approx(48.0),
         pytest.approx(72.0),
         pytest.approx(24.0),
@@ -356,12 +356,12 @@ def test_hubspot_sla_columns(tmp_path: Path) -> None:
         for r in rows(run_report(tmp_path, "sla", totals=True, source_tz="UTC", options={"breached": True}, **AS_OF).result)
     }
     # H1's first response: due 04:00, replied 05:00: 1 h over; target = due - creation = 4 h
-    assert (breached["H1", "first_reply"]["hours_over"], breached["H1", "first_reply"]["target_hours"]) == (
+    assert (breached["H1", "first_reply"]["over_hours"], breached["H1", "first_reply"]["target_hours"]) == (
         pytest.approx(1.0),
         pytest.approx(4.0),
     )
     # H2's close: overdue from 03-10 12:00 to the end of 03-10: 12 h (less 1 µs)
-    assert breached["H2", "close"]["hours_over"] == pytest.approx(12.0)
+    assert breached["H2", "close"]["over_hours"] == pytest.approx(12.0)
 
 
 def test_pauses_stop_the_close_clock_unless_pause_metrics_names_more(tmp_path: Path) -> None:

@@ -260,7 +260,7 @@ class ReportInfo:
         if column.endswith("_pct") or (self.shape is not None and self.shape.rate is not None and column == self.shape.rate.name):
             return "rate"
         units = {"hours", "minutes", self.duration_unit}
-        if units & set(column.split("_")):  # mean_hours, first_reply_minutes, mean_hours_over
+        if units & set(column.split("_")):  # mean_hours, first_reply_minutes, paused_hours
             return "duration"
         return "count"
 

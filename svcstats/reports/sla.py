@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from svcstats.reports.base import ReportContext
 
 LISTED = (
-    "ticket_id", "metric", "status", "target_hours", "started_at", "due_at", "completed_at", "hours", "hours_over", "paused_hours",
+    "ticket_id", "metric", "status", "target_hours", "started_at", "due_at", "completed_at", "hours", "over_hours", "paused_hours",
 )  # fmt: skip
 COUNTS = ("met", "breached", "due_soon", "active", "completed_late", "overdue")
 
@@ -44,7 +44,7 @@ def aggregate(ctx: ReportContext, clocks: pl.LazyFrame) -> pl.LazyFrame:
     if ctx.options.get("breached"):
         keys = [k for k in ctx.keys if k not in LISTED]
         return placed.filter(status.is_in(BREACHED)).select(*keys, *LISTED)
-    over = pl.col("hours_over").filter(status.is_in(BREACHED))
+    over = pl.col("over_hours").filter(status.is_in(BREACHED))
     return ctx.aggregate(
         placed,
         (status == "completed_on_time").sum().alias("met"),
@@ -53,7 +53,7 @@ def aggregate(ctx: ReportContext, clocks: pl.LazyFrame) -> pl.LazyFrame:
         (status == "active").sum().alias("active"),
         (status == "completed_late").sum().alias("completed_late"),
         (status == "overdue").sum().alias("overdue"),
-        *duration_stats(over, ("mean", "median"), "hours_over"),
+        *duration_stats(over, ("mean", "median"), "over_hours"),
         by=["metric"],
     )
 
@@ -70,7 +70,7 @@ def finish(ctx: ReportContext, aggregated: pl.LazyFrame) -> pl.LazyFrame:
     result = ctx.assemble([aggregated], counts=counts, by=["metric"])
     achieved = pl.when(pl.col("met") + pl.col("breached") > 0).then(pl.col("met") * 100.0 / (pl.col("met") + pl.col("breached")))
     return result.with_columns(achieved.alias("achievement_pct")).select(
-        *ctx.keys, "metric", "achievement_pct", *counts, "mean_hours_over", "median_hours_over"
+        *ctx.keys, "metric", "achievement_pct", *counts, "mean_over_hours", "median_over_hours"
     )
 
 
@@ -117,7 +117,7 @@ Each clock has a status, in HubSpot's words: completed_on_time (met), completed_
 due_soon_hours of --as-of, counted on the clock's own hours; never while paused) or active (not
 completed, not due yet). breached = completed_late + overdue; achievement_pct = met / (met +
 breached) x 100: due_soon and active clocks are not due yet, so out of the denominator.
-mean_hours_over and median_hours_over are the time past the target of the breached clocks (to
+mean_over_hours and median_over_hours are the time past the target of the breached clocks (to
 completion, or to --as-of). A first or next reply never sent before the ticket was closed is not
 measured (a note). Clocks are placed by when they started.
 
@@ -150,9 +150,9 @@ export's.
         ("active", "clocks not completed and not due yet, nor due soon (out of the denominator)"),
         ("completed_late", "completed after the target"),
         ("overdue", "not completed and past the target at --as-of"),
-        ("mean_hours_over, median_hours_over", "time past the target of the breached clocks"),
+        ("mean_over_hours, median_over_hours", "time past the target of the breached clocks"),
         (
-            "ticket_id, status, target_hours, started_at, due_at, completed_at, hours, hours_over, paused_hours",
+            "ticket_id, status, target_hours, started_at, due_at, completed_at, hours, over_hours, paused_hours",
             "with --breached: one row per breached clock",
         ),
     ),

@@ -46,7 +46,7 @@ STATUS_WORDS = {
     "4": "completed_late", "completed_late": "completed_late",
 }  # fmt: skip
 CLOCK_KEY = ("ticket_id", "metric", "started_at")
-CLOCK_COLUMNS = ("metric", "started_at", "completed_at", "target_hours", "due_at", "hours", "hours_over", "paused_hours", "status")
+CLOCK_COLUMNS = ("metric", "started_at", "completed_at", "target_hours", "due_at", "hours", "over_hours", "paused_hours", "status")
 US_PER_HOUR = 3.6e9
 
 
@@ -243,7 +243,7 @@ def _measure(ctx: ReportContext, sla: SlaConfig, clocks: pl.LazyFrame, business:
     return (
         clocks.with_columns(hours.alias("hours"), due.alias("due_at"), (pl.col("paused_us") / US_PER_HOUR).alias("paused_hours"))
         .with_columns(status.alias("status"))
-        .with_columns(pl.when(late).then(pl.col("hours") - pl.col("target_hours")).alias("hours_over"))
+        .with_columns(pl.when(late).then(pl.col("hours") - pl.col("target_hours")).alias("over_hours"))
     )
 
 
@@ -378,7 +378,7 @@ def _exported_status(ctx: ReportContext, clocks: pl.LazyFrame) -> pl.LazyFrame:
     return clocks.filter(pl.col("status").is_not_null()).with_columns(
         hours(pl.col("started_at"), due).alias("target_hours"),
         hours(pl.col("started_at"), end).alias("hours"),
-        pl.when(pl.col("status").is_in(BREACHED)).then(hours(due, end)).alias("hours_over"),
+        pl.when(pl.col("status").is_in(BREACHED)).then(hours(due, end)).alias("over_hours"),
         pl.lit(None, pl.Float64).alias("paused_hours"),
     )
 
