@@ -128,7 +128,17 @@ def _write_manifest(path: Path, dataset: Dataset, rows: dict[str, int], latest_v
         "source": str(dataset.root.absolute()),
         "source_tz": dataset.source_tz,
         "converted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "tables": {table: {"file": f"{table}.parquet", "rows": count} for table, count in rows.items()},
+        # each id written once (the loader's duplicate rule ran): a report need not count them again
+        "tables": {
+            table: {
+                "file": f"{table}.parquet",
+                "rows": count,
+                "bytes": (path.parent / f"{table}.parquet").stat().st_size,
+                "mtime_ns": (path.parent / f"{table}.parquet").stat().st_mtime_ns,
+                "unique_ids": TABLES[table].key is not None,
+            }
+            for table, count in rows.items()
+        },
         "latest_visits_only": latest_visits_only,
     }
     path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -49,7 +49,11 @@ def test_each_table_is_one_typed_parquet_file_with_a_manifest(converted: Path) -
     assert tickets.schema["created_at"] == pl.Datetime("us", "UTC")
     assert tickets.height == 2000  # examples/data/tickets.csv has 2000 clean rows
     manifest = json.loads((converted / MANIFEST).read_text())
-    assert manifest["tables"]["tickets"] == {"file": "tickets.parquet", "rows": 2000}
+    stat = (converted / "tickets.parquet").stat()
+    assert manifest["tables"]["tickets"] == {
+        "file": "tickets.parquet", "rows": 2000, "bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns, "unique_ids": True
+    }  # fmt: skip
+    assert manifest["tables"]["working_hours"]["unique_ids"] is False  # a table without an id column
     assert manifest["latest_visits_only"] == []
 
 
@@ -111,6 +115,31 @@ def test_rows_left_out_are_counted_on_stderr(cli, dirty: Path, tmp_path: Path) -
     tickets = pl.read_parquet(out / "tickets.parquet").sort("ticket_id")
     assert tickets["ticket_id"].to_list() == ["1", "2", "4"]
     assert tickets["owner"].to_list() == ["Ann", "Cy", "Ann"]
+
+
+def test_a_conversions_manifest_answers_the_duplicate_check(cli, dirty: Path, tmp_path: Path, monkeypatch) -> None:
+    # the conversion wrote each ticket_id once (2 was there twice): its manifest says so, and a
+    # report on it takes the ids as unique without a pass over them, until the file is changed
+    from svcstats.loaders.dataset import Dataset
+
+    out = tmp_path / "out"
+    assert cli("data", "convert", "--data", dirty, "--out", out).code == 0
+    passes: list[str] = []
+    distinct = Dataset._distinct
+
+    def counted(self, staged, key, raw):  # type: ignore[no-untyped-def]
+        passes.append(key)
+        return distinct(self, staged, key, raw)
+
+    monkeypatch.setattr(Dataset, "_distinct", counted)
+    assert report_csv(cli, "support-volume", out, "--totals") == "tickets,closed_tickets,open_tickets\n3,,\n"
+    assert passes == []
+    pl.read_parquet(out / "tickets.parquet").vstack(pl.read_parquet(out / "tickets.parquet")).write_parquet(out / "tickets.parquet")
+    # the file is no longer the conversion's (written again): its ids are checked and counted again
+    result = cli("report", "support-volume", "--data", out, "--as-of", AS_OF, "--totals", "--format", "csv")
+    assert result.stdout == "tickets,closed_tickets,open_tickets\n3,,\n"
+    assert "3 rows left out: duplicate ticket_id" in result.stderr
+    assert passes == ["ticket_id"]
 
 
 def test_strict_fails_and_keeps_the_earlier_conversion(cli, dirty: Path, tmp_path: Path) -> None:

@@ -20,6 +20,26 @@ def latest_visits_tables(folder: Path) -> frozenset[str]:
     return frozenset(t for t in tables if isinstance(t, str)) if isinstance(tables, list) else frozenset()
 
 
+def unique_id_tables(folder: Path) -> frozenset[str]:
+    """The tables of a conversion whose ids are known to be unique (the conversion wrote each id
+    once, after the loader's duplicate rule) and whose file is still the one it wrote (same size
+    and modification time; a copy that does not keep times is checked again): their duplicate
+    check is answered here, for free. Empty for any other folder."""
+    tables = _manifest(folder).get("tables", {})
+    if not isinstance(tables, dict):
+        return frozenset()
+    unique = set()
+    for table, entry in tables.items():
+        if isinstance(entry, dict) and entry.get("unique_ids") is True and isinstance(entry.get("file"), str):
+            try:
+                stat = (folder / entry["file"]).stat()
+            except OSError:
+                continue
+            if [stat.st_size, stat.st_mtime_ns] == [entry.get("bytes"), entry.get("mtime_ns")]:
+                unique.add(table)
+    return frozenset(unique)
+
+
 def converted_source_tz(folder: Path) -> str | None:
     """The source time zone the conversion in `folder` was made with (reports default to it, as
     they do on the export itself); None for any other folder."""

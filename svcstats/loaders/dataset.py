@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -21,7 +22,7 @@ from svcstats.config import Config
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
 from svcstats.loaders import helpdesk, hubspot, snapshot
-from svcstats.loaders.converted import latest_visits_tables
+from svcstats.loaders.converted import latest_visits_tables, unique_id_tables
 from svcstats.loaders.files import TableFiles, bad_line, kind_of, line_of_row, locate, read_error, scan
 from svcstats.loaders.parse import (
     TimestampFormats,
@@ -127,6 +128,14 @@ class Dataset:
     def has(self, table: str) -> bool:
         """True when the folder holds `table` (or it can be derived, like HubSpot stage history)."""
         return self._raw_table(table) is not None
+
+    @cached_property
+    def _unique_ids(self) -> frozenset[str]:
+        """The tables a conversion's manifest vouches have unique ids (no pass over them needed)."""
+        if self.file is not None:
+            return frozenset()
+        moved = {name for name, table in self.config.tables.items() if table.path}  # read from elsewhere
+        return unique_id_tables(self.root) - moved
 
     def latest_visits_only(self, table: str) -> bool:
         """True for stage history taken from a HubSpot export's stage columns, which keep only
@@ -245,7 +254,7 @@ class Dataset:
         problems.update({p: exclusive[p] for p in empties})
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
         parse_once = raw.parse_once
-        if parse_once and raw.typed and (key is None or self._distinct(staged, key, raw)):
+        if parse_once and raw.typed and (key is None or table in self._unique_ids or self._distinct(staged, key, raw)):
             parse_once = False  # a lazy scan: each reader reads only its columns and rows, nothing held in memory
             if duplicate is not None:
                 flags[duplicate] = pl.lit(False)  # strictly increasing ids are unique: no row is a duplicate
