@@ -76,8 +76,9 @@ def chunk(seed: int) -> Path:
 
 def combine(data: Path, chunks: list[Path]) -> None:
     """Concatenate the chunks table by table into `data`, prefixing every *_id column with the
-    chunk's number so ids stay unique; tables without ids (working hours, holidays, availability)
-    come from the first chunk only."""
+    chunk's number, zero-padded (001-, 002-, ... 010-), so ids stay unique and in the increasing
+    order each chunk has (unpadded, "10-" sorted before "2-"); tables without ids (working hours,
+    holidays, availability) come from the first chunk only."""
     import polars as pl
 
     data.mkdir(parents=True, exist_ok=True)
@@ -87,7 +88,7 @@ def combine(data: Path, chunks: list[Path]) -> None:
             pl.read_parquet(chunks[0] / f"{table}.parquet").write_parquet(data / f"{table}.parquet")
             continue
         parts = [
-            pl.scan_parquet(folder / f"{table}.parquet").with_columns(pl.format(f"{number}-{{}}", pl.col(c)).alias(c) for c in ids)
+            pl.scan_parquet(folder / f"{table}.parquet").with_columns(pl.format(f"{number:03d}-{{}}", pl.col(c)).alias(c) for c in ids)
             for number, folder in enumerate(chunks, start=1)
         ]
         pl.concat(parts).sink_parquet(data / f"{table}.parquet")
