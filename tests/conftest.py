@@ -113,6 +113,22 @@ def counted_reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
     return reads
 
 
+# what the pull tests run each report over: March 2026, as of its last day, totals as CSV
+PULLED_RANGE = ("--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-03-31", "--totals", "-f", "csv", "-q")
+
+
+def read_pulled(out: Path, table: str) -> pl.DataFrame:
+    """A table a pull wrote, every value as text."""
+    return pl.read_csv(out / f"{table}.csv", infer_schema=False)
+
+
+def pulled_report(cli: Any, out: Path, name: str, *extra: str) -> list[dict[str, str]]:
+    """Report `name` over a pulled folder (PULLED_RANGE), its rows as text; the run must succeed."""
+    result = cli("report", name, "--data", out, *PULLED_RANGE, *extra)
+    assert result.code == 0, result.stderr
+    return pl.read_csv(result.stdout.encode(), infer_schema=False).to_dicts()
+
+
 @pytest.fixture
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """API pulls back off for a millisecond instead of seconds (tests of 429/5xx stay fast)."""

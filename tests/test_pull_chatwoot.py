@@ -12,9 +12,9 @@ from pytest_httpserver import HTTPServer
 
 from svcstats.connectors import chatwoot
 from tests.chatwoot_fake import TOKEN, FakeChatwoot, answer, message, unix
+from tests.conftest import pulled_report as report
+from tests.conftest import read_pulled as read
 from tests.conftest import serve
-
-RANGE = ("--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-03-31", "--totals", "-f", "csv", "-q")
 
 
 @pytest.fixture
@@ -32,16 +32,6 @@ def env(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer, fast_retries: N
 def pull(out: Path, url: str, **options):
     sleeps: list[float] = options.pop("sleeps", [])
     return chatwoot.pull(out, TOKEN, api_url=url, client_options={"sleep": sleeps.append}, **options)
-
-
-def read(out: Path, table: str) -> pl.DataFrame:
-    return pl.read_csv(out / f"{table}.csv", infer_schema=False)
-
-
-def report(cli, out: Path, name: str, *extra: str) -> list[dict[str, str]]:
-    result = cli("report", name, "--data", out, *RANGE, *extra)
-    assert result.code == 0, result.stderr
-    return pl.read_csv(result.stdout.encode(), infer_schema=False).to_dicts()
 
 
 def test_pull_pages_every_endpoint_into_neutral_tables(fake: FakeChatwoot, env: str, tmp_path: Path) -> None:

@@ -16,12 +16,13 @@ from pytest_httpserver import HTTPServer
 
 from svcstats.connectors import hubspot
 from svcstats.errors import SourceError
+from tests.conftest import pulled_report as report
+from tests.conftest import read_pulled as read
 from tests.conftest import serve
 from tests.hubspot_fake import TOKEN, FakeHubSpot, answer, message, ticket
 
 ROOT = Path(__file__).resolve().parents[1]
 TICKETS = "/crm/v3/objects/tickets"
-RANGE = ("--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-03-31", "--totals", "-f", "csv", "-q")
 
 
 @pytest.fixture
@@ -42,16 +43,6 @@ def pull(out: Path, url: str, **options) -> hubspot.Pulled:
     sleeps: list[float] = options.pop("sleeps", [])
     client = {"sleep": sleeps.append, **options.pop("client_options", {})}
     return hubspot.pull(out, TOKEN, api_url=url, client_options=client, **options)
-
-
-def read(out: Path, table: str) -> pl.DataFrame:
-    return pl.read_csv(out / f"{table}.csv", infer_schema=False)
-
-
-def report(cli, out: Path, name: str, *extra: str) -> list[dict[str, str]]:
-    result = cli("report", name, "--data", out, *RANGE, *extra)
-    assert result.code == 0, result.stderr
-    return pl.read_csv(result.stdout.encode(), infer_schema=False).to_dicts()
 
 
 # -- a whole pull, then the reports on it --------------------------------------------------

@@ -11,10 +11,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from svcstats.connectors import zendesk
+from tests.conftest import pulled_report as report
+from tests.conftest import read_pulled as read
 from tests.conftest import serve
 from tests.zendesk_fake import AUTH, EMAIL, TOKEN, FakeZendesk, answer, audit, comment, status, unix
-
-RANGE = ("--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-03-31", "--totals", "-f", "csv", "-q")
 
 
 @pytest.fixture
@@ -35,16 +35,6 @@ def pull(out: Path, url: str, **options):
     sleeps: list[float] = options.pop("sleeps", [])
     client = {"sleep": sleeps.append, **options.pop("client_options", {})}
     return zendesk.pull(out, AUTH, api_url=url, client_options=client, **options)
-
-
-def read(out: Path, table: str) -> pl.DataFrame:
-    return pl.read_csv(out / f"{table}.csv", infer_schema=False)
-
-
-def report(cli, out: Path, name: str, *extra: str) -> list[dict[str, str]]:
-    result = cli("report", name, "--data", out, *RANGE, *extra)
-    assert result.code == 0, result.stderr
-    return pl.read_csv(result.stdout.encode(), infer_schema=False).to_dicts()
 
 
 def test_pull_pages_every_endpoint_into_neutral_tables(fake: FakeZendesk, env: str, tmp_path: Path) -> None:
