@@ -1,26 +1,59 @@
-"""The configuration file: `svcstats.toml`, validated with pydantic; unknown keys are errors."""
+"""The configuration file: `svcstats.toml`; unknown keys are errors.
+
+The sections are plain dataclasses, each checking its own rules in `__post_init__`, so that a run
+without a config file never imports pydantic (~100 ms of start-up); a file is read into them by a
+pydantic `TypeAdapter` (types, nesting, unknown keys), which runs the same checks.
+"""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from svcstats.errors import UsageError
 from svcstats.query import SourceFormat
 from svcstats.schedule import WEEKDAYS, Window, parse_day_hours
 from svcstats.schema import TABLES
 
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 CONFIG_ENV = "SVCSTATS_CONFIG"
 CONFIG_NAME = "svcstats.toml"
 MAX_PENDING_AFTER_HOURS = 8760.0  # a year: longer waits are surely a typo (and overflow durations)
-# saved report and dashboard names: they become file names (svcstats export), so never a path
+# pydantic reads a stdlib dataclass's settings from this class attribute: unknown keys are errors
+FORBID_UNKNOWN_KEYS: dict[str, Any] = {"extra": "forbid"}
+
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+
+
+class KeyProblem(ValueError):
+    """A section's value that breaks a rule, naming its key (pydantic reports a dataclass's
+    `__post_init__` errors at the section; `_first_problem` adds the key)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def _hours_within(section: object, keys: tuple[str, ...], low: float, high: float | None = None, *, inclusive: bool = True) -> None:
+    """Each of `keys` (a number or None) finite, at least `low` (above it unless `inclusive`) and at most `high`."""
+    for key in keys:
+        value = getattr(section, key)
+        if value is None:
+            continue
+        if not math.isfinite(value):
+            raise KeyProblem(key, "Input should be a finite number")
+        if value < low or (not inclusive and value == low):
+            raise KeyProblem(key, f"Input should be greater than {'or equal to ' if inclusive else ''}{low:g}")
+        if high is not None and value > high:
+            raise KeyProblem(key, f"Input should be less than or equal to {high:g}")
 
 
 def check_time_zone(name: str) -> str:
@@ -34,20 +67,22 @@ def check_time_zone(name: str) -> str:
     return name
 
 
-class TableConfig(BaseModel):
+@dataclass
+class TableConfig:
     """Where one table's export is and how its columns map onto the neutral names."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_UNKNOWN_KEYS
 
     path: str | None = None
-    columns: dict[str, str] = {}
+    columns: dict[str, str] = field(default_factory=dict)
 
 
-class BusinessHours(BaseModel):
+@dataclass
+class BusinessHours:
     """The default working-hours schedule, for reps without one in the working_hours export:
     a time zone and, per weekday, "HH:MM-HH:MM" windows (comma-separated; absent = day off)."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_UNKNOWN_KEYS
 
     timezone: str | None = None
     mon: str = ""
@@ -58,63 +93,67 @@ class BusinessHours(BaseModel):
     sat: str = ""
     sun: str = ""
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        return _zone(value)
-
-    @field_validator("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    @classmethod
-    def _hours(cls, value: str, info: ValidationInfo) -> str:
-        parse_day_hours(str(info.field_name), value)  # raises ValueError with the key and the expected form
-        return value
+    def __post_init__(self) -> None:
+        _known_zone(self, "timezone")
+        for day in WEEKDAYS:
+            try:
+                parse_day_hours(day, getattr(self, day))  # a ValueError naming the key and the expected form
+            except ValueError as exc:
+                raise KeyProblem(day, str(exc)) from None
 
     def windows(self) -> list[Window]:
         """The weekly windows this section gives."""
         return [w for day in WEEKDAYS for w in parse_day_hours(day, getattr(self, day))]
 
 
-class Dashboard(BaseModel):
+@dataclass
+class Dashboard:
     """A page of reports: saved report names, or inline tables like `{ report = "csat", totals = true }`."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_UNKNOWN_KEYS
 
     title: str | None = None
-    reports: list[str | dict[str, Any]] = []
+    reports: list[str | dict[str, Any]] = field(default_factory=list)
 
 
-class AgentConfig(BaseModel):
+@dataclass
+class AgentConfig:
     """The customer agent's settings: the outcome rule and the knowledge-gaps state file."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_UNKNOWN_KEYS
 
     # inactivity before a conversation's outcome is judged; finite, at most a year
-    pending_after_hours: float = Field(default=72.0, ge=0, le=MAX_PENDING_AFTER_HOURS, allow_inf_nan=False)
+    pending_after_hours: float = 72.0
     state: Path | None = None  # knowledge-gaps state (SQLite); relative to the config file
     channels: list[str] | None = None  # channels the agent is deployed on (else: from its first conversation on each)
 
+    def __post_init__(self) -> None:
+        _hours_within(self, ("pending_after_hours",), 0, MAX_PENDING_AFTER_HOURS)
 
-class SlaTargets(BaseModel):
+
+@dataclass
+class SlaTargets:
     """SLA targets in hours and the clock they are counted on; empty = no target (or: not set here).
 
     The clock: `schedule = "NAME"` counts the working time of that schedule of the working_hours
     export (its `rep` value; "*" the default), `hours = "business"` the ticket owner's working
     time, `hours = "calendar"` every hour; none of them: as --hours says."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_UNKNOWN_KEYS
 
-    first_reply_hours: float | None = Field(default=None, gt=0, allow_inf_nan=False)
-    next_reply_hours: float | None = Field(default=None, gt=0, allow_inf_nan=False)
-    close_hours: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    first_reply_hours: float | None = None
+    next_reply_hours: float | None = None
+    close_hours: float | None = None
     hours: Literal["business", "calendar"] | None = None
-    schedule: str | None = Field(default=None, min_length=1, max_length=200)
+    schedule: str | None = None
 
-    @field_validator("schedule")
-    @classmethod
-    def _business_schedule(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is not None and info.data.get("hours") == "calendar":
-            raise ValueError(f'schedule = {value[:60]!r} counts working time: it cannot go with hours = "calendar"')
-        return value
+    def __post_init__(self) -> None:
+        _hours_within(self, ("first_reply_hours", "next_reply_hours", "close_hours"), 0, inclusive=False)
+        if self.schedule is not None:
+            if not 1 <= len(self.schedule) <= 200:
+                raise KeyProblem("schedule", "should be a schedule name of 1 to 200 characters")
+            if self.hours == "calendar":
+                raise KeyProblem("schedule", f'schedule = {self.schedule[:60]!r} counts working time: it cannot go with hours = "calendar"')
 
     def clock(self) -> str | None:
         """The clock this table sets: "calendar", "business" (the owner's schedule),
@@ -124,81 +163,86 @@ class SlaTargets(BaseModel):
         return self.hours
 
 
+@dataclass
 class SlaConfig(SlaTargets):
     """The `[sla]` section: default targets, and targets per value of priority, pipeline, source or
     team (`[sla.priority.high]`); the first of those that sets a target wins, in that order (and
     likewise for the clock: the first that sets `hours` or `schedule`). `pause_statuses`: stages
     (statuses) whose time does not count on the clocks of `pause_metrics` (the close clock by
-    default); `due_soon_hours`: an active clock this
-    close to its due time is due soon."""
+    default); `due_soon_hours`: an active clock this close to its due time is due soon."""
 
-    priority: dict[str, SlaTargets] = {}
-    pipeline: dict[str, SlaTargets] = {}
-    source: dict[str, SlaTargets] = {}
-    team: dict[str, SlaTargets] = {}
-    pause_statuses: list[str] = []
-    pause_metrics: list[Literal["first_reply", "next_reply", "close"]] = ["close"]  # the clocks pauses stop
-    due_soon_hours: float = Field(default=1.0, ge=0, le=MAX_PENDING_AFTER_HOURS, allow_inf_nan=False)
+    priority: dict[str, SlaTargets] = field(default_factory=dict)
+    pipeline: dict[str, SlaTargets] = field(default_factory=dict)
+    source: dict[str, SlaTargets] = field(default_factory=dict)
+    team: dict[str, SlaTargets] = field(default_factory=dict)
+    pause_statuses: list[str] = field(default_factory=list)
+    pause_metrics: list[Literal["first_reply", "next_reply", "close"]] = field(default_factory=lambda: ["close"])  # the clocks pauses stop
+    due_soon_hours: float = 1.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _hours_within(self, ("due_soon_hours",), 0, MAX_PENDING_AFTER_HOURS)
 
 
-class SparkConfig(BaseModel):
+@dataclass
+class SparkConfig:
     """Where `svcstats report` runs when no --spark is given: a Spark master, and Spark settings."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_UNKNOWN_KEYS
 
     master: str | None = None  # local[2], spark://host:7077, yarn; None: run here
-    conf: dict[str, str] = {}  # extra Spark settings (spark.executor.memory = "4g", ...)
+    conf: dict[str, str] = field(default_factory=dict)  # extra Spark settings (spark.executor.memory = "4g", ...)
 
 
-class Config(BaseModel):
+@dataclass
+class Config:
     """Everything `svcstats.toml` may set; command-line flags win over it."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_UNKNOWN_KEYS
 
     data: Path | None = None
     source_format: SourceFormat = "auto"
     source_tz: str | None = None
     tz: str | None = None
     week_start: Literal["monday", "sunday"] = "monday"  # the first day of weekly periods and of --this-week/--last-week
-    datetime_formats: list[str] = []
-    tables: dict[str, TableConfig] = {}
+    datetime_formats: list[str] = field(default_factory=list)
+    tables: dict[str, TableConfig] = field(default_factory=dict)
     business_hours: BusinessHours | None = None
-    saved: dict[str, dict[str, Any]] = {}  # NAME -> { report = "...", <option> = value }; see saved.py
-    dashboards: dict[str, Dashboard] = {}
-    agent: AgentConfig = AgentConfig()
+    saved: dict[str, dict[str, Any]] = field(default_factory=dict)  # NAME -> { report = "...", <option> = value }; see saved.py
+    dashboards: dict[str, Dashboard] = field(default_factory=dict)
+    agent: AgentConfig = field(default_factory=AgentConfig)
     sla: SlaConfig | None = None  # SLA targets (the sla report)
-    spark: SparkConfig = SparkConfig()
+    spark: SparkConfig = field(default_factory=SparkConfig)
 
-    @field_validator("source_tz", "tz")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        return _zone(value)
-
-    @field_validator("saved", "dashboards")
-    @classmethod
-    def _usable_names(cls, value: dict[str, Any]) -> dict[str, Any]:
-        bad = [name for name in value if not NAME_PATTERN.match(name)]
-        if bad:
-            raise ValueError(f"{bad[0][:60]!r} is not a usable name (letters, digits, - and _, at most 100)")
-        return value
-
-    @field_validator("tables")
-    @classmethod
-    def _known_tables(cls, value: dict[str, TableConfig]) -> dict[str, TableConfig]:
-        unknown = sorted(set(value) - set(TABLES))
+    def __post_init__(self) -> None:
+        _known_zone(self, "source_tz")
+        _known_zone(self, "tz")
+        for key in ("saved", "dashboards"):
+            bad = [name for name in getattr(self, key) if not NAME_PATTERN.match(name)]
+            if bad:
+                raise KeyProblem(key, f"{bad[0][:60]!r} is not a usable name (letters, digits, - and _, at most 100)")
+        unknown = sorted(set(self.tables) - set(TABLES))
         if unknown:
-            raise ValueError(f"unknown table {unknown[0]!r} (tables: {', '.join(TABLES)})")
-        return value
+            raise KeyProblem("tables", f"unknown table {unknown[0]!r} (tables: {', '.join(TABLES)})")
 
 
-def _zone(value: str | None) -> str | None:
-    """`value` if it is a known time zone (or None); a ValueError naming it otherwise."""
+def validated(raw: dict[str, Any]) -> Config:
+    """A config file's contents (parsed TOML) as a Config; pydantic's ValidationError when a value
+    has the wrong type, a key is unknown or a section's rule is broken."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Config).validate_python(raw)
+
+
+def _known_zone(section: object, key: str) -> None:
+    """The section's `key` names a known time zone (or is None); a KeyProblem otherwise."""
+    value = getattr(section, key)
     if value is None:
-        return None
+        return
     try:
-        return check_time_zone(value)
+        check_time_zone(value)
     except UsageError as exc:
-        raise ValueError(exc.one_line()) from None
+        raise KeyProblem(key, exc.one_line()) from None
 
 
 def find_config_file(explicit: Path | None) -> Path | None:
@@ -217,6 +261,8 @@ def load_config(explicit: Path | None = None) -> tuple[Config, Path | None]:
     path = find_config_file(explicit)
     if path is None:
         return Config(), None
+    from pydantic import ValidationError
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -228,7 +274,7 @@ def load_config(explicit: Path | None = None) -> tuple[Config, Path | None]:
     except RecursionError:
         raise UsageError(f"{path}: nested too deeply to be a config file", "see the Configuration section of the README") from None
     try:
-        config = Config.model_validate(raw)
+        config = validated(raw)
     except RecursionError:
         raise UsageError(f"{path}: nested too deeply to be a config file", "see the Configuration section of the README") from None
     except ValidationError as exc:
@@ -247,8 +293,12 @@ def load_config(explicit: Path | None = None) -> tuple[Config, Path | None]:
 def _first_problem(exc: ValidationError) -> str:
     """One line naming the offending key and what is wrong with it."""
     error = exc.errors()[0]
-    key = ".".join(str(part) for part in error["loc"])
-    if error["type"] == "extra_forbidden":
+    location = [str(part) for part in error["loc"]]
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, KeyProblem):  # raised by a section's __post_init__: pydantic locates the section
+        location.append(cause.key)
+    key = ".".join(location)
+    if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         return f"unknown key {key!r}"
     message = error["msg"].removeprefix("Value error, ")
     return f"{key}: {message}"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from svcstats.config import CONFIG_NAME, NAME_PATTERN, Config, find_config_file, load_config
+from svcstats.config import CONFIG_NAME, NAME_PATTERN, Config, find_config_file, load_config, validated
 from svcstats.errors import OutputError, UsageError
 
 LOCK_SECONDS = 60.0  # how long --save waits for another save into the same config file
@@ -206,7 +206,7 @@ def _rewrite(explicit_config: Path | None, change: Callable[[Any, Path], None]) 
             document = tomlkit.document()
         change(document, path)
         text = tomlkit.dumps(document).rstrip("\n") + "\n"
-        Config.model_validate(tomlkit.parse(text).unwrap())
+        validated(tomlkit.parse(text).unwrap())
         with atomic_file(path) as handle:
             handle.write(text.encode())
     return path

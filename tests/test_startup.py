@@ -43,8 +43,9 @@ def test_an_unknown_report_is_still_a_usage_error(cli) -> None:
     assert "unknown report 'no-such-report'" in result.stderr
 
 
-def test_calendar_hours_report_does_not_import_numpy(tmp_path: Path) -> None:
-    # NumPy serves business hours only; a calendar-hours report must not pay for its import
+def test_a_report_run_imports_only_what_it_needs(tmp_path: Path) -> None:
+    # NumPy serves business hours only, pydantic reads a config file: a calendar-hours report
+    # without a config file pays for neither import
     data = tmp_path / "data"
     write_csv(data / "tickets.csv", SMALL_HEADER, SMALL_TICKETS)
     script = (
@@ -54,7 +55,27 @@ def test_calendar_hours_report_does_not_import_numpy(tmp_path: Path) -> None:
         f"    main(['report', 'ticket-time-to-close', '--data', {str(data)!r}, '-f', 'csv'])\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
-        "print('numpy' in sys.modules, file=sys.stderr)\n"
+        "print(sorted(m for m in ('numpy', 'pydantic') if m in sys.modules), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_a_config_file_is_still_checked_by_pydantic(cli, tmp_path: Path) -> None:
+    # the sections are plain dataclasses; a file's values are typed and checked when it is read
+    data = tmp_path / "data"
+    write_csv(data / "tickets.csv", SMALL_HEADER, SMALL_TICKETS)
+    config = tmp_path / "svcstats.toml"
+    for text, problem in [
+        ("[sla]\nclose_hours = -1\n", "sla.close_hours: Input should be greater than 0"),
+        ("[sla]\nclose_hours = 'soon'\n", "sla.close_hours: Input should be a valid number"),
+        ("[agent]\npending_after_hours = inf\n", "agent.pending_after_hours: Input should be a finite number"),
+        ("[business_hours]\nmon = '9-5'\n", "business_hours.mon: mon = '9-5': write hours as HH:MM-HH:MM"),
+        ("[sla.team.X]\nclose_hour = 3\n", "unknown key 'sla.team.X.close_hour'"),
+        ("[sla]\nhours = 'calendar'\nschedule = 'EU'\n", "sla.schedule: schedule = 'EU' counts working time"),
+    ]:
+        config.write_text(text)
+        result = cli("report", "support-volume", "--data", data, "--config", config)
+        assert result.code == 2 and problem in result.stderr, (text, result.stderr)
+    config.write_text("[sla]\nclose_hours = 48\n[sla.team.X]\nfirst_reply_hours = 2\n[agent]\npending_after_hours = 24\n")
+    assert cli("report", "support-volume", "--data", data, "--config", config).code == 0

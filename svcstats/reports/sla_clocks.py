@@ -57,7 +57,11 @@ def settings(ctx: ReportContext) -> SlaConfig:
     given = ctx.dataset.config.sla
     if given is not None:
         return given
-    return SlaConfig(**{f"{metric}_hours": hours for metric, hours in DEFAULT_TARGETS.items()})
+    return SlaConfig(
+        first_reply_hours=DEFAULT_TARGETS["first_reply"],
+        next_reply_hours=DEFAULT_TARGETS["next_reply"],
+        close_hours=DEFAULT_TARGETS["close"],
+    )
 
 
 def exported_clocks(ctx: ReportContext) -> bool:
