@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from svcstats.catalog import REPORTS
-from svcstats.cli import app
+from svcstats.commands.app import app
 from tests.conftest import write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,7 +260,7 @@ def test_app_is_typer() -> None:
 
 
 def test_help_paragraphs_wrap_to_the_terminal_not_to_the_source(cli, monkeypatch) -> None:
-    from svcstats.cli import reflowed
+    from svcstats.commands.app import reflowed
 
     assert reflowed("First.\n\n    Two lines\n    of one paragraph.\n\n    - a list\n    - kept\n") == (
         "First.\n\nTwo lines of one paragraph.\n\n- a list\n- kept"

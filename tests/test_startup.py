@@ -44,8 +44,8 @@ def test_an_unknown_report_is_still_a_usage_error(cli) -> None:
 
 
 def test_a_report_run_imports_only_what_it_needs(tmp_path: Path) -> None:
-    # NumPy serves business hours only, pydantic reads a config file: a calendar-hours report
-    # without a config file pays for neither import
+    # NumPy serves business hours only, pydantic reads a config file, Typer and Rich serve --help
+    # and terminal tables: a calendar-hours report to csv without a config file imports none of them
     data = tmp_path / "data"
     write_csv(data / "tickets.csv", SMALL_HEADER, SMALL_TICKETS)
     script = (
@@ -55,7 +55,7 @@ def test_a_report_run_imports_only_what_it_needs(tmp_path: Path) -> None:
         f"    main(['report', 'ticket-time-to-close', '--data', {str(data)!r}, '-f', 'csv'])\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
-        "print(sorted(m for m in ('numpy', 'pydantic') if m in sys.modules), file=sys.stderr)\n"
+        "print(sorted(m for m in ('numpy', 'pydantic', 'typer', 'rich') if m in sys.modules), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr

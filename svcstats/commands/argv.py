@@ -99,16 +99,15 @@ class _Option:
 
 
 def _options(info: ReportInfo) -> list[_Option]:
-    """The report's options, read from their Typer declarations."""
+    """The report's options, read from their declarations (`commands.options.Flag`)."""
     found = []
     for name, (alias, default) in report_options(info).items():
         annotation, declaration = typing.get_args(alias)[:2]
-        flags = (declaration.default, *declaration.param_decls) if isinstance(declaration.default, str) else declaration.param_decls
-        envvar = declaration.envvar if isinstance(declaration.envvar, str) else None
-        formats = tuple(declaration.formats) if getattr(declaration, "formats", None) else None
-        bounds = (getattr(declaration, "min", None), getattr(declaration, "max", None))
-        cased = getattr(declaration, "case_sensitive", True)
-        found.append(_Option(name, tuple(flags), _without_none(annotation), default, envvar, formats, bounds, cased))
+        envvar = declaration.get("envvar")
+        formats = tuple(declaration.get("formats")) if declaration.get("formats") else None
+        bounds = (declaration.get("min"), declaration.get("max"))
+        cased = declaration.get("case_sensitive", True)
+        found.append(_Option(name, declaration.param_decls, _without_none(annotation), default, envvar, formats, bounds, cased))
     return found
 
 

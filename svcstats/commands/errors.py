@@ -1,5 +1,6 @@
 """How the command line reports errors: one line on stderr, "svcstats: error: WHAT (HINT)", and
-the documented exit code; --debug adds the traceback. No Polars."""
+the documented exit code; --debug adds the traceback. No Polars, no Typer: a command ends with
+`SystemExit(code)`, which Typer lets through, so the report path need not import Typer."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import re
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-import typer
 
 from svcstats import env
 from svcstats.errors import ExitCode, SvcstatsError, first_line
@@ -19,10 +18,10 @@ def say(line: str) -> None:
     print(line, file=env.current().err())
 
 
-def fail(message: str, code: ExitCode) -> typer.Exit:
-    """Print one error line on stderr and return the Exit to raise."""
+def fail(message: str, code: ExitCode) -> SystemExit:
+    """Print one error line on stderr and return the exit to raise."""
     say(f"svcstats: error: {message}")
-    return typer.Exit(int(code))
+    return SystemExit(int(code))
 
 
 @contextmanager
@@ -31,17 +30,17 @@ def reported_errors(debug: bool | Callable[[], bool]) -> Iterator[None]:
     `debug` may be a function, asked when an error happens (for options parsed inside the block)."""
     try:
         yield
-    except typer.Exit:
-        raise
     except SvcstatsError as exc:
         if debug() if callable(debug) else debug:
             traceback.print_exc()
         raise fail(exc.one_line(), exc.exit_code) from None
     except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+        raise SystemExit(130) from None
     except (SystemExit, GeneratorExit):
         raise
-    except BaseException as exc:  # noqa: BLE001  (anything else is our bug, Rust panics included: say so in one line)
+    except BaseException as exc:
+        if type(exc).__name__ == "Exit" and isinstance(getattr(exc, "exit_code", None), int):
+            raise  # Typer's own way to end a command (its class is private): it carries the code
         if debug() if callable(debug) else debug:
             traceback.print_exc()
         raise fail(

@@ -82,7 +82,7 @@ def export_command(
         failed = result.manifest["failed"]
         if failed:
             say(f"svcstats: error: {len(failed)} of {len(items)} reports failed ({', '.join(failed)}); see {out / 'manifest.json'}")
-            raise typer.Exit(max(result.failure_codes))
+            raise SystemExit(max(result.failure_codes))
         if not all(call.output.quiet for call in calls):
             say(f"note: wrote {len(items)} reports and manifest.json to {out}")
 

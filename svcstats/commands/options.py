@@ -1,5 +1,7 @@
 """Every option the commands share, declared once as an `Annotated` alias that Typer and a type
-checker both read, in the help panels they show under. `svcstats report NAME` takes them in
+checker both read, in the help panels they show under. The declarations are `Flag`s, typer.Option's
+arguments kept without importing Typer (a report run parses its options without it);
+`typer_parameters` turns them into Typer's own when a command is built. `svcstats report NAME` takes them in
 `REPORT_OPTIONS` order; `data` and `knowledge-gaps` take the data and output ones; the argv
 parser (`commands.argv`) reads the same declarations, so a saved report's options are read
 exactly as the command line reads them. No Polars.
@@ -8,12 +10,11 @@ exactly as the command line reads them. No Polars.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import MISSING, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
-
-import typer
 
 from svcstats.catalog import ReportInfo, ReportOption
 from svcstats.output.formats import Format, TableFormat
@@ -25,45 +26,59 @@ DATE_FORMATS = ["%Y-%m-%d"]
 OUTPUT_FLAGS = ("--output", "-o", "--out")
 STATE_NAME = "svcstats-state.sqlite"  # knowledge-gaps' state file, by default beside the config or data
 
+
+class Flag:
+    """An option's declaration in typer.Option's words: its flags, then keywords (help, envvar,
+    metavar, rich_help_panel, min, formats, ...)."""
+
+    def __init__(self, *param_decls: str, **settings: Any) -> None:
+        self.param_decls = param_decls
+        self.settings = settings
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """One of its keywords (envvar, formats, min, max, case_sensitive), or `default`."""
+        return self.settings.get(name, default)
+
+
 # -- Data ---------------------------------------------------------------------------------
 DataDir = Annotated[
     Path | None,
-    typer.Option(
+    Flag(
         "--data", "-d", envvar="SVCSTATS_DATA", metavar="DIR", rich_help_panel=DATA, show_default=False,
         help="Folder of exports (one file or folder per table, or help-desk exports under their own names), or one export file.",
     ),
 ]  # fmt: skip
 ConfigFile = Annotated[
     Path | None,
-    typer.Option(
+    Flag(
         "--config", metavar="FILE", rich_help_panel=DATA, show_default=False,
         help="Config file (default ./svcstats.toml, or env SVCSTATS_CONFIG).",
     ),
 ]  # fmt: skip
 SourceFormatOption = Annotated[
     SourceFormat | None,
-    typer.Option(
+    Flag(
         "--source-format", rich_help_panel=DATA, show_default=False,
         help="Export format: a help desk's own, or generic (neutral columns); auto (default) recognises it from the headers.",
     ),
 ]  # fmt: skip
 SourceTz = Annotated[
     str | None,
-    typer.Option(
+    Flag(
         "--source-tz", metavar="ZONE", rich_help_panel=DATA, show_default=False,
         help="IANA zone of times written without one (HubSpot, Zendesk, Freshdesk exports), e.g. Europe/Oslo.",
     ),
 ]  # fmt: skip
 Strict = Annotated[
     bool,
-    typer.Option(
+    Flag(
         "--strict", metavar="", rich_help_panel=DATA, show_default=False,
         help="Fail (exit 3) on unparseable values instead of leaving their rows out.",
     ),
 ]  # fmt: skip
 State = Annotated[
     Path | None,
-    typer.Option(
+    Flag(
         "--state", metavar="FILE", rich_help_panel=DATA, show_default=False,
         help=f"State file (default: config agent.state, else {STATE_NAME} beside the config or data).",
     ),
@@ -72,38 +87,36 @@ State = Annotated[
 # -- Date range ---------------------------------------------------------------------------
 DateFrom = Annotated[
     datetime | None,
-    typer.Option("--from", formats=DATE_FORMATS, metavar="DATE", rich_help_panel=RANGE, show_default=False,
+    Flag("--from", formats=DATE_FORMATS, metavar="DATE", rich_help_panel=RANGE, show_default=False,
                  help="First day, inclusive (YYYY-MM-DD)."),
 ]  # fmt: skip
 DateTo = Annotated[
     datetime | None,
-    typer.Option("--to", formats=DATE_FORMATS, metavar="DATE", rich_help_panel=RANGE, show_default=False,
+    Flag("--to", formats=DATE_FORMATS, metavar="DATE", rich_help_panel=RANGE, show_default=False,
                  help="Last day, inclusive (YYYY-MM-DD)."),
 ]  # fmt: skip
 Last = Annotated[
     str | None,
-    typer.Option("--last", metavar="N[dwmqy]", rich_help_panel=RANGE, show_default=False,
+    Flag("--last", metavar="N[dwmqy]", rich_help_panel=RANGE, show_default=False,
                  help="The last N periods up to --as-of: 30d, 12w, 6m, 2q, 1y."),
 ]  # fmt: skip
 ThisWeek = Annotated[
     bool,
-    typer.Option("--this-week", metavar="", rich_help_panel=RANGE, show_default=False,
+    Flag("--this-week", metavar="", rich_help_panel=RANGE, show_default=False,
                  help="From the first day of this week (Monday, or --week-start) to --as-of."),
 ]  # fmt: skip
 LastWeek = Annotated[
     bool,
-    typer.Option("--last-week", metavar="", rich_help_panel=RANGE, show_default=False,
+    Flag("--last-week", metavar="", rich_help_panel=RANGE, show_default=False,
                  help="The whole of last week (Monday to Sunday, or as --week-start says)."),
 ]  # fmt: skip
 ThisMonth = Annotated[
-    bool, typer.Option("--this-month", metavar="", rich_help_panel=RANGE, show_default=False, help="From the 1st of this month to --as-of.")
+    bool, Flag("--this-month", metavar="", rich_help_panel=RANGE, show_default=False, help="From the 1st of this month to --as-of.")
 ]
-LastMonth = Annotated[
-    bool, typer.Option("--last-month", metavar="", rich_help_panel=RANGE, show_default=False, help="The whole of last month.")
-]
+LastMonth = Annotated[bool, Flag("--last-month", metavar="", rich_help_panel=RANGE, show_default=False, help="The whole of last month.")]
 AsOf = Annotated[
     datetime | None,
-    typer.Option(
+    Flag(
         "--as-of", formats=DATE_FORMATS, metavar="DATE", rich_help_panel=RANGE, show_default=False,
         help="Take this date as today (reproducible cron runs): reports see the data as it stood at the end of that day; "
         "without a range, the range ends there.",
@@ -111,58 +124,58 @@ AsOf = Annotated[
 ]  # fmt: skip
 WeekStartOption = Annotated[
     WeekStart | None,
-    typer.Option(
+    Flag(
         "--week-start", rich_help_panel=RANGE, show_default=False,
         help="First day of a week (weekly periods, --this-week, --last-week, --last Nw); default: config week_start, else monday.",
     ),
 ]  # fmt: skip
 DateBy = Annotated[
     str | None,
-    typer.Option("--date-by", metavar="NAME", rich_help_panel=RANGE, show_default=False,
+    Flag("--date-by", metavar="NAME", rich_help_panel=RANGE, show_default=False,
                  help="Which date places a record in the range and period (see svcstats about NAME)."),
 ]  # fmt: skip
 
 # -- Rows and groups ----------------------------------------------------------------------
 Totals = Annotated[
     bool,
-    typer.Option("--totals", metavar="", rich_help_panel=SHAPE, show_default=False,
+    Flag("--totals", metavar="", rich_help_panel=SHAPE, show_default=False,
                  help="One row per group for the whole range instead of one per period."),
 ]  # fmt: skip
 GroupBy = Annotated[
     list[str],
-    typer.Option("--group-by", "-g", metavar="COLUMN", rich_help_panel=SHAPE, show_default=False,
+    Flag("--group-by", "-g", metavar="COLUMN", rich_help_panel=SHAPE, show_default=False,
                  help="Split rows by rep, team, pipeline, source, channel or any column; repeatable."),
 ]  # fmt: skip
 Reps = Annotated[
     list[str],
-    typer.Option("--rep", metavar="NAME", rich_help_panel=SHAPE, show_default=False,
+    Flag("--rep", metavar="NAME", rich_help_panel=SHAPE, show_default=False,
                  help="Only these reps (ticket owners); repeatable; Unassigned picks tickets without one."),
 ]  # fmt: skip
 Teams = Annotated[
-    list[str], typer.Option("--team", metavar="NAME", rich_help_panel=SHAPE, show_default=False, help="Only these teams; repeatable.")
+    list[str], Flag("--team", metavar="NAME", rich_help_panel=SHAPE, show_default=False, help="Only these teams; repeatable.")
 ]
 Pipelines = Annotated[
     list[str],
-    typer.Option("--pipeline", metavar="NAME", rich_help_panel=SHAPE, show_default=False, help="Only these pipelines; repeatable."),
+    Flag("--pipeline", metavar="NAME", rich_help_panel=SHAPE, show_default=False, help="Only these pipelines; repeatable."),
 ]
 Sources = Annotated[
     list[str],
-    typer.Option("--source", metavar="SOURCE", rich_help_panel=SHAPE, show_default=False,
+    Flag("--source", metavar="SOURCE", rich_help_panel=SHAPE, show_default=False,
                  help="Only these sources (chat, email, form, phone, other); repeatable."),
 ]  # fmt: skip
 Where = Annotated[
     str | None,
-    typer.Option("--where", "-w", metavar="SQL", rich_help_panel=SHAPE, show_default=False,
+    Flag("--where", "-w", metavar="SQL", rich_help_panel=SHAPE, show_default=False,
                  help="SQL condition on the records, e.g. \"priority = 'high' AND source IN ('chat', 'email')\"."),
 ]  # fmt: skip
 Tz = Annotated[
     str | None,
-    typer.Option("--tz", envvar="SVCSTATS_TZ", metavar="ZONE", rich_help_panel=SHAPE, show_default=False,
+    Flag("--tz", envvar="SVCSTATS_TZ", metavar="ZONE", rich_help_panel=SHAPE, show_default=False,
                  help="IANA time zone for dates and periods (default: config tz, else UTC)."),
 ]  # fmt: skip
 Stats = Annotated[
     list[str],
-    typer.Option(
+    Flag(
         "--stat", metavar="STAT", rich_help_panel=SHAPE, show_default=False,
         help="Statistic the table shows: mean, median, p75, p90, p95, min, max; repeatable. "
         "Machine formats always carry mean, median and p90, plus these.",
@@ -170,7 +183,7 @@ Stats = Annotated[
 ]  # fmt: skip
 CompareOption = Annotated[
     Compare | None,
-    typer.Option(
+    Flag(
         "--compare", rich_help_panel=SHAPE, show_default=False,
         help="Add the same figures for another range and the change: previous (the range of equal length just before; "
         "whole months or a month to date: the months before; over time: each row's period before) or year (a year earlier; "
@@ -179,7 +192,7 @@ CompareOption = Annotated[
 ]  # fmt: skip
 HoursOption = Annotated[
     Hours,
-    typer.Option(
+    Flag(
         "--hours", rich_help_panel=SHAPE, show_default=True,
         help="calendar: all hours (24/7); business: working hours only, from working_hours and holidays "
         "(whose schedule: see svcstats about NAME).",
@@ -190,33 +203,33 @@ HoursOption = Annotated[
 FORMAT_HELP = "Output format; default table on a terminal, csv when piped"
 FormatOption = Annotated[
     Format | None,
-    typer.Option(
+    Flag(
         "--format", "-f", case_sensitive=False, rich_help_panel=OUTPUT, show_default=False,
         help=f"{FORMAT_HELP} or from --output's extension.",
     ),
 ]  # fmt: skip
 TableFormatOption = Annotated[
     TableFormat | None,
-    typer.Option("--format", "-f", case_sensitive=False, rich_help_panel=OUTPUT, show_default=False, help=f"{FORMAT_HELP}."),
+    Flag("--format", "-f", case_sensitive=False, rich_help_panel=OUTPUT, show_default=False, help=f"{FORMAT_HELP}."),
 ]  # the commands that write a table of data, never a chart
 Output = Annotated[
     Path | None,
-    typer.Option(*OUTPUT_FLAGS, metavar="FILE", rich_help_panel=OUTPUT, show_default=False,
+    Flag(*OUTPUT_FLAGS, metavar="FILE", rich_help_panel=OUTPUT, show_default=False,
                  help="Write to FILE (atomically; missing folders are created) instead of stdout. --out is the same option."),
 ]  # fmt: skip
 Chart = Annotated[
     bool,
-    typer.Option("--chart", metavar="", rich_help_panel=OUTPUT, show_default=False,
+    Flag("--chart", metavar="", rich_help_panel=OUTPUT, show_default=False,
                  help="Draw a chart under the table (html, svg and png always have one)."),
 ]  # fmt: skip
 Quiet = Annotated[
     bool,
-    typer.Option("--quiet", "-q", metavar="", rich_help_panel=OUTPUT, show_default=False,
+    Flag("--quiet", "-q", metavar="", rich_help_panel=OUTPUT, show_default=False,
                  help="No notes on stderr (warnings and errors still show)."),
 ]  # fmt: skip
 Verbose = Annotated[
     bool,
-    typer.Option(
+    Flag(
         "--verbose",
         "-v",
         metavar="",
@@ -225,22 +238,20 @@ Verbose = Annotated[
         help="The config file, data folder, source format, time zone and range in force, and the timing, on stderr.",
     ),
 ]
-Debug = Annotated[
-    bool, typer.Option("--debug", metavar="", rich_help_panel=OUTPUT, show_default=False, help="Show the full traceback on errors.")
-]
+Debug = Annotated[bool, Flag("--debug", metavar="", rich_help_panel=OUTPUT, show_default=False, help="Show the full traceback on errors.")]
 EngineOption = Annotated[
-    Engine, typer.Option("--engine", rich_help_panel=OUTPUT, show_default=True, help="Polars engine; in-memory is for debugging.")
+    Engine, Flag("--engine", rich_help_panel=OUTPUT, show_default=True, help="Polars engine; in-memory is for debugging.")
 ]
 SparkMaster = Annotated[
     str | None,
-    typer.Option("--spark", metavar="MASTER", rich_help_panel=OUTPUT, show_default=False,
+    Flag("--spark", metavar="MASTER", rich_help_panel=OUTPUT, show_default=False,
                  help="Run on Apache Spark at MASTER (local[2], spark://host:7077, yarn) over Parquet data; needs svcstats[spark]. "
                       "Default: [spark] master in svcstats.toml; 'off' runs here."),
 ]  # fmt: skip
 
 ApproxQuantiles = Annotated[
     bool,
-    typer.Option("--approx-quantiles", metavar="", rich_help_panel=OUTPUT, show_default=False,
+    Flag("--approx-quantiles", metavar="", rich_help_panel=OUTPUT, show_default=False,
                  help="With --spark: medians and percentiles from mergeable sketches, each within 0.5% of the exact value "
                       "(relative), so no group's rows meet in one task (for groups of billions); counts exact, means within 1e-9. "
                       "Reports without quantiles, or whose aggregation cannot merge, refuse it."),
@@ -249,17 +260,17 @@ ApproxQuantiles = Annotated[
 # -- Save and share -----------------------------------------------------------------------
 Save = Annotated[
     str | None,
-    typer.Option("--save", metavar="NAME", rich_help_panel=KEEP, show_default=False,
+    Flag("--save", metavar="NAME", rich_help_panel=KEEP, show_default=False,
                  help="Run, then save the report and these options as NAME in the config file."),
 ]  # fmt: skip
 Force = Annotated[
     bool,
-    typer.Option("--force", metavar="", rich_help_panel=KEEP, show_default=False,
+    Flag("--force", metavar="", rich_help_panel=KEEP, show_default=False,
                  help="With --save: replace a saved report of that name (without it, an existing name is refused)."),
 ]  # fmt: skip
 Share = Annotated[
     bool,
-    typer.Option("--share", metavar="", rich_help_panel=KEEP, show_default=False,
+    Flag("--share", metavar="", rich_help_panel=KEEP, show_default=False,
                  help="Print the command line that reproduces this result (dates resolved)."),
 ]  # fmt: skip
 
@@ -268,7 +279,7 @@ def frequency_option(default: str) -> Any:
     """--frequency as a report's help shows it, naming that report's default period."""
     return Annotated[
         Frequency | None,
-        typer.Option("--frequency", "-F", rich_help_panel=SHAPE, show_default=False, help=f"Period of a row (default {default})."),
+        Flag("--frequency", "-F", rich_help_panel=SHAPE, show_default=False, help=f"Period of a row (default {default})."),
     ]
 
 
@@ -308,7 +319,7 @@ def report_option(option: ReportOption) -> Any:
     shown = option.default not in (None, False, [])
     # read as text and parsed by the option's one rule (ReportOption.parse); the metavar says the kind
     metavar = "" if annotation is bool else {"int": "<int>", "float": "<number>"}.get(option.value_kind)
-    info = typer.Option(option.flag, help=option.help, rich_help_panel=REPORT, show_default=shown, metavar=metavar)
+    info = Flag(option.flag, help=option.help, rich_help_panel=REPORT, show_default=shown, metavar=metavar)
     return Annotated[annotation, info]
 
 
@@ -331,3 +342,26 @@ def report_parameters(info: ReportInfo) -> list[inspect.Parameter]:
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=alias)
         for name, (alias, default) in report_options(info).items()
     ]
+
+
+def typer_annotation(annotation: Any) -> Any:
+    """`Annotated[T, Flag(...)]` as `Annotated[T, typer.Option(...)]`; any other annotation as it is."""
+    metadata = getattr(annotation, "__metadata__", ())
+    if not any(isinstance(item, Flag) for item in metadata):
+        return annotation
+    import typer
+
+    converted = [typer.Option(*m.param_decls, **m.settings) if isinstance(m, Flag) else m for m in metadata]
+    return Annotated[(annotation.__origin__, *converted)]
+
+
+def typer_parameters(function: Callable[..., Any], parameters: list[inspect.Parameter] | None = None) -> None:
+    """Give `function` the parameters Typer reads: `parameters` (by default its own), with their
+    `Flag` declarations turned into typer.Option. The one place the package sets a signature at
+    run time (in place; converting twice changes nothing)."""
+    signature = inspect.signature(function, eval_str=True)
+    if parameters is not None:
+        signature = signature.replace(parameters=parameters)
+    converted = [p.replace(annotation=typer_annotation(p.annotation)) for p in signature.parameters.values()]
+    function.__signature__ = signature.replace(parameters=converted)  # type: ignore[attr-defined]
+    function.__annotations__ = {p.name: p.annotation for p in converted} | {"return": signature.return_annotation}

@@ -3,8 +3,8 @@
 
 Typer reads a command's options from its function signature; the 29 report commands differ in
 their options (--stat, --hours, the report's own, the default period in --frequency's help), so
-each gets one function whose signature is set from `report_parameters` — the one place the
-package builds a signature at run time.
+each gets one function whose signature is set from `report_parameters` (by
+`options.typer_parameters`, the one place the package sets a signature at run time).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import typer
 from svcstats.catalog import REPORTS, ReportInfo
 from svcstats.commands.argv import make_call
 from svcstats.commands.errors import reported_errors
-from svcstats.commands.options import report_parameters
+from svcstats.commands.options import report_parameters, typer_parameters
 
 report_app = typer.Typer(
     help="Run one report. Each report has the same options; see svcstats report NAME --help.",
@@ -42,36 +42,10 @@ def report_command(info: ReportInfo) -> Callable[..., None]:
             given = {name for name in options if _source(ctx, name) == "COMMANDLINE"}
             run_call(make_call(info, options, given))
 
-    parameters = report_parameters(info)
     context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-    command.__signature__ = inspect.Signature([context, *parameters])  # type: ignore[attr-defined]
-    command.__annotations__ = {"ctx": typer.Context, **{p.name: p.annotation for p in parameters}}
+    typer_parameters(command, [context, *report_parameters(info)])
     command.__name__ = info.name.replace("-", "_")
     return command
-
-
-def run_without_typer(args: list[str]) -> int | None:
-    """Run `svcstats report NAME OPTIONS...` with the parser of `commands.argv` (the same option
-    declarations, defaults and environment variables) instead of building the Typer command, whose
-    per-option pydantic coercion is most of a small report's start-up; the exit code. None when
-    `args` are anything else, ask for help, or do not parse: Typer then runs them (and words the error)."""
-    if len(args) < 2 or args[0] != "report" or args[1] not in REPORTS or any(a in ("-h", "--help") for a in args[2:]):
-        return None
-    from svcstats.commands.argv import parse_report_args
-    from svcstats.errors import UsageError
-
-    try:
-        call = parse_report_args(args[1], args[2:])
-    except UsageError:
-        return None
-    try:
-        with reported_errors(bool(call.given.get("debug"))):
-            from svcstats.commands.running import run_call
-
-            run_call(call)
-    except typer.Exit as exc:
-        return int(exc.exit_code)
-    return 0
 
 
 def _source(ctx: typer.Context, name: str) -> str | None:

@@ -1,7 +1,7 @@
 """Running one parsed report the way `svcstats report` does: the spinner, the findings told on
 stderr (fatal under --strict), the result written, and --share / --save. Every command that runs
 reports (report, run, export, dashboard) goes through here; the library below prints nothing.
-No Polars at import."""
+No Polars and no Typer at import: `run_report_args` runs `svcstats report NAME ...` without either."""
 
 from __future__ import annotations
 
@@ -17,6 +17,32 @@ if TYPE_CHECKING:
 
     from svcstats.outcome import Outcome
     from svcstats.settings import Resolved
+
+
+def run_report_args(args: list[str]) -> int | None:
+    """Run `svcstats report NAME OPTIONS...` with the parser of `commands.argv` (the same option
+    declarations, defaults and environment variables as the Typer command) without importing
+    Typer, whose import and command building were a fifth of a small report's start-up; the exit
+    code. None when `args` are anything else, ask for help, or do not parse: the Typer app then
+    runs them (and words the error)."""
+    from svcstats.catalog import REPORTS
+
+    if len(args) < 2 or args[0] != "report" or args[1] not in REPORTS or any(a in ("-h", "--help") for a in args[2:]):
+        return None
+    from svcstats.commands.argv import parse_report_args
+    from svcstats.commands.errors import reported_errors
+    from svcstats.errors import UsageError
+
+    try:
+        call = parse_report_args(args[1], args[2:])
+    except UsageError:
+        return None
+    try:
+        with reported_errors(bool(call.given.get("debug"))):
+            run_call(call)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    return 0
 
 
 def run_call(call: ReportCall, *, save: str | None = None, share: bool = False) -> None:
