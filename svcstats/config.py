@@ -7,6 +7,7 @@ pydantic `TypeAdapter` (types, nesting, unknown keys), which runs the same check
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -22,7 +23,7 @@ from svcstats.schedule import WEEKDAYS, Window, parse_day_hours
 from svcstats.schema import TABLES
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import TypeAdapter, ValidationError
 
 CONFIG_ENV = "SVCSTATS_CONFIG"
 CONFIG_NAME = "svcstats.toml"
@@ -229,9 +230,15 @@ class Config:
 def validated(raw: dict[str, Any]) -> Config:
     """A config file's contents (parsed TOML) as a Config; pydantic's ValidationError when a value
     has the wrong type, a key is unknown or a section's rule is broken."""
+    return _reader().validate_python(raw)
+
+
+@functools.cache
+def _reader() -> TypeAdapter[Config]:
+    """pydantic's validator of Config, built once (the schema build is most of its cost)."""
     from pydantic import TypeAdapter
 
-    return TypeAdapter(Config).validate_python(raw)
+    return TypeAdapter(Config)
 
 
 def _known_zone(section: object, key: str) -> None:
