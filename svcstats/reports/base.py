@@ -21,7 +21,7 @@ from svcstats.loaders.dataset import Dataset, Engine
 from svcstats.loaders.parse import SOURCE_WORDS
 from svcstats.periods import PERIOD, calendar, period_of, range_filter
 from svcstats.reports.definition import ReportInfo
-from svcstats.reports.partials import Partials
+from svcstats.reports.partials import Partials, is_quantile
 from svcstats.schedule import DEFAULT
 from svcstats.schema import TABLES
 from svcstats.worktime import WorkingTime, load_working_time
@@ -32,6 +32,7 @@ PEOPLE_COLUMNS = ("owner", "team", "rep", "assigned_rep", "sender")
 HOURS_PER_MICROSECOND = 1 / 3.6e9
 NULL_MARK = "\x00"  # a null among distinct values (Finding.distinct), which n_unique counts too
 QUANTILES = {"median": 0.5, "p75": 0.75, "p90": 0.9, "p95": 0.95}
+GROUP_NUMBER = "__group"  # a number per distinct row key (by_group_number)
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,8 @@ class ReportContext:
         keys = [*self.keys, *by]
         if self.partials is not None:
             return self.partials.aggregate(frame, aggs, keys)
+        if keys and any(is_quantile(agg) for agg in aggs):
+            return by_group_number(frame, keys, aggs)
         return frame.group_by(keys).agg(*aggs) if keys else frame.select(*aggs)
 
     def combine(self, parts: Sequence[pl.LazyFrame], by: Sequence[str] = ()) -> pl.LazyFrame:
@@ -316,6 +319,19 @@ class ReportContext:
             raise UsageError(
                 f"--where {self.where!r}: {message}", "write a SQL condition, e.g. \"priority = 'high' AND source IN ('chat', 'email')\""
             ) from None
+
+
+def by_group_number(frame: pl.LazyFrame, keys: list[str], aggs: Sequence[pl.Expr]) -> pl.LazyFrame:
+    """`frame.group_by(keys).agg(*aggs)` for aggregations with quantiles, keyed by a number per
+    distinct key instead of by the keys themselves: Polars 2.1's streaming engine computes grouped
+    quantiles outside its streaming nodes, holding every row of the group-by's input; keyed by
+    text and dates that input took 1.24 GB for 9.2M closed tickets by week and team, keyed by one
+    integer 0.57 GB (and less time). The keys are joined back after (null keys match)."""
+    frame = frame.cache()  # read twice: for its distinct keys, and numbered
+    # computed once for both joins: a second unique() may list the keys in another order
+    groups = frame.select(keys).unique().with_row_index(GROUP_NUMBER).cache()
+    numbered = frame.join(groups, on=keys, nulls_equal=True).drop(keys)
+    return numbered.group_by(GROUP_NUMBER).agg(*aggs).join(groups, on=GROUP_NUMBER).select(*keys, *(a.meta.output_name() for a in aggs))
 
 
 def duration_stats(hours: pl.Expr, stats: Iterable[str], unit: str = "hours") -> list[pl.Expr]:

@@ -215,6 +215,11 @@ class Partials:
         return merged.select(*keys, *self.merges)
 
 
+def is_quantile(agg: pl.Expr) -> bool:
+    """Whether the aggregation `agg` is a quantile or a median (under an alias and a cast)."""
+    return _decompose(agg)[0] == "quantile"
+
+
 def _decompose(agg: pl.Expr) -> tuple[How | str, pl.Expr, pl.Expr, float]:
     """How the aggregation `agg` merges: its kind, the expression without alias and cast, the
     value expression it aggregates (for means and quantiles) and the quantile; for an aggregation
