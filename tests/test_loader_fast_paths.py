@@ -123,3 +123,35 @@ def test_parquet_gives_the_streamed_rows_and_counts(tmp_path: Path, ids: list[st
     # a lazy scan reads the file when collected; a copy read once is a frame held in memory
     plan = dataset.load("messages", ["message_id"]).explain()
     assert ("Parquet SCAN" in plan) is lazy, plan
+
+
+@pytest.mark.parametrize(
+    ("tickets", "senders", "as_is"),
+    [
+        (["T1", "T2", "T3"], ["agent", "customer", None], {"ticket_id", "sender_type", "message_id"}),  # clean: read as exported
+        (["T1", " T2", "T3"], ["agent", "customer", "bot"], {"sender_type", "message_id"}),  # a padded id is trimmed
+        (["T1", "", "T3"], ["agent", "Customer", "bot"], {"message_id"}),  # an empty id becomes null; a synonym is mapped
+        (["T1", "\u00a0T2", None], ["agent", "rep", "system"], {"message_id"}),  # a no-break space is white space
+    ],
+)
+def test_parquet_text_read_as_exported_only_when_parsing_keeps_it(
+    tmp_path: Path, tickets: list[str | None], senders: list[str | None], as_is: set[str]
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "ticket_id": tickets,
+            "message_id": ["M1", "M2", "M3"],
+            "sent_at": [datetime(2026, 3, 2, 9, i, tzinfo=UTC) for i in range(3)],
+            "sender_type": senders,
+        },
+        schema={"ticket_id": pl.String, "message_id": pl.String, "sent_at": pl.Datetime("us", "UTC"), "sender_type": pl.String},
+    )
+    frame.write_parquet(tmp_path / "messages.parquet")
+    dataset = Dataset(tmp_path)
+    loaded = dataset.load("messages", ["message_id"])
+    assert {name for name, kept in dataset._as_is["messages"].items() if kept} == as_is
+    # the same rows and counts as the full parse, streamed (no shortcut)
+    streamed = Dataset(tmp_path, parse_text_once=False)
+    assert loaded.collect().rows() == streamed.load("messages", ["message_id"]).collect().rows()
+    counts = [[(f.what, f.rows) for f in check.read(check.frame.collect())] for check in dataset.checks]
+    assert counts == [[(f.what, f.rows) for f in check.read(check.frame.collect())] for check in streamed.checks]
