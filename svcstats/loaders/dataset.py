@@ -314,9 +314,9 @@ class Dataset:
         value unchanged, so they are read as exported: text and ids with no surrounding white space
         and none empty, sender types that are neutral words already. Plain column reads keep the
         reports' filters and projections pushed down to the scan, and spare every reader (the
-        report, its checks) the per-batch trimming. Known from one streaming pass over the columns
-        not yet tested (memoised per table and column), which also tells whether the key's
-        exported values are strictly increasing (`_distinct`)."""
+        report, its checks) the per-batch trimming. Known from a streaming pass over each column
+        not yet tested (memoised per table and column); the key's also tells whether its exported
+        values are strictly increasing (`_distinct`)."""
         if not (raw.typed and self.parse_text_once):
             return set()
         spec, present = TABLES[table], raw.schema
@@ -324,19 +324,19 @@ class Dataset:
             n for n in names if n in present and present[n] == pl.String and spec.columns.get(n) in (Kind.ID, Kind.TEXT, Kind.SENDER_TYPE)
         ]
         known = self._as_is.setdefault(table, {})
-        untested = [n for n in candidates if n not in known]
-        if untested:
-            tests = [_unchanged_by_parse(pl.col(n), spec.columns[n]).alias(n) for n in untested]
-            ids = pl.col(key).drop_nulls() if key in untested else None
-            if ids is not None:
-                tests.append((ids > ids.shift(1)).all().alias("increasing:"))
+        for name in [n for n in candidates if n not in known]:
+            # a column at a time: the streaming reduction then holds no more than one column's batches
+            tests = [_unchanged_by_parse(pl.col(name), spec.columns[name]).alias("as is")]
+            if name == key:
+                ids = pl.col(key).drop_nulls()
+                tests.append((ids > ids.shift(1)).all().alias("increasing"))
             try:
                 found = raw.frame.select(tests).collect(engine=self.engine).row(0, named=True)
             except pl.exceptions.PolarsError as exc:
                 raise raw.read_error(exc) from exc
-            known.update({n: bool(found[n]) for n in untested})
-            if ids is not None:
-                self._increasing[table] = bool(found["increasing:"]) and known[str(key)]
+            known[name] = bool(found["as is"])
+            if name == key:
+                self._increasing[table] = known[name] and bool(found["increasing"])
         return {n for n in candidates if known[n]}
 
     def read_failure(self, exc: BaseException, doing: str) -> DataError:
