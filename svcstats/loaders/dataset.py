@@ -22,7 +22,7 @@ from svcstats.config import Config
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
 from svcstats.loaders import helpdesk, hubspot, snapshot
-from svcstats.loaders.converted import latest_visits_tables, unique_id_tables
+from svcstats.loaders.converted import latest_visits_tables, unique_id_tables, written_tables
 from svcstats.loaders.files import TableFiles, bad_line, kind_of, line_of_row, locate, read_error, scan
 from svcstats.loaders.parse import (
     TimestampFormats,
@@ -135,10 +135,15 @@ class Dataset:
     @cached_property
     def _unique_ids(self) -> frozenset[str]:
         """The tables a conversion's manifest vouches have unique ids (no pass over them needed)."""
+        return unique_id_tables(self.root) & self._converted
+
+    @cached_property
+    def _converted(self) -> frozenset[str]:
+        """The tables read from a conversion's files as it wrote them (values parsed already)."""
         if self.file is not None:
             return frozenset()
         moved = {name for name, table in self.config.tables.items() if table.path}  # read from elsewhere
-        return unique_id_tables(self.root) - moved
+        return written_tables(self.root) - moved
 
     def latest_visits_only(self, table: str) -> bool:
         """True for stage history taken from a HubSpot export's stage columns, which keep only
@@ -324,6 +329,8 @@ class Dataset:
             n for n in names if n in present and present[n] == pl.String and spec.columns.get(n) in (Kind.ID, Kind.TEXT, Kind.SENDER_TYPE)
         ]
         known = self._as_is.setdefault(table, {})
+        if table in self._converted:  # `data convert` wrote the parsed values: no pass needed
+            known.update(dict.fromkeys(candidates, True))
         for name in [n for n in candidates if n not in known]:
             # a column at a time: the streaming reduction then holds no more than one column's batches
             tests = [_unchanged_by_parse(pl.col(name), spec.columns[name]).alias("as is")]
