@@ -520,6 +520,10 @@ class Dataset:
     def _parse(self, raw: RawTable, name: str, kind: Kind, formats: TimestampFormats | None) -> pl.Expr:
         """The expression turning export column `name` into `kind`'s neutral type."""
         column, dtype, where = pl.col(name), raw.schema[name], f"{raw.label}: {name}"
+        if dtype != pl.String and kind is not Kind.TIME and dtype == neutral_dtype(kind):
+            # typed as loaded already (Parquet): a plain read, which filters can reach through (a
+            # time of day is still read through its text, as before: seconds' fractions are not kept)
+            return column
         if kind is Kind.TIMESTAMP:
             if dtype == pl.String:
                 assert formats is not None
