@@ -145,6 +145,11 @@ class Dataset:
         moved = {name for name, table in self.config.tables.items() if table.path}  # read from elsewhere
         return written_tables(self.root) - moved
 
+    def ids_in_row_order(self, table: str) -> bool:
+        """True when the table's ids (those present) increase strictly from row to row, as the pass
+        over a typed table's ids found while loading it: its rows are then in id order."""
+        return self._increasing.get(table, False)
+
     def latest_visits_only(self, table: str) -> bool:
         """True for stage history taken from a HubSpot export's stage columns, which keep only
         the latest entry and exit of each stage (so re-entries and first visits are unknown),
