@@ -127,9 +127,9 @@ def test_a_conversions_manifest_answers_the_duplicate_check(cli, dirty: Path, tm
     passes: list[str] = []
     distinct = Dataset._distinct
 
-    def counted(self, staged, key, raw):  # type: ignore[no-untyped-def]
+    def counted(self, table, staged, key, raw):  # type: ignore[no-untyped-def]
         passes.append(key)
-        return distinct(self, staged, key, raw)
+        return distinct(self, table, staged, key, raw)
 
     monkeypatch.setattr(Dataset, "_distinct", counted)
     assert report_csv(cli, "support-volume", out, "--totals") == "tickets,closed_tickets,open_tickets\n3,,\n"
@@ -140,6 +140,36 @@ def test_a_conversions_manifest_answers_the_duplicate_check(cli, dirty: Path, tm
     assert result.stdout == "tickets,closed_tickets,open_tickets\n3,,\n"
     assert "3 rows left out: duplicate ticket_id" in result.stderr
     assert passes == ["ticket_id"]
+
+
+def test_a_conversions_text_is_read_as_it_wrote_it(tmp_path: Path) -> None:
+    # the conversion writes parsed values (ids and text trimmed, sender types neutral words): the
+    # loader's as-exported test passes on every such column, so its manifest stands for the pass
+    from svcstats.convert import convert
+    from svcstats.loaders.dataset import Dataset
+
+    export = tmp_path / "export"
+    write_csv(
+        export / "tickets.csv",
+        ["ticket_id", "created_at", "owner"],
+        [[" 1", "2026-03-02T09:00:00Z", "Ann "], ["2", "2026-03-02T10:00:00Z", ""]],
+    )
+    header = ["message_id", "ticket_id", "sent_at", "sender_type", "sender"]
+    write_csv(
+        export / "messages.csv",
+        header,
+        [["m1", "1 ", "2026-03-02T09:05:00Z", "Rep", " Ann"], ["m2", "2", "2026-03-02T10:05:00Z", "contact", "x"]],
+    )
+    out = tmp_path / "out"
+    convert(Dataset(export, parse_text_once=False), out)
+    (out / MANIFEST).unlink()  # an ordinary Parquet folder now: the pass runs
+    dataset = Dataset(out)
+    dataset.load("tickets", ["owner"])
+    dataset.load("messages", ["sender"])
+    assert dataset._as_is == {
+        "tickets": {"ticket_id": True, "owner": True},
+        "messages": {"ticket_id": True, "sender_type": True, "sender": True, "message_id": True},
+    }
 
 
 def test_strict_fails_and_keeps_the_earlier_conversion(cli, dirty: Path, tmp_path: Path) -> None:

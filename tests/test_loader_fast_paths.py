@@ -123,3 +123,71 @@ def test_parquet_gives_the_streamed_rows_and_counts(tmp_path: Path, ids: list[st
     # a lazy scan reads the file when collected; a copy read once is a frame held in memory
     plan = dataset.load("messages", ["message_id"]).explain()
     assert ("Parquet SCAN" in plan) is lazy, plan
+
+
+@pytest.mark.parametrize(
+    ("tickets", "senders", "as_is"),
+    [
+        (["T1", "T2", "T3"], ["agent", "customer", None], {"ticket_id", "sender_type", "message_id"}),  # clean: read as exported
+        (["T1", " T2", "T3"], ["agent", "customer", "bot"], {"sender_type", "message_id"}),  # a padded id is trimmed
+        (["T1", "", "T3"], ["agent", "Customer", "bot"], {"message_id"}),  # an empty id becomes null; a synonym is mapped
+        (["T1", "\u00a0T2", None], ["agent", "rep", "system"], {"message_id"}),  # a no-break space is white space
+    ],
+)
+def test_parquet_text_read_as_exported_only_when_parsing_keeps_it(
+    tmp_path: Path, tickets: list[str | None], senders: list[str | None], as_is: set[str]
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "ticket_id": tickets,
+            "message_id": ["M1", "M2", "M3"],
+            "sent_at": [datetime(2026, 3, 2, 9, i, tzinfo=UTC) for i in range(3)],
+            "sender_type": senders,
+        },
+        schema={"ticket_id": pl.String, "message_id": pl.String, "sent_at": pl.Datetime("us", "UTC"), "sender_type": pl.String},
+    )
+    frame.write_parquet(tmp_path / "messages.parquet")
+    dataset = Dataset(tmp_path)
+    loaded = dataset.load("messages", ["message_id"])
+    assert {name for name, kept in dataset._as_is["messages"].items() if kept} == as_is
+    # the same rows and counts as the full parse, streamed (no shortcut)
+    streamed = Dataset(tmp_path, parse_text_once=False)
+    assert loaded.collect().rows() == streamed.load("messages", ["message_id"]).collect().rows()
+    counts = [[(f.what, f.rows) for f in check.read(check.frame.collect())] for check in dataset.checks]
+    assert counts == [[(f.what, f.rows) for f in check.read(check.frame.collect())] for check in streamed.checks]
+
+
+def test_waits_ordered_by_row_position_where_ids_follow_the_rows(tmp_path: Path) -> None:
+    # messages at the same instant are ordered by message id; where the ids increase with the rows
+    # (a typed table, tested by the loader's pass) the row position stands for the id: the same waits
+    from svcstats.reports.waits import conversation, waits
+
+    at = "2026-03-02T09:00:00Z"
+    rows = [
+        [None, "T1", at, "customer", "c-no-id"],  # a missing id sorts first
+        ["m01", "T1", at, "customer", "c1"],
+        ["m02", "T1", at, "agent", "Ann"],
+        ["m03", "T2", "2026-03-02T10:00:00Z", "customer", "c2"],
+        ["m04", "T1", at, "customer", "c1-again"],
+        ["m05", "T2", "2026-03-02T10:00:00Z", "agent", "Bob"],
+        ["m06", "T2", "2026-03-02T10:00:00Z", "customer", "c2-again"],
+        ["m07", "T2", "2026-03-02T11:00:00Z", "agent", "Bob"],
+    ]
+    header = ["message_id", "ticket_id", "sent_at", "sender_type", "sender"]
+    write_csv(tmp_path / "csv" / "messages.csv", header, rows)
+    frame = pl.DataFrame(rows, schema=header, orient="row").with_columns(pl.col("sent_at").str.to_datetime(time_zone="UTC"))
+    (tmp_path / "parquet").mkdir()
+    frame.write_parquet(tmp_path / "parquet" / "messages.parquet")
+    now = datetime(2026, 3, 3, tzinfo=UTC)
+    found = {}
+    for kind in ("csv", "parquet"):
+        dataset = Dataset(tmp_path / kind)
+        found[kind] = waits(conversation(dataset, False), "customer", now).collect().sort("ticket_id", "started_at", "starter").rows()
+        assert dataset.ids_in_row_order("messages") is (kind == "parquet")
+    assert found["parquet"] == found["csv"]
+    assert [(row[0], row[4], row[5]) for row in found["csv"]] == [
+        ("T1", "c-no-id", "Ann"),
+        ("T1", "c1-again", None),
+        ("T2", "c2", "Bob"),
+        ("T2", "c2-again", "Bob"),
+    ]

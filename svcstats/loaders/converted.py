@@ -22,22 +22,34 @@ def latest_visits_tables(folder: Path) -> frozenset[str]:
 
 def unique_id_tables(folder: Path) -> frozenset[str]:
     """The tables of a conversion whose ids are known to be unique (the conversion wrote each id
-    once, after the loader's duplicate rule) and whose file is still the one it wrote (same size
-    and modification time; a copy that does not keep times is checked again): their duplicate
-    check is answered here, for free. Empty for any other folder."""
+    once, after the loader's duplicate rule) and whose file is still the one it wrote
+    (`written_tables`): their duplicate check is answered here, for free. Empty for any other folder."""
+    written = _written(folder)
+    return frozenset(table for table, entry in written.items() if entry.get("unique_ids") is True)
+
+
+def written_tables(folder: Path) -> frozenset[str]:
+    """The tables of a conversion whose file is still the one it wrote (same size and modification
+    time; a copy that does not keep times is checked again): their values are the loader's parse
+    already (text trimmed, sender types neutral words). Empty for any other folder."""
+    return frozenset(_written(folder))
+
+
+def _written(folder: Path) -> dict[str, dict[str, object]]:
+    """The manifest's entry of each table whose file is still the one the conversion wrote."""
     tables = _manifest(folder).get("tables", {})
     if not isinstance(tables, dict):
-        return frozenset()
-    unique = set()
+        return {}
+    written = {}
     for table, entry in tables.items():
-        if isinstance(entry, dict) and entry.get("unique_ids") is True and isinstance(entry.get("file"), str):
+        if isinstance(entry, dict) and isinstance(entry.get("file"), str):
             try:
                 stat = (folder / entry["file"]).stat()
             except OSError:
                 continue
             if [stat.st_size, stat.st_mtime_ns] == [entry.get("bytes"), entry.get("mtime_ns")]:
-                unique.add(table)
-    return frozenset(unique)
+                written[table] = entry
+    return written
 
 
 def converted_source_tz(folder: Path) -> str | None:

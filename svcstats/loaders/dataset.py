@@ -22,7 +22,7 @@ from svcstats.config import Config
 from svcstats.errors import DataError, UsageError, first_line
 from svcstats.findings import Check, Finding
 from svcstats.loaders import helpdesk, hubspot, snapshot
-from svcstats.loaders.converted import latest_visits_tables, unique_id_tables
+from svcstats.loaders.converted import latest_visits_tables, unique_id_tables, written_tables
 from svcstats.loaders.files import TableFiles, bad_line, kind_of, line_of_row, locate, read_error, scan
 from svcstats.loaders.parse import (
     TimestampFormats,
@@ -124,6 +124,9 @@ class Dataset:
         self._loaded: dict[tuple[str, tuple[str, ...], str | None], pl.LazyFrame] = {}
         self._reported: dict[str, set[Problem]] = {}  # per table, the problems a check already counts
         self._adapted_checks: set[int] = set()  # ids of the preset checks already in `checks` (each added once)
+        self._as_is: dict[str, dict[str, bool]] = {}  # per typed table, whether each text column is read as exported
+        self._increasing: dict[str, bool] = {}  # per typed table, whether its exported ids are strictly increasing
+        self._ids_distinct: dict[str, bool] = {}  # per typed table, whether its parsed ids are all different
 
     def has(self, table: str) -> bool:
         """True when the folder holds `table` (or it can be derived, like HubSpot stage history)."""
@@ -132,10 +135,20 @@ class Dataset:
     @cached_property
     def _unique_ids(self) -> frozenset[str]:
         """The tables a conversion's manifest vouches have unique ids (no pass over them needed)."""
+        return unique_id_tables(self.root) & self._converted
+
+    @cached_property
+    def _converted(self) -> frozenset[str]:
+        """The tables read from a conversion's files as it wrote them (values parsed already)."""
         if self.file is not None:
             return frozenset()
         moved = {name for name, table in self.config.tables.items() if table.path}  # read from elsewhere
-        return unique_id_tables(self.root) - moved
+        return written_tables(self.root) - moved
+
+    def ids_in_row_order(self, table: str) -> bool:
+        """True when the table's ids (those present) increase strictly from row to row, as the pass
+        over a typed table's ids found while loading it: its rows are then in id order."""
+        return self._increasing.get(table, False)
 
     def latest_visits_only(self, table: str) -> bool:
         """True for stage history taken from a HubSpot export's stage columns, which keep only
@@ -214,14 +227,16 @@ class Dataset:
             raise UsageError(f"{raw.label} has no column {unknown[0]!r}", f"its columns are: {_list(self.columns(table))}")
         formats = self._timestamp_formats(raw, [c for c in wanted if c in present and spec.columns.get(c) is Kind.TIMESTAMP])
         key = spec.key if spec.key in present else None  # an optional key (message_id, response_id) only when exported
+        names = [*wanted, *([key] if key and key not in wanted else [])]
+        as_is = self._kept_as_is(table, raw, names, key)
         parsed: dict[str, pl.Expr] = {}
         fallible: list[str] = []
-        for name in [*wanted, *([key] if key and key not in wanted else [])]:
+        for name in names:
             kind = spec.columns.get(name)
             if name not in present:
                 parsed[name] = pl.lit(None, dtype=neutral_dtype(kind or Kind.TEXT))
                 continue
-            if kind is None:
+            if kind is None or name in as_is:
                 parsed[name] = pl.col(name)
                 continue
             parsed[name] = self._parse(raw, name, kind, formats.get(name))
@@ -254,7 +269,7 @@ class Dataset:
         problems.update({p: exclusive[p] for p in empties})
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
         parse_once = raw.parse_once
-        if parse_once and raw.typed and (key is None or table in self._unique_ids or self._distinct(staged, key, raw)):
+        if parse_once and raw.typed and (key is None or table in self._unique_ids or self._distinct(table, staged, key, raw)):
             parse_once = False  # a lazy scan: each reader reads only its columns and rows, nothing held in memory
             if duplicate is not None:
                 flags[duplicate] = pl.lit(False)  # strictly increasing ids are unique: no row is a duplicate
@@ -287,17 +302,54 @@ class Dataset:
             loaded = hubspot.with_stage_order(loaded)
         return loaded if self.cutoff is None else loaded.select(*kept, *asked)
 
-    def _distinct(self, staged: pl.LazyFrame, key: str, raw: RawTable) -> bool:
+    def _distinct(self, table: str, staged: pl.LazyFrame, key: str, raw: RawTable) -> bool:
         """Whether the table's parsed, non-null `key` values are all different, from that column
         alone on the run's engine (streaming: no copy of the table held): strictly increasing in
-        file order (one comparison per row), else by their distinct count (a hash of the ids)."""
-        ids = pl.col(key).drop_nulls()
-        try:
-            if staged.select((ids > ids.shift(1)).all()).collect(engine=self.engine).item():
-                return True
-            return bool(staged.select(ids.n_unique() == ids.len()).collect(engine=self.engine).item())
-        except pl.exceptions.PolarsError as exc:
-            raise raw.read_error(exc) from exc
+        file order (one comparison per row; known from `_kept_as_is`'s pass when the ids are kept
+        as exported), else by their distinct count (a hash of the ids). Once per table."""
+        if table not in self._ids_distinct:
+            ids = pl.col(key).drop_nulls()
+            try:
+                self._ids_distinct[table] = (
+                    self._increasing.get(table, False)
+                    or bool(staged.select((ids > ids.shift(1)).all()).collect(engine=self.engine).item())
+                    or bool(staged.select(ids.n_unique() == ids.len()).collect(engine=self.engine).item())
+                )
+            except pl.exceptions.PolarsError as exc:
+                raise raw.read_error(exc) from exc
+        return self._ids_distinct[table]
+
+    def _kept_as_is(self, table: str, raw: RawTable, names: list[str], key: str | None) -> set[str]:
+        """The columns among `names` of a typed (Parquet) table whose parse would return every
+        value unchanged, so they are read as exported: text and ids with no surrounding white space
+        and none empty, sender types that are neutral words already. Plain column reads keep the
+        reports' filters and projections pushed down to the scan, and spare every reader (the
+        report, its checks) the per-batch trimming. Known from a streaming pass over each column
+        not yet tested (memoised per table and column); the key's also tells whether its exported
+        values are strictly increasing (`_distinct`)."""
+        if not (raw.typed and self.parse_text_once):
+            return set()
+        spec, present = TABLES[table], raw.schema
+        candidates = [
+            n for n in names if n in present and present[n] == pl.String and spec.columns.get(n) in (Kind.ID, Kind.TEXT, Kind.SENDER_TYPE)
+        ]
+        known = self._as_is.setdefault(table, {})
+        if table in self._converted:  # `data convert` wrote the parsed values: no pass needed
+            known.update(dict.fromkeys(candidates, True))
+        for name in [n for n in candidates if n not in known]:
+            # a column at a time: the streaming reduction then holds no more than one column's batches
+            tests = [_unchanged_by_parse(pl.col(name), spec.columns[name]).alias("as is")]
+            if name == key:
+                ids = pl.col(key).drop_nulls()
+                tests.append((ids > ids.shift(1)).all().alias("increasing"))
+            try:
+                found = raw.frame.select(tests).collect(engine=self.engine).row(0, named=True)
+            except pl.exceptions.PolarsError as exc:
+                raise raw.read_error(exc) from exc
+            known[name] = bool(found["as is"])
+            if name == key:
+                self._increasing[table] = known[name] and bool(found["increasing"])
+        return {n for n in candidates if known[n]}
 
     def read_failure(self, exc: BaseException, doing: str) -> DataError:
         """The error for a query that failed while `doing` something: the table and line that
@@ -473,6 +525,10 @@ class Dataset:
     def _parse(self, raw: RawTable, name: str, kind: Kind, formats: TimestampFormats | None) -> pl.Expr:
         """The expression turning export column `name` into `kind`'s neutral type."""
         column, dtype, where = pl.col(name), raw.schema[name], f"{raw.label}: {name}"
+        if dtype != pl.String and kind is not Kind.TIME and dtype == neutral_dtype(kind):
+            # typed as loaded already (Parquet): a plain read, which filters can reach through (a
+            # time of day is still read through its text, as before: seconds' fractions are not kept)
+            return column
         if kind is Kind.TIMESTAMP:
             if dtype == pl.String:
                 assert formats is not None
@@ -529,6 +585,16 @@ def _unique(ids: pl.Series) -> bool:
     if bool((present.slice(1) > present.slice(0, present.len() - 1)).all()):
         return True
     return present.n_unique() == present.len()
+
+
+def _unchanged_by_parse(column: pl.Expr, kind: Kind) -> pl.Expr:
+    """True when parsing every value of the text `column` as `kind` (ID, TEXT or SENDER_TYPE)
+    gives it back unchanged: neutral sender words; text neither empty nor padded (trimming only
+    removes, so an unchanged length is an unchanged value)."""
+    if kind is Kind.SENDER_TYPE:
+        return (column.is_null() | column.is_in(SENDER_TYPES)).all()
+    length = column.str.len_bytes()
+    return (column.is_null() | ((length > 0) & (column.str.strip_chars().str.len_bytes() == length))).all()
 
 
 def _all_canonical(raw: RawTable, name: str) -> bool:

@@ -17,22 +17,29 @@ from svcstats.reports.messages import is_human_reply
 Side = Literal["customer", "reply"]
 ORDER = ["sent_at", "order_id", "role_rank"]
 COLUMNS = ["message_id", "sender", "is_public"]  # the messages columns the pairing reads
+PARTS = 8  # groups of tickets paired one after another (see `waits`)
 
 
 def conversation(dataset: Dataset, include_bots: bool) -> pl.LazyFrame:
     """The messages that start or end waits, with their role ("customer" or "reply") and, per
     ticket, the customer's id (its customer sender; the smallest id if several)."""
     messages = dataset.load("messages", COLUMNS)
+    order = pl.col("message_id").fill_null("")
+    if dataset.ids_in_row_order("messages"):
+        # a row's position sorts as its id does, and a number sorts far cheaper than text (the
+        # order sort's memory at 5M messages); a missing id, "" as text, still sorts first
+        messages = messages.with_row_index("row:")
+        order = pl.when(pl.col("message_id").is_null()).then(pl.lit(-1, pl.Int64)).otherwise(pl.col("row:").cast(pl.Int64))
     reply = is_human_reply()
     if include_bots:
         reply |= (pl.col("sender_type") == "bot") & pl.col("is_public").fill_null(True)
     role = pl.when(pl.col("sender_type") == "customer").then(pl.lit("customer")).when(reply).then(pl.lit("reply"))
     roles = messages.with_columns(role=role).filter(pl.col("role").is_not_null())
     return roles.with_columns(
-        order_id=pl.col("message_id").fill_null(""),
+        order_id=order,
         role_rank=(pl.col("role") == "reply").cast(pl.Int8),
         customer=pl.col("sender").filter(pl.col("role") == "customer").min().over("ticket_id"),
-    )
+    ).drop("row:", strict=False)
 
 
 def waits(messages: pl.LazyFrame, waiting: Side, now: object) -> pl.LazyFrame:
@@ -40,6 +47,18 @@ def waits(messages: pl.LazyFrame, waiting: Side, now: object) -> pl.LazyFrame:
     team waits for the customer): ticket_id, started_at, ended_at (null while open at `now`),
     first_wait (the ticket's first), starter (sender of the message that started it), ender (sender
     of the one that ended it), customer. Durations are the caller's (calendar or business time).
+
+    Waits never span tickets, so the tickets are paired in PARTS groups (by a hash of the id), each
+    sorted and paired on its own (`paired`), from one cached read of the messages: the sort, which
+    holds everything it sorts, then holds one group at a time (customer-wait-time at 5M messages:
+    1.0 GB peak -> 0.7 GB, the same CPU). The rows come group by group, each in ticket order."""
+    tagged = messages.with_columns(group=pl.col("ticket_id").hash(seed=0) % PARTS).cache()  # read by every group
+    groups = [paired(tagged.filter(pl.col("group") == i).drop("group"), waiting, now) for i in range(PARTS)]
+    return pl.concat(groups, parallel=False)
+
+
+def paired(messages: pl.LazyFrame, waiting: Side, now: object) -> pl.LazyFrame:
+    """The waits of `waiting` in `messages` (whole tickets), as `waits` describes them.
 
     The messages are sorted once by ticket and message order (stably: exact ties keep their input
     order), so that each ticket's messages are consecutive rows; the pairing is then shifts, backward
