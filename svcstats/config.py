@@ -151,8 +151,10 @@ class SlaTargets:
     def __post_init__(self) -> None:
         _hours_within(self, ("first_reply_hours", "next_reply_hours", "close_hours"), 0, inclusive=False)
         if self.schedule is not None:
-            if not 1 <= len(self.schedule) <= 200:
-                raise KeyProblem("schedule", "should be a schedule name of 1 to 200 characters")
+            if not self.schedule:
+                raise KeyProblem("schedule", "String should have at least 1 character")
+            if len(self.schedule) > 200:
+                raise KeyProblem("schedule", "String should have at most 200 characters")
             if self.hours == "calendar":
                 raise KeyProblem("schedule", f'schedule = {self.schedule[:60]!r} counts working time: it cannot go with hours = "calendar"')
 

@@ -435,6 +435,17 @@ def test_quantiles_by_group_number_by_hand() -> None:
     assert got.rows() == [("A", 3, 3.0, pytest.approx(8.6)), (None, 2, 3.0, pytest.approx(3.8))]
 
 
+def test_quantiles_by_group_number_may_read_a_key() -> None:
+    from svcstats.reports.base import by_group_number
+
+    # an aggregation that reads a grouping column (the agent reports count assigned_rep's values):
+    # team A's rows 1.0 and 3.0 -> median 2, both with a team; team None's row 2.0 -> no team counted
+    frame = pl.LazyFrame({"team": ["A", None, "A"], "h": [1.0, 2.0, 3.0]})
+    aggs = [pl.col("h").median().alias("median"), pl.col("team").is_not_null().sum().alias("with_team")]
+    got = pl.collect_all([by_group_number(frame, ["team"], aggs)])[0].sort("team", nulls_last=True)
+    assert got.rows() == [("A", 2.0, 2), (None, 2.0, 0)]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     rows=st.lists(

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from svcstats.catalog import REPORTS
 from svcstats.commands.report import report_app
 from tests.conftest import SMALL_HEADER, SMALL_TICKETS, write_csv
@@ -43,7 +45,8 @@ def test_an_unknown_report_is_still_a_usage_error(cli) -> None:
     assert "unknown report 'no-such-report'" in result.stderr
 
 
-def test_a_report_run_imports_only_what_it_needs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("extra", [[], ["--verbose"]])
+def test_a_report_run_imports_only_what_it_needs(tmp_path: Path, extra: list[str]) -> None:
     # NumPy serves business hours only, pydantic reads a config file, Typer and Rich serve --help
     # and terminal tables: a calendar-hours report to csv without a config file imports none of them
     data = tmp_path / "data"
@@ -52,7 +55,7 @@ def test_a_report_run_imports_only_what_it_needs(tmp_path: Path) -> None:
         "import sys\n"
         "from svcstats.cli import main\n"
         "try:\n"
-        f"    main(['report', 'ticket-time-to-close', '--data', {str(data)!r}, '-f', 'csv'])\n"
+        f"    main(['report', 'ticket-time-to-close', '--data', {str(data)!r}, '-f', 'csv', *{extra!r}])\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
         "print(sorted(m for m in ('numpy', 'pydantic', 'typer', 'rich') if m in sys.modules), file=sys.stderr)\n"

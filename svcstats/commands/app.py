@@ -80,14 +80,14 @@ def reflowed(doc: str) -> str:
 def _prepare(group: typer.Typer) -> None:
     """Every command of `group` and its subgroups as Typer should read it: its help reflowed, its
     shared option declarations (`commands.options.Flag`) turned into Typer's."""
-    callbacks = [info.callback for info in group.registered_commands]
-    if group.registered_callback is not None:
-        callbacks.append(group.registered_callback.callback)
-    for callback in filter(None, callbacks):
-        typer_parameters(callback)
-    for info in group.registered_commands:
-        if info.help is None and info.callback is not None and info.callback.__doc__:
-            info.help = reflowed(info.callback.__doc__)
+    for command in group.registered_commands:
+        if command.callback is not None:
+            command.callback = typer_parameters(command.callback)
+    if group.registered_callback is not None and group.registered_callback.callback is not None:
+        group.registered_callback.callback = typer_parameters(group.registered_callback.callback)
+    for command in group.registered_commands:
+        if command.help is None and command.callback is not None and command.callback.__doc__:
+            command.help = reflowed(command.callback.__doc__)
     for sub in group.registered_groups:
         if sub.typer_instance is not None:
             _prepare(sub.typer_instance)

@@ -9,6 +9,7 @@ exactly as the command line reads them. No Polars.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import MISSING, fields
@@ -355,13 +356,19 @@ def typer_annotation(annotation: Any) -> Any:
     return Annotated[(annotation.__origin__, *converted)]
 
 
-def typer_parameters(function: Callable[..., Any], parameters: list[inspect.Parameter] | None = None) -> None:
-    """Give `function` the parameters Typer reads: `parameters` (by default its own), with their
-    `Flag` declarations turned into typer.Option. The one place the package sets a signature at
-    run time (in place; converting twice changes nothing)."""
+def typer_parameters(function: Callable[..., Any], parameters: list[inspect.Parameter] | None = None) -> Callable[..., Any]:
+    """`function` as Typer should read it: a wrapper whose parameters are `parameters` (by default
+    the function's own) with their `Flag` declarations turned into typer.Option. The one place the
+    package sets a signature at run time; the function itself keeps its declarations."""
     signature = inspect.signature(function, eval_str=True)
     if parameters is not None:
         signature = signature.replace(parameters=parameters)
     converted = [p.replace(annotation=typer_annotation(p.annotation)) for p in signature.parameters.values()]
-    function.__signature__ = signature.replace(parameters=converted)  # type: ignore[attr-defined]
-    function.__annotations__ = {p.name: p.annotation for p in converted} | {"return": signature.return_annotation}
+
+    @functools.wraps(function)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    command.__signature__ = signature.replace(parameters=converted)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in converted} | {"return": signature.return_annotation}
+    return command

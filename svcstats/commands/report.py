@@ -42,10 +42,9 @@ def report_command(info: ReportInfo) -> Callable[..., None]:
             given = {name for name in options if _source(ctx, name) == "COMMANDLINE"}
             run_call(make_call(info, options, given))
 
-    context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-    typer_parameters(command, [context, *report_parameters(info)])
     command.__name__ = info.name.replace("-", "_")
-    return command
+    context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    return typer_parameters(command, [context, *report_parameters(info)])
 
 
 def _source(ctx: typer.Context, name: str) -> str | None:

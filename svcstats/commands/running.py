@@ -5,6 +5,8 @@ No Polars and no Typer at import: `run_report_args` runs `svcstats report NAME .
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from svcstats.commands.argv import ReportCall, share_line
@@ -95,7 +97,6 @@ def run_report(query: ReportQuery, output: OutputOptions) -> None:
 
 def settings_line(resolved: Resolved) -> str:
     """The settings a run resolved, for --verbose: config file, data folder, how it is read, zone, dates."""
-    from svcstats.commands.saved import here
 
     config = here(resolved.config_path) if resolved.config_path is not None else "none (defaults)"
     detected = " (each table recognised from its headers)" if resolved.source_format == "auto" else ""
@@ -140,3 +141,9 @@ def tell(outcome: Outcome, query: ReportQuery, output: OutputOptions, label: str
         if outcome.compared_range is not None:  # --compare: the compared rows' dates together
             say(f"info: {label or outcome.info.name}: compared ({outcome.compare}) with {outcome.compared_range.describe()}")
     return outcome
+
+
+def here(path: Path) -> str:
+    """`path` relative to the current folder when it is inside it, else as it is."""
+    absolute = Path(os.path.abspath(path))  # without "..": team/../data is data
+    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) else str(absolute)

@@ -7,7 +7,6 @@ date range given explicitly replaces the saved range. No Polars at import.
 
 from __future__ import annotations
 
-import os
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,6 +15,7 @@ import typer
 
 from svcstats.commands.argv import ReportCall, option_args, spec_call
 from svcstats.commands.errors import reported_errors, say
+from svcstats.commands.running import here
 
 if TYPE_CHECKING:
     from svcstats.config import Config
@@ -80,9 +80,3 @@ def saved(config: ConfigOption = None) -> None:
             if isinstance(options.get("data"), str):  # resolved against the config file: shown as run from here
                 options["data"] = here(Path(options["data"]))
             print(f"{name:<{width}}  {shlex.join([spec.report, *option_args(options)])}")
-
-
-def here(path: Path) -> str:
-    """`path` relative to the current folder when it is inside it, else as it is."""
-    absolute = Path(os.path.abspath(path))  # without "..": team/../data is data
-    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) else str(absolute)

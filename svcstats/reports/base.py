@@ -330,8 +330,10 @@ def by_group_number(frame: pl.LazyFrame, keys: list[str], aggs: Sequence[pl.Expr
     frame = frame.cache()  # read twice: for its distinct keys, and numbered
     # computed once for both joins: a second unique() may list the keys in another order
     groups = frame.select(keys).unique().with_row_index(GROUP_NUMBER).cache()
-    numbered = frame.join(groups, on=keys, nulls_equal=True).drop(keys)
-    return numbered.group_by(GROUP_NUMBER).agg(*aggs).join(groups, on=GROUP_NUMBER).select(*keys, *(a.meta.output_name() for a in aggs))
+    read = {name for agg in aggs for name in agg.meta.root_names()}  # a key an aggregation reads stays (agent reports' assigned_rep)
+    numbered = frame.join(groups, on=keys, nulls_equal=True).drop([key for key in keys if key not in read])
+    aggregated = numbered.group_by(GROUP_NUMBER).agg(*aggs).join(groups, on=GROUP_NUMBER)
+    return aggregated.select(*keys, pl.exclude(GROUP_NUMBER, *keys))
 
 
 def duration_stats(hours: pl.Expr, stats: Iterable[str], unit: str = "hours") -> list[pl.Expr]:
