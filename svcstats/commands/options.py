@@ -345,8 +345,10 @@ def report_parameters(info: ReportInfo) -> list[inspect.Parameter]:
     ]
 
 
+@functools.cache
 def typer_annotation(annotation: Any) -> Any:
-    """`Annotated[T, Flag(...)]` as `Annotated[T, typer.Option(...)]`; any other annotation as it is."""
+    """`Annotated[T, Flag(...)]` as `Annotated[T, typer.Option(...)]`; any other annotation as it is.
+    Once per alias: the 34 report commands share most of theirs."""
     metadata = getattr(annotation, "__metadata__", ())
     if not any(isinstance(item, Flag) for item in metadata):
         return annotation
