@@ -191,3 +191,27 @@ def test_waits_ordered_by_row_position_where_ids_follow_the_rows(tmp_path: Path)
         ("T2", "c2", "Bob"),
         ("T2", "c2-again", "Bob"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("ids", "as_is", "increasing"),
+    [
+        (["a", "b", "c", "d", "e"], True, True),
+        (["a", "c", "b", "d", "e"], True, False),  # the drop is inside a slice ([a, c], [b, d], [e])
+        (["a", "b", "b", "c", "d"], True, False),  # a repeat across the slices [a, b] and [b, c]
+        (["a", "c", "b", "e", "f"], True, False),  # c then b: the first of slice 2 below the last of slice 1
+        (["a", None, None, "b", "c"], True, True),  # a slice of nulls only: compared with the id before it
+        ([None, "b", "a", None, "c"], True, False),
+        (["a", "b", " c", "d", "e"], False, False),  # padded in the second slice: not as exported
+        (["b", "a", "c", "d", ""], False, False),  # empty in the last slice
+    ],
+)
+def test_the_key_pass_reads_slices_and_compares_across_them(
+    ids: list[str | None], as_is: bool, increasing: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # slices of two rows: every boundary case of a 5-row column is crossed
+    from svcstats.loaders import dataset
+
+    monkeypatch.setattr(dataset, "KEY_SLICE_ROWS", 2)
+    frame = pl.LazyFrame({"ticket_id": ids}, schema={"ticket_id": pl.String})
+    assert dataset._key_as_is_and_increasing(frame, "ticket_id", Kind.ID, "streaming") == (as_is, increasing)
