@@ -97,7 +97,6 @@ def run_report(query: ReportQuery, output: OutputOptions) -> None:
 
 def settings_line(resolved: Resolved) -> str:
     """The settings a run resolved, for --verbose: config file, data folder, how it is read, zone, dates."""
-
     config = here(resolved.config_path) if resolved.config_path is not None else "none (defaults)"
     detected = " (each table recognised from its headers)" if resolved.source_format == "auto" else ""
     source = resolved.source_format + detected + (f", times without a zone in {resolved.source_tz}" if resolved.source_tz else "")
