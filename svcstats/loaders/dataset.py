@@ -306,16 +306,15 @@ class Dataset:
     def _distinct(self, table: str, staged: pl.LazyFrame, key: str, raw: RawTable) -> bool:
         """Whether the table's parsed, non-null `key` values are all different, from that column
         alone on the run's engine (streaming: no copy of the table held): strictly increasing in
-        file order (one comparison per row; known from `_kept_as_is`'s pass when the ids are kept
-        as exported), else by their distinct count (a hash of the ids). Once per table."""
+        file order (one comparison per row, by slices; known from `_kept_as_is`'s pass when the
+        ids are kept as exported), else by their distinct count (a hash of the ids). Once per table."""
         if table not in self._ids_distinct:
             ids = pl.col(key).drop_nulls()
+            tested = self._as_is.get(table, {}).get(key, False)  # the exported ids were tested, and are the parsed ones
             try:
-                self._ids_distinct[table] = (
-                    self._increasing.get(table, False)
-                    or bool(staged.select((ids > ids.shift(1)).all()).collect(engine=self.engine).item())
-                    or bool(staged.select(ids.n_unique() == ids.len()).collect(engine=self.engine).item())
-                )
+                increasing = self._increasing[table] if tested else _key_as_is_and_increasing(staged, key, None, self.engine)[1]
+                distinct = increasing or staged.select(ids.n_unique() == ids.len()).collect(engine=self.engine).item()
+                self._ids_distinct[table] = bool(distinct)
             except pl.exceptions.PolarsError as exc:
                 raise raw.read_error(exc) from exc
         return self._ids_distinct[table]
@@ -585,14 +584,16 @@ def _unique(ids: pl.Series) -> bool:
     return present.n_unique() == present.len()
 
 
-def _key_as_is_and_increasing(frame: pl.LazyFrame, key: str, kind: Kind, engine: Engine) -> tuple[bool, bool]:
-    """Whether the key column reads as it is (`_unchanged_by_parse`) and whether its non-null
-    values are strictly increasing in file order, a slice of KEY_SLICE_ROWS rows at a time: a
-    comparison with the row before is not streamed, and over the whole column it held every id
-    (0.42 GB for 10M ticket ids); each slice's first id is compared with the last one before it."""
+def _key_as_is_and_increasing(frame: pl.LazyFrame, key: str, kind: Kind | None, engine: Engine) -> tuple[bool, bool]:
+    """Whether the key column reads as it is (`_unchanged_by_parse` as `kind`; not tested when
+    None) and whether its non-null values are strictly increasing in file order, a slice of
+    KEY_SLICE_ROWS rows at a time: a comparison with the row before is not streamed, and over the
+    whole column it held every id (0.42 GB for 10M ticket ids); each slice's first id is compared
+    with the last one before it."""
     rows = frame.select(pl.len()).collect(engine=engine).item()
     ids = pl.col(key).drop_nulls()
-    tests = [_unchanged_by_parse(pl.col(key), kind).alias("as_is"), (ids > ids.shift(1)).all().alias("increasing")]
+    as_is = pl.lit(True) if kind is None else _unchanged_by_parse(pl.col(key), kind)
+    tests = [as_is.alias("as_is"), (ids > ids.shift(1)).all().alias("increasing")]
     increasing, last = True, None
     for offset in range(0, rows, KEY_SLICE_ROWS):
         part = frame.slice(offset, KEY_SLICE_ROWS).select(key).collect(engine=engine)
