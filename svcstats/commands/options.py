@@ -1,10 +1,10 @@
 """Every option the commands share, declared once as an `Annotated` alias that Typer and a type
 checker both read, in the help panels they show under. The declarations are `Flag`s, typer.Option's
 arguments kept without importing Typer (a report run parses its options without it);
-`typer_parameters` turns them into Typer's own when a command is built. `svcstats report NAME` takes them in
-`REPORT_OPTIONS` order; `data` and `knowledge-gaps` take the data and output ones; the argv
-parser (`commands.argv`) reads the same declarations, so a saved report's options are read
-exactly as the command line reads them. No Polars.
+`typer_parameters` turns them into Typer's own when a command is built. `svcstats report NAME`
+takes them in `REPORT_OPTIONS` order; `data` and `knowledge-gaps` take the data and output ones;
+the argv parser (`commands.argv`) reads the same declarations, so a saved report's options are
+read exactly as the command line reads them. No Polars.
 """
 
 from __future__ import annotations
