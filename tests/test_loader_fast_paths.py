@@ -214,4 +214,23 @@ def test_the_key_pass_reads_slices_and_compares_across_them(
 
     monkeypatch.setattr(dataset, "KEY_SLICE_ROWS", 2)
     frame = pl.LazyFrame({"ticket_id": ids}, schema={"ticket_id": pl.String})
-    assert dataset._key_as_is_and_increasing(frame, "ticket_id", Kind.ID, "streaming") == (as_is, increasing)
+    nulls = ids.count(None) if as_is else None  # not counted once a value is found not as exported
+    assert dataset._key_pass(frame, "ticket_id", Kind.ID, "streaming") == (as_is, increasing, nulls)
+
+
+@pytest.mark.parametrize("ids", [["T1", "T2", "T3"], ["T1", None, "T3"], ["T3", "T1", "T2"], ["T3", None, "T1"]])
+def test_a_scan_reads_the_ids_only_when_some_may_be_missing(tmp_path: Path, ids: list[str | None]) -> None:
+    # the pass over the ids counted them: with none missing, the empty-id flag (which would make
+    # every reader of the scan read the ids) is left out; with one missing it is counted as before
+    frame = pl.DataFrame(
+        {"ticket_id": ids, "created_at": [datetime(2026, 3, 2, 9, i, tzinfo=UTC) for i in range(3)]},
+        schema={"ticket_id": pl.String, "created_at": pl.Datetime("us", "UTC")},
+    )
+    frame.write_parquet(tmp_path / "tickets.parquet")
+    dataset = Dataset(tmp_path)
+    loaded = dataset.load("tickets").select("created_at")
+    findings = [(f.what, f.rows) for check in dataset.checks for f in check.read(check.frame.collect())]
+    missing = ids.count(None)
+    assert findings == ([("ticket_id is empty", 1)] if missing else [])
+    assert loaded.collect().height == 3 - missing
+    assert ("ticket_id" in loaded.explain()) is bool(missing), loaded.explain()

@@ -77,3 +77,26 @@ def test_one_collect_all_and_each_table_parsed_once(report: str, counted_reads: 
     assert collects.pop("collect_all") == 1
     assert set(collects) <= ALLOWED, f"{report} collects in {sorted(set(collects) - ALLOWED)}"
     assert [table for table, n in parsed.items() if n > 1] == [], f"{report} parses a table twice: {parsed}"
+
+
+def test_a_frame_is_cached_only_when_dearer_to_compute_than_to_hold() -> None:
+    # a frame read by several queries of a report: a table read and transformed row by row is
+    # read again by each (a cache would hold all its rows); joins, aggregations, sorts, windows
+    # and Python calls are computed once
+    import polars as pl
+
+    from svcstats.reports.base import worth_caching
+
+    table = pl.LazyFrame({"ticket_id": ["T1", "T2"], "hours": [1.0, 2.0]})
+    cheap = table.filter(pl.col("hours") > 0).with_columns(double=pl.col("hours") * 2).select("ticket_id", "double")
+    assert not worth_caching(cheap)
+    dear = [
+        table.join(table, on="ticket_id"),
+        table.group_by("ticket_id").agg(pl.col("hours").sum()),
+        table.sort("hours"),
+        table.unique("ticket_id"),
+        table.with_columns(total=pl.col("hours").sum().over("ticket_id")),
+        table.with_columns(pl.col("hours").map_batches(lambda s: s * 2, return_dtype=pl.Float64)),
+        cheap.cache().filter(pl.col("double") > 1),
+    ]
+    assert [worth_caching(frame) for frame in dear] == [True] * len(dear)

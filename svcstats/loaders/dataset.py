@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import polars as pl
 
@@ -128,6 +128,7 @@ class Dataset:
         self._as_is: dict[str, dict[str, bool]] = {}  # per typed table, whether each text column is read as exported
         self._increasing: dict[str, bool] = {}  # per typed table, whether its exported ids are strictly increasing
         self._ids_distinct: dict[str, bool] = {}  # per typed table, whether its parsed ids are all different
+        self._key_nulls: dict[str, int | None] = {}  # per typed table whose ids were passed over, the rows without one
 
     def has(self, table: str) -> bool:
         """True when the folder holds `table` (or it can be derived, like HubSpot stage history)."""
@@ -250,8 +251,15 @@ class Dataset:
         for name in fallible:
             invalid = _present(pl.col(f"raw:{name}"), present[name]) & pl.col(name).is_null()
             problems[Problem(name, f"{name} is not a valid {spec.columns[name].value}", f"raw:{name}")] = invalid
+        # a lazy scan: each reader reads only its columns and rows, nothing held in memory
+        scanned = raw.parse_once and raw.typed and (key is None or table in self._unique_ids or self._distinct(table, staged, key, raw))
+        parse_once = raw.parse_once and not scanned
+        # a key the pass over it found in every row needs no empty-key flag, which would make
+        # every reader of the scan (the report, each exclusion count) read the ids again
+        never_empty = {key} if scanned and key is not None and self._key_nulls.get(table) == 0 else set()
         empties: dict[Problem, pl.Expr] = {}
-        for name in [n for n in spec.required if n not in spec.may_be_empty]:  # without one a record cannot be placed
+        placing = [n for n in spec.required if n not in spec.may_be_empty and n not in never_empty]  # without one a record cannot be placed
+        for name in placing:
             empty = pl.col(name).is_null()
             if name in fallible:
                 empty &= ~_present(pl.col(f"raw:{name}"), present[name])
@@ -269,11 +277,8 @@ class Dataset:
             )
         problems.update({p: exclusive[p] for p in empties})
         flags = {f"problem:{i}": expr for i, expr in enumerate(problems.values())}
-        parse_once = raw.parse_once
-        if parse_once and raw.typed and (key is None or table in self._unique_ids or self._distinct(table, staged, key, raw)):
-            parse_once = False  # a lazy scan: each reader reads only its columns and rows, nothing held in memory
-            if duplicate is not None:
-                flags[duplicate] = pl.lit(False)  # strictly increasing ids are unique: no row is a duplicate
+        if scanned and duplicate is not None:
+            flags[duplicate] = pl.lit(False)  # strictly increasing ids are unique: no row is a duplicate
         if parse_once:
             # the duplicate rule is applied to the parsed copy, after the other flags: a row it
             # flags is usable (has no other problem), so it is the row's first problem wherever
@@ -312,7 +317,11 @@ class Dataset:
             ids = pl.col(key).drop_nulls()
             tested = self._as_is.get(table, {}).get(key, False)  # the exported ids were tested, and are the parsed ones
             try:
-                increasing = self._increasing[table] if tested else _key_as_is_and_increasing(staged, key, None, self.engine)[1]
+                if tested:
+                    increasing = self._increasing[table]
+                else:
+                    found = _key_pass(staged, key, None, self.engine)
+                    increasing, self._key_nulls[table] = found.increasing, found.nulls
                 distinct = increasing or staged.select(ids.n_unique() == ids.len()).collect(engine=self.engine).item()
                 self._ids_distinct[table] = bool(distinct)
             except pl.exceptions.PolarsError as exc:
@@ -339,8 +348,10 @@ class Dataset:
         for name in [n for n in candidates if n not in known]:
             try:
                 if name == key:
-                    known[name], increasing = _key_as_is_and_increasing(raw.frame, key, spec.columns[name], self.engine)
-                    self._increasing[table] = known[name] and increasing
+                    found = _key_pass(raw.frame, key, spec.columns[name], self.engine)
+                    known[name] = found.as_is
+                    self._increasing[table] = found.as_is and found.increasing
+                    self._key_nulls[table] = found.nulls  # the exported ids are the parsed ones when as is
                 else:  # a column at a time: the streaming reduction then holds no more than one column's batches
                     test = _unchanged_by_parse(pl.col(name), spec.columns[name])
                     known[name] = bool(raw.frame.select(test).collect(engine=self.engine).item())
@@ -584,26 +595,35 @@ def _unique(ids: pl.Series) -> bool:
     return present.n_unique() == present.len()
 
 
-def _key_as_is_and_increasing(frame: pl.LazyFrame, key: str, kind: Kind | None, engine: Engine) -> tuple[bool, bool]:
+class KeyPass(NamedTuple):
+    """What one pass over a table's key column found."""
+
+    as_is: bool  # every value reads as exported (not tested: True); when False, nothing else was tested
+    increasing: bool  # the non-null values increase strictly in file order
+    nulls: int | None  # the rows without a key (None: not counted)
+
+
+def _key_pass(frame: pl.LazyFrame, key: str, kind: Kind | None, engine: Engine) -> KeyPass:
     """Whether the key column reads as it is (`_unchanged_by_parse` as `kind`; not tested when
-    None) and whether its non-null values are strictly increasing in file order, a slice of
-    KEY_SLICE_ROWS rows at a time: a comparison with the row before is not streamed, and over the
-    whole column it held every id (0.42 GB for 10M ticket ids); each slice's first id is compared
-    with the last one before it."""
+    None), whether its non-null values are strictly increasing in file order, and how many rows
+    have none, a slice of KEY_SLICE_ROWS rows at a time: a comparison with the row before is not
+    streamed, and over the whole column it held every id (0.42 GB for 10M ticket ids); each
+    slice's first id is compared with the last one before it."""
     rows = frame.select(pl.len()).collect(engine=engine).item()
     ids = pl.col(key).drop_nulls()
     as_is = pl.lit(True) if kind is None else _unchanged_by_parse(pl.col(key), kind)
-    tests = [as_is.alias("as_is"), (ids > ids.shift(1)).all().alias("increasing")]
-    increasing, last = True, None
+    tests = [as_is.alias("as_is"), (ids > ids.shift(1)).all().alias("increasing"), pl.col(key).null_count().alias("nulls")]
+    increasing, last, nulls = True, None, 0
     for offset in range(0, rows, KEY_SLICE_ROWS):
         part = frame.slice(offset, KEY_SLICE_ROWS).select(key).collect(engine=engine)
         found = part.select(*tests, ids.first().alias("first"), ids.last().alias("last")).row(0, named=True)
         if not found["as_is"]:
-            return False, False
+            return KeyPass(False, False, None)
+        nulls += found["nulls"]
         if increasing and found["first"] is not None:
             increasing = bool(found["increasing"]) and (last is None or found["first"] > last)
             last = found["last"]
-    return True, increasing
+    return KeyPass(True, increasing, nulls)
 
 
 def _unchanged_by_parse(column: pl.Expr, kind: Kind) -> pl.Expr:
