@@ -197,23 +197,24 @@ def test_waits_ordered_by_row_position_where_ids_follow_the_rows(tmp_path: Path)
     ("ids", "as_is", "increasing"),
     [
         (["a", "b", "c", "d", "e"], True, True),
-        (["a", "c", "b", "d", "e"], True, False),  # the drop is inside a slice ([a, c], [b, d], [e])
-        (["a", "b", "b", "c", "d"], True, False),  # a repeat across the slices [a, b] and [b, c]
-        (["a", "c", "b", "e", "f"], True, False),  # c then b: the first of slice 2 below the last of slice 1
-        (["a", None, None, "b", "c"], True, True),  # a slice of nulls only: compared with the id before it
+        (["a", "c", "b", "d", "e"], True, False),  # the drop is inside a batch ([a, c], [b, d], [e])
+        (["a", "b", "b", "c", "d"], True, False),  # a repeat across the batches [a, b] and [b, c]
+        (["a", "c", "b", "e", "f"], True, False),  # c then b: the first of batch 2 below the last of batch 1
+        (["a", None, None, "b", "c"], True, True),  # a batch of nulls only: compared with the id before it
         ([None, "b", "a", None, "c"], True, False),
-        (["a", "b", " c", "d", "e"], False, False),  # padded in the second slice: not as exported
-        (["b", "a", "c", "d", ""], False, False),  # empty in the last slice
+        (["a", "b", " c", "d", "e"], False, False),  # padded in the second batch: not as exported
+        (["b", "a", "c", "d", ""], False, False),  # empty in the last batch
     ],
 )
-def test_the_key_pass_reads_slices_and_compares_across_them(
+def test_the_key_pass_reads_batches_and_compares_across_them(
     ids: list[str | None], as_is: bool, increasing: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # slices of two rows: every boundary case of a 5-row column is crossed
+    # batches of two rows: every boundary case of a 5-row column is crossed
     from svcstats.loaders import dataset
 
-    monkeypatch.setattr(dataset, "KEY_SLICE_ROWS", 2)
+    monkeypatch.setattr(dataset, "KEY_BATCH_ROWS", 2)
     frame = pl.LazyFrame({"ticket_id": ids}, schema={"ticket_id": pl.String})
+    assert [part.height for part in frame.collect_batches(chunk_size=2)] == [2, 2, 1]
     nulls = ids.count(None) if as_is else None  # not counted once a value is found not as exported
     assert dataset._key_pass(frame, "ticket_id", Kind.ID, "streaming") == (as_is, increasing, nulls)
 
