@@ -100,3 +100,18 @@ def test_a_frame_is_cached_only_when_dearer_to_compute_than_to_hold() -> None:
         cheap.cache().filter(pl.col("double") > 1),
     ]
     assert [worth_caching(frame) for frame in dear] == [True] * len(dear)
+
+
+def test_row_numbers_are_cached_where_a_second_computation_could_reorder_the_rows() -> None:
+    # with_first_replies joins the replies back by row number: each reader must see the same
+    # numbers, so a frame whose order a join or group-by decides is numbered once (cached)
+    import polars as pl
+
+    from svcstats.reports.base import with_row_number
+
+    table = pl.LazyFrame({"ticket_id": ["T1", "T2", "T3"], "hours": [1.0, 2.0, 3.0]})
+    read = with_row_number(table.filter(pl.col("hours") > 1), "row")
+    assert "CACHE" not in read.explain(optimized=False)
+    assert read.collect().rows() == [(0, "T2", 2.0), (1, "T3", 3.0)]
+    joined = with_row_number(table.join(table.select("ticket_id"), on="ticket_id"), "row")
+    assert "CACHE" in joined.explain(optimized=False)

@@ -338,6 +338,15 @@ def worth_caching(frame: pl.LazyFrame) -> bool:
     return _DEAR_NODES.search(frame.explain(optimized=False)) is not None
 
 
+def with_row_number(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
+    """`frame` with a column `name` numbering its rows, the same numbers wherever the result is
+    read: computed again by each reader when the frame's row order is fixed (a table read row by
+    row), cached when a second computation could order the rows differently (after a join or a
+    group-by, `worth_caching`)."""
+    numbered = frame.with_row_index(name)
+    return numbered.cache() if worth_caching(frame) else numbered
+
+
 def by_group_number(frame: pl.LazyFrame, keys: list[str], aggs: Sequence[pl.Expr]) -> pl.LazyFrame:
     """`frame.group_by(keys).agg(*aggs)` for aggregations with quantiles, keyed by a number per
     distinct key instead of by the keys themselves: Polars 2.1's streaming engine computes grouped

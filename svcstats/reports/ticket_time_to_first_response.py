@@ -44,11 +44,11 @@ def with_first_response(ctx: ReportContext, tickets: pl.LazyFrame, columns: tupl
     """`tickets` (with first_response_at and first_email_reply_seconds when there are no
     messages) with first_reply_at: the first human reply from the messages, else what the ticket
     export carries (export_first_response). The one rule every report follows for it; `columns`:
-    the messages columns to load (see messages.first_replies)."""
-    from svcstats.reports.messages import first_replies
+    the messages columns to load (see messages.with_first_replies)."""
+    from svcstats.reports.messages import with_first_replies
 
     if ctx.dataset.has("messages"):
-        return tickets.join(first_replies(ctx.dataset, tickets, columns), on="ticket_id", how="left")
+        return with_first_replies(ctx.dataset, tickets, columns)
     return tickets.with_columns(first_reply_at=export_first_response(ctx))
 
 
