@@ -7,7 +7,7 @@ computed in the same `collect_all` as the report itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -59,3 +59,14 @@ def count_check(frame: pl.LazyFrame, where: str, what: str, severity: Severity =
         return [Finding(where, what, rows, severity)] if rows else []
 
     return Check(frame.select(pl.len()), read)
+
+
+def counts_check(frame: pl.LazyFrame, where: str, counts: Sequence[tuple[pl.Expr, str, Severity]]) -> Check:
+    """A check counting, in one pass over `frame`, the rows meeting each condition of `counts`
+    (condition, what, severity): one finding per reason with any."""
+
+    def read(result: pl.DataFrame) -> list[Finding]:
+        found = zip(counts, result.row(0), strict=True)
+        return [Finding(where, what, int(rows), severity) for (_, what, severity), rows in found if rows]
+
+    return Check(frame.select(condition.sum().alias(f"count:{i}") for i, (condition, _, _) in enumerate(counts)), read)

@@ -17,7 +17,7 @@ import polars as pl
 
 from svcstats.daterange import DateRange
 from svcstats.errors import DataError, UsageError, first_line
-from svcstats.findings import Check, Finding, Severity, count_check
+from svcstats.findings import Check, Finding, Severity, count_check, counts_check
 from svcstats.loaders.dataset import Dataset, Engine
 from svcstats.loaders.parse import SOURCE_WORDS
 from svcstats.periods import PERIOD, calendar, period_of, range_filter
@@ -46,6 +46,17 @@ class _Plan:
     groups: dict[str, str]
     selections: dict[str, tuple[str, list[str]]]
     where: pl.Expr | None
+
+
+@dataclass(frozen=True, eq=False)
+class Excluded:
+    """Records a report leaves out for one reason (`ReportContext.exclude_each`): those meeting
+    `condition` that lie in the range by `placed_by` (default: the --date-by column)."""
+
+    condition: pl.Expr
+    what: str
+    placed_by: str | None = None
+    severity: Severity = "warning"
 
 
 @dataclass
@@ -303,6 +314,17 @@ class ReportContext:
     def exclude(self, frame: pl.LazyFrame, what: str, severity: Severity = "warning") -> None:
         """Count the records of `frame` (the ones left out) in a finding shown after the run."""
         self.checks.append(count_check(frame, self.info.name, what, severity))
+
+    def exclude_each(self, frame: pl.LazyFrame, *excluded: Excluded) -> None:
+        """Count the records of `frame` left out for each reason of `excluded` (those meeting its
+        condition and placed in the range by its date column) in findings shown after the run, in
+        one pass over `frame` rather than one per reason."""
+        counts = []
+        for reason in excluded:
+            ts = pl.col(reason.placed_by or self.date_column)
+            placed = ts.is_not_null() & range_filter(ts, self.date_range, self.tz)
+            counts.append((reason.condition & placed, reason.what, reason.severity))
+        self.checks.append(counts_check(frame, self.info.name, counts))
 
     def _check_where(self, frame: pl.LazyFrame, where: pl.Expr) -> None:
         """Run --where on an empty frame of the same schema, so that a type error (comparing text

@@ -54,13 +54,18 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
     response on a supported scale, within it; unrated ones are kept too). Counts what is left out."""
     import polars as pl
 
+    from svcstats.reports.base import Excluded
+
     responses = ctx.reuse(with_scale(ctx, ctx.records(["scale_min", "scale_max"])))
     rating = pl.col("rating")
     rated = rating.is_not_null()
     unsupported = rated & pl.col("scale").is_null()
     out_of_range = rated & ~unsupported & ((rating < pl.col("scale_min")) | (rating > pl.col("scale_max")))
-    ctx.exclude(ctx.place(responses.filter(unsupported)), f"rating scale not supported (supported: {', '.join(SCALE_NAMES)})")
-    ctx.exclude(ctx.place(responses.filter(out_of_range)), "rating outside its scale")
+    ctx.exclude_each(
+        responses,
+        Excluded(unsupported, f"rating scale not supported (supported: {', '.join(SCALE_NAMES)})"),
+        Excluded(out_of_range, "rating outside its scale"),
+    )
     return responses.with_columns((~unsupported & ~out_of_range).alias("kept"))
 
 

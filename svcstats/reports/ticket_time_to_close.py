@@ -19,6 +19,7 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
     (left out when the data has neither first closes nor reopen dates). Counts what is left out."""
     import polars as pl
 
+    from svcstats.reports.base import Excluded
     from svcstats.reports.tickets import is_closed, require_close_dates, require_first_close, with_first_close
 
     require_close_dates(ctx.dataset, ctx.info.name)
@@ -37,12 +38,12 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
         (pl.col(end) >= pl.col("created_at")).alias("valid"),  # the instants: business hours are 0 out of hours either way
         *([reopened.alias("reopened")] if reopen_known else []),
     )
-    closed_tickets = tickets.filter(pl.col("closed"))
-    ctx.note_schedules(closed_tickets, "owner")
-    ctx.exclude(ctx.place(closed_tickets.filter(~pl.col("valid")), _placed_by(ctx)), "closed before it was created")
-    ctx.exclude(ctx.place(closed_tickets.filter(pl.col(end).is_null()), "created_at"), f"marked closed but no {end}")
-    ctx.exclude(
-        ctx.place(tickets.filter(~pl.col("closed")), "created_at"), "still open, no time to close (counted in open_tickets)", "note"
+    ctx.note_schedules(tickets.filter(pl.col("closed")), "owner")
+    ctx.exclude_each(
+        tickets,
+        Excluded(pl.col("closed") & ~pl.col("valid"), "closed before it was created", _placed_by(ctx)),
+        Excluded(pl.col("closed") & pl.col(end).is_null(), f"marked closed but no {end}", "created_at"),
+        Excluded(~pl.col("closed"), "still open, no time to close (counted in open_tickets)", "created_at", "note"),
     )
     return tickets
 

@@ -22,6 +22,8 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
     Counts what is left out."""
     import polars as pl
 
+    from svcstats.reports.base import Excluded
+
     extra = [] if ctx.dataset.has("messages") else ["first_email_reply_seconds"]
     tickets = with_first_response(ctx, ctx.records([*ctx.info.needs, "owner", *extra]))
     replied = pl.col("first_reply_at").is_not_null()
@@ -33,10 +35,12 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
         # the instants: business hours are 0 out of hours either way
         (pl.col("first_reply_at") >= pl.col("created_at")).alias("valid"),
     )
-    answered, unreplied = tickets.filter(replied), tickets.filter(~replied)
-    ctx.note_schedules(answered, "owner")
-    ctx.exclude(ctx.place(answered.filter(~pl.col("valid"))), "first response before the ticket was created")
-    ctx.exclude(ctx.place(unreplied, "created_at"), "no reply yet (counted in unreplied_tickets)", "note")
+    ctx.note_schedules(tickets.filter(replied), "owner")
+    ctx.exclude_each(
+        tickets,
+        Excluded(replied & ~pl.col("valid"), "first response before the ticket was created"),
+        Excluded(~replied, "no reply yet (counted in unreplied_tickets)", "created_at", "note"),
+    )
     return tickets
 
 
