@@ -349,15 +349,20 @@ class ReportContext:
             ) from None
 
 
-# plan nodes (in `LazyFrame.explain`) that make a frame dear to compute twice
-_DEAR_NODES = re.compile(r"\b(JOIN|AGGREGATE|UNIQUE|SORT|EXPLODE|UNPIVOT|CACHE|OPAQUE_PYTHON|python_udf)\b|\.over\(")
+# what in a plan (`LazyFrame.explain`) makes a frame dear to compute twice, or its row order
+# liable to differ between two computations
+_DEAR_OR_UNORDERED = re.compile(
+    r"\b(JOIN|AGGREGATE|UNIQUE|SORT|EXPLODE|UNPIVOT|CACHE|OPAQUE_PYTHON|python_udf)\b|\.(over|unique|shuffle|sample)\("
+)
 
 
 def worth_caching(frame: pl.LazyFrame) -> bool:
-    """Whether `frame`, read by several queries, is dearer to compute again than to hold: true
-    when its plan joins, aggregates, sorts, explodes, computes a window or calls Python; false
-    for a table read and transformed row by row (filters, new columns)."""
-    return _DEAR_NODES.search(frame.explain(optimized=False)) is not None
+    """Whether `frame`, read by several queries, is better computed once and held: true when its
+    plan joins, aggregates, sorts, explodes, computes a window or calls Python (dearer to compute
+    again than to hold), or takes distinct values or samples rows (a second computation could
+    order its rows differently); false for a table read and transformed row by row (filters,
+    new columns), which comes out in the same order each time."""
+    return _DEAR_OR_UNORDERED.search(frame.explain(optimized=False)) is not None
 
 
 def with_row_number(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
