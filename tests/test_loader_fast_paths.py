@@ -235,3 +235,37 @@ def test_a_scan_reads_the_ids_only_when_some_may_be_missing(tmp_path: Path, ids:
     assert findings == ([("ticket_id is empty", 1)] if missing else [])
     assert loaded.collect().height == 3 - missing
     assert ("ticket_id" in loaded.explain()) is bool(missing), loaded.explain()
+
+
+@pytest.mark.parametrize("senders", [["agent", "customer", "agent"], ["agent", None, "agent"]])
+def test_text_columns_found_in_every_row_are_not_read_again(tmp_path: Path, senders: list[str | None]) -> None:
+    # the pass that finds a text column needs no trim also counts its empty values: ticket_id and
+    # sender_type are required, so without an empty one the scan's readers need not test them
+    frame = pl.DataFrame(
+        {
+            "message_id": ["M1", "M2", "M3"],
+            "ticket_id": ["T1", "T1", "T2"],
+            "sent_at": [datetime(2026, 3, 2, 9, i, tzinfo=UTC) for i in range(3)],
+            "sender_type": senders,
+        },
+        schema={"message_id": pl.String, "ticket_id": pl.String, "sent_at": pl.Datetime("us", "UTC"), "sender_type": pl.String},
+    )
+    frame.write_parquet(tmp_path / "messages.parquet")
+    dataset = Dataset(tmp_path)
+    loaded = dataset.load("messages").select("sent_at")
+    plan = loaded.explain()
+    findings = [(f.what, f.rows) for check in dataset.checks for f in check.read(check.frame.collect())]
+    missing = senders.count(None)
+    assert findings == ([("sender_type is empty", 1)] if missing else [])
+    assert loaded.collect().height == 3 - missing
+    assert "ticket_id" not in plan and "message_id" not in plan, plan
+    assert ("sender_type" in plan) is bool(missing), plan
+
+
+def test_a_scan_with_every_column_found_present_has_no_flag_at_all(tmp_path: Path) -> None:
+    # the sla table has no key and two required text columns: both found in every row leave no
+    # problem to flag, and the table is read whole (the filter of no flags is no filter)
+    pl.DataFrame({"ticket_id": ["T1", "T2"], "sla_type": ["close", "first_response"]}).write_parquet(tmp_path / "sla.parquet")
+    dataset = Dataset(tmp_path)
+    assert dataset.load("sla").collect().rows() == [("T1", "close"), ("T2", "first_response")]
+    assert dataset.checks == []

@@ -51,7 +51,7 @@ class FrameDataset(Dataset):
         self._raw = {}
         self._loaded = {}
         self._reported = {}
-        self._as_is, self._increasing, self._ids_distinct, self._key_nulls = {}, {}, {}, {}  # typed (Parquet) tables' passes: none here
+        self._as_is, self._increasing, self._ids_distinct, self._nulls = {}, {}, {}, {}  # typed (Parquet) tables' passes: none here
         self._frames = frames  # a plain dict, or a mapping that reads a table when first asked for
         self._labels = dict(labels or {})
         self._latest_visits = frozenset(latest_visits)

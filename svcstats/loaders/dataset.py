@@ -128,7 +128,9 @@ class Dataset:
         self._as_is: dict[str, dict[str, bool]] = {}  # per typed table, whether each text column is read as exported
         self._increasing: dict[str, bool] = {}  # per typed table, whether its exported ids are strictly increasing
         self._ids_distinct: dict[str, bool] = {}  # per typed table, whether its parsed ids are all different
-        self._key_nulls: dict[str, int | None] = {}  # per typed table whose ids were passed over, the rows without one
+        # per typed table, the columns a pass counted the empty values of (as parsed): the key, and
+        # the text columns read as exported
+        self._nulls: dict[str, dict[str, int]] = {}
 
     def has(self, table: str) -> bool:
         """True when the folder holds `table` (or it can be derived, like HubSpot stage history)."""
@@ -254,9 +256,10 @@ class Dataset:
         # a lazy scan: each reader reads only its columns and rows, nothing held in memory
         scanned = raw.parse_once and raw.typed and (key is None or table in self._unique_ids or self._distinct(table, staged, key, raw))
         parse_once = raw.parse_once and not scanned
-        # a key the pass over it found in every row needs no empty-key flag, which would make
-        # every reader of the scan (the report, each exclusion count) read the ids again
-        never_empty = {key} if scanned and key is not None and self._key_nulls.get(table) == 0 else set()
+        # a column a pass found in every row needs no empty flag, which would make every reader of
+        # the scan (the report, each exclusion count) read that column again to test it
+        counted = self._nulls.get(table, {})
+        never_empty = {name for name, nulls in counted.items() if nulls == 0} if scanned else set()
         empties: dict[Problem, pl.Expr] = {}
         placing = [n for n in spec.required if n not in spec.may_be_empty and n not in never_empty]  # without one a record cannot be placed
         for name in placing:
@@ -301,7 +304,8 @@ class Dataset:
         if new:  # problems an earlier load of the table (with other columns) counts are not counted again
             reported.update(list(problems)[i] for i in new)
             self.checks.append(_problems_check(checked, staged, problems, raw, lambda row: self.place(table, row), new))
-        loaded = checked.filter(~pl.any_horizontal(list(flags))).select(*kept, *wanted)
+        usable = checked.filter(~pl.any_horizontal(list(flags))) if flags else checked  # no flags: every column found present
+        loaded = usable.select(*kept, *wanted)
         if self.cutoff is not None:  # the snapshot first: the stage order comes from what had happened by then
             loaded = snapshot.cut(table, loaded, self.cutoff)
         if raw.stage_order_from_data and "stage_order" in wanted:
@@ -323,7 +327,9 @@ class Dataset:
                     increasing = self._increasing[table]
                 else:
                     found = _key_pass(staged, key, None, self.engine)
-                    increasing, self._key_nulls[table] = found.increasing, found.nulls
+                    increasing = found.increasing
+                    if found.nulls is not None:
+                        self._nulls.setdefault(table, {})[key] = found.nulls
                 distinct = increasing or staged.select(ids.n_unique() == ids.len()).collect(engine=self.engine).item()
                 self._ids_distinct[table] = bool(distinct)
             except pl.exceptions.PolarsError as exc:
@@ -336,8 +342,8 @@ class Dataset:
         and none empty, sender types that are neutral words already. Plain column reads keep the
         reports' filters and projections pushed down to the scan, and spare every reader (the
         report, its checks) the per-batch trimming. Known from a streaming pass over each column
-        not yet tested (memoised per table and column); the key's also tells whether its exported
-        values are strictly increasing (`_distinct`)."""
+        not yet tested (memoised per table and column), which also counts its empty values; the
+        key's also tells whether its exported values are strictly increasing (`_distinct`)."""
         if not (raw.typed and self.parse_text_once):
             return set()
         spec, present = TABLES[table], raw.schema
@@ -351,12 +357,14 @@ class Dataset:
             try:
                 if name == key:
                     found = _key_pass(raw.frame, key, spec.columns[name], self.engine)
-                    known[name] = found.as_is
+                    known[name], nulls = found.as_is, found.nulls
                     self._increasing[table] = found.as_is and found.increasing
-                    self._key_nulls[table] = found.nulls  # the exported ids are the parsed ones when as is
                 else:  # a column at a time: the streaming reduction then holds no more than one column's batches
                     test = _unchanged_by_parse(pl.col(name), spec.columns[name])
-                    known[name] = bool(raw.frame.select(test).collect(engine=self.engine).item())
+                    row = raw.frame.select(test.alias("as_is"), pl.col(name).null_count().alias("nulls")).collect(engine=self.engine).row(0)
+                    known[name], nulls = bool(row[0]), int(row[1])
+                if known[name] and nulls is not None:  # as exported: the parsed values have as many empty
+                    self._nulls.setdefault(table, {})[name] = nulls
             except pl.exceptions.PolarsError as exc:
                 raise raw.read_error(exc) from exc
         return {n for n in candidates if known[n]}
