@@ -125,6 +125,20 @@ def test_parquet_gives_the_streamed_rows_and_counts(tmp_path: Path, ids: list[st
     assert ("Parquet SCAN" in plan) is lazy, plan
 
 
+def _three_messages(tmp_path: Path, tickets: list[str | None], senders: list[str | None]) -> Path:
+    """A messages.parquet of three messages M1-M3, a minute apart, with these tickets and senders."""
+    pl.DataFrame(
+        {
+            "ticket_id": tickets,
+            "message_id": ["M1", "M2", "M3"],
+            "sent_at": [datetime(2026, 3, 2, 9, i, tzinfo=UTC) for i in range(3)],
+            "sender_type": senders,
+        },
+        schema={"ticket_id": pl.String, "message_id": pl.String, "sent_at": pl.Datetime("us", "UTC"), "sender_type": pl.String},
+    ).write_parquet(tmp_path / "messages.parquet")
+    return tmp_path
+
+
 @pytest.mark.parametrize(
     ("tickets", "senders", "as_is"),
     [
@@ -137,17 +151,7 @@ def test_parquet_gives_the_streamed_rows_and_counts(tmp_path: Path, ids: list[st
 def test_parquet_text_read_as_exported_only_when_parsing_keeps_it(
     tmp_path: Path, tickets: list[str | None], senders: list[str | None], as_is: set[str]
 ) -> None:
-    frame = pl.DataFrame(
-        {
-            "ticket_id": tickets,
-            "message_id": ["M1", "M2", "M3"],
-            "sent_at": [datetime(2026, 3, 2, 9, i, tzinfo=UTC) for i in range(3)],
-            "sender_type": senders,
-        },
-        schema={"ticket_id": pl.String, "message_id": pl.String, "sent_at": pl.Datetime("us", "UTC"), "sender_type": pl.String},
-    )
-    frame.write_parquet(tmp_path / "messages.parquet")
-    dataset = Dataset(tmp_path)
+    dataset = Dataset(_three_messages(tmp_path, tickets, senders))
     loaded = dataset.load("messages", ["message_id"])
     assert {name for name, kept in dataset._as_is["messages"].items() if kept} == as_is
     # the same rows and counts as the full parse, streamed (no shortcut)
@@ -241,17 +245,7 @@ def test_a_scan_reads_the_ids_only_when_some_may_be_missing(tmp_path: Path, ids:
 def test_text_columns_found_in_every_row_are_not_read_again(tmp_path: Path, senders: list[str | None]) -> None:
     # the pass that finds a text column needs no trim also counts its empty values: ticket_id and
     # sender_type are required, so without an empty one the scan's readers need not test them
-    frame = pl.DataFrame(
-        {
-            "message_id": ["M1", "M2", "M3"],
-            "ticket_id": ["T1", "T1", "T2"],
-            "sent_at": [datetime(2026, 3, 2, 9, i, tzinfo=UTC) for i in range(3)],
-            "sender_type": senders,
-        },
-        schema={"message_id": pl.String, "ticket_id": pl.String, "sent_at": pl.Datetime("us", "UTC"), "sender_type": pl.String},
-    )
-    frame.write_parquet(tmp_path / "messages.parquet")
-    dataset = Dataset(tmp_path)
+    dataset = Dataset(_three_messages(tmp_path, ["T1", "T1", "T2"], senders))
     loaded = dataset.load("messages").select("sent_at")
     plan = loaded.explain()
     findings = [(f.what, f.rows) for check in dataset.checks for f in check.read(check.frame.collect())]
