@@ -25,7 +25,7 @@ def with_first_replies(dataset: Dataset, tickets: pl.LazyFrame, columns: Sequenc
 
     The replies are grouped by a number per ticket row and joined back by it: the text ids are
     hashed once (joining the messages to their tickets) instead of three times (10M tickets and
-    50M messages: 7.7 -> 4.9 s)."""
+    50M messages, the query alone: 7.7 -> 4.9 s)."""
     from svcstats.reports.base import with_row_number
 
     numbered = with_row_number(tickets, TICKET_ROW)
