@@ -259,8 +259,13 @@ class ReportContext:
         """Keep the records whose date (default: the --date-by column) lies in the range, and
         add the period each belongs to (unless --totals)."""
         ts = pl.col(ts_column or self.date_column)
-        placed = frame.filter(ts.is_not_null() & range_filter(ts, self.date_range, self.tz))
+        placed = frame.filter(self.in_range(ts_column))
         return placed if self.totals else placed.with_columns(period_of(ts, self.every, self.tz))
+
+    def in_range(self, ts_column: str | None = None) -> pl.Expr:
+        """True for a record whose date (default: the --date-by column) lies in the range."""
+        ts = pl.col(ts_column or self.date_column)
+        return ts.is_not_null() & range_filter(ts, self.date_range, self.tz)
 
     def aggregate(self, frame: pl.LazyFrame, *aggs: pl.Expr, by: Sequence[str] = ()) -> pl.LazyFrame:
         """`aggs` per row key (period, groups, then `by`), or once overall for ungrouped totals;
@@ -319,11 +324,7 @@ class ReportContext:
         """Count the records of `frame` left out for each reason of `excluded` (those meeting its
         condition and placed in the range by its date column) in findings shown after the run, in
         one pass over `frame` rather than one per reason."""
-        counts = []
-        for reason in excluded:
-            ts = pl.col(reason.placed_by or self.date_column)
-            placed = ts.is_not_null() & range_filter(ts, self.date_range, self.tz)
-            counts.append((reason.condition & placed, reason.what, reason.severity))
+        counts = [(reason.condition & self.in_range(reason.placed_by), reason.what, reason.severity) for reason in excluded]
         self.checks.append(counts_check(frame, self.info.name, counts))
 
     def _check_where(self, frame: pl.LazyFrame, where: pl.Expr) -> None:
