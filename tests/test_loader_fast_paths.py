@@ -70,6 +70,60 @@ def test_shortcuts_give_the_streamed_rows_and_counts(tmp_path: Path, ids: list[s
 
 
 @pytest.mark.parametrize(
+    ("odd", "sender", "second_try", "sent_at"),
+    [
+        ("2026-03-02T09:59:00Z", "agent", False, datetime(2026, 3, 2, 9, 59, tzinfo=UTC)),  # the sampled forms: one try
+        (" 2026-03-02T09:59:00Z\t", "agent", True, datetime(2026, 3, 2, 9, 59, tzinfo=UTC)),  # padded: the full parse trims it
+        ("2026-03-02 10:59:00+01:00", "agent", True, datetime(2026, 3, 2, 9, 59, tzinfo=UTC)),  # a format the sample lacks
+        ("2026-03-02T09:59:00Z", "Agent", True, datetime(2026, 3, 2, 9, 59, tzinfo=UTC)),  # a sender synonym
+        ("soon", "agent", True, None),  # no timestamp for either parse: left out and counted
+    ],
+)
+def test_a_text_table_is_read_again_only_for_a_value_its_tuned_parsers_leave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str, sender: str, second_try: bool, sent_at: datetime | None
+) -> None:
+    # 20 sampled rows in one form, then a row the sample did not show
+    monkeypatch.setattr("svcstats.loaders.dataset.SAMPLE_ROWS", 20)
+    rows = [["T1", f"M{i:02d}", f"2026-03-02T09:{i:02d}:00Z", "agent"] for i in range(30)] + [["T1", "M99", odd, sender]]
+    frame, findings, tries = _load_counting_tries(tmp_path, monkeypatch, rows)
+    assert tries == ([True, False] if second_try else [True])
+    last = frame.filter(pl.col("message_id") == "M99")
+    assert last.select("sent_at", "sender_type").rows() == ([(sent_at, "agent")] if sent_at else [])
+    assert frame.height == 30 + (sent_at is not None)
+    assert findings == ([] if sent_at else [("sent_at is not a valid timestamp", 1)])
+
+
+@pytest.mark.parametrize("sampled", ["-", " 2026-03-02T09:05:00Z"])
+def test_no_first_try_when_the_sample_shows_it_would_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sampled: str) -> None:
+    # a placeholder or a padded value among the sampled rows: parsed in full at once, read once
+    monkeypatch.setattr("svcstats.loaders.dataset.SAMPLE_ROWS", 20)
+    rows = [["T1", f"M{i:02d}", f"2026-03-02T09:{i:02d}:00Z" if i != 5 else sampled, "agent"] for i in range(30)]
+    frame, findings, tries = _load_counting_tries(tmp_path, monkeypatch, rows)
+    assert tries == [True]
+    assert frame.height == (29 if sampled == "-" else 30)
+    assert findings == ([("sent_at is not a valid timestamp", 1)] if sampled == "-" else [])
+
+
+def _load_counting_tries(
+    root: Path, monkeypatch: pytest.MonkeyPatch, rows: list[list[str]]
+) -> tuple[pl.DataFrame, list[tuple[str, int]], list[bool]]:
+    """The messages of `rows` loaded from CSV, their findings, and the first_try of each `_load`."""
+    write_csv(root / "messages.csv", HEADER, rows)
+    tries: list[bool] = []
+    first_load = Dataset._load
+
+    def counted(self: Dataset, *args: object, first_try: bool = True) -> pl.LazyFrame:
+        tries.append(first_try)
+        return first_load(self, *args, first_try=first_try)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Dataset, "_load", counted)
+    dataset = Dataset(root)
+    frame = dataset.load("messages", ["message_id"]).collect()
+    findings = [(f.what, f.rows) for check in dataset.checks for f in check.read(check.frame.collect())]
+    return frame, findings, tries
+
+
+@pytest.mark.parametrize(
     "values",
     [
         ["T1", "T2", None],  # clean: passed on as it is

@@ -77,11 +77,11 @@ class FrameDataset(Dataset):
             self.opened.append(table)
         return raw
 
-    def _load(self, table: str, raw: RawTable, asked: list[str], row_index: str | None) -> pl.LazyFrame:
+    def _load(self, table: str, raw: RawTable, asked: list[str], row_index: str | None, *, first_try: bool = True) -> pl.LazyFrame:
         names = self.asked.setdefault(table, set())
         key = TABLES[table].key
         names.update([*asked, *(snapshot.needs(table) if self.cutoff else ()), *([key] if key else [])])
-        return super()._load(table, raw, asked, row_index)
+        return super()._load(table, raw, asked, row_index, first_try=first_try)
 
     def sent_columns(self, table: str) -> list[str] | None:
         """The export's headers a partition needs of `table` (those its loads read, by their

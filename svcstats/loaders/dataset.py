@@ -30,6 +30,7 @@ from svcstats.loaders.parse import (
     naive_timestamps_error,
     neutral_dtype,
     text_expr,
+    timestamp_from_text,
     timestamps,
     trimmed_text,
     typed_expr,
@@ -43,6 +44,7 @@ Engine = Literal["streaming", "in-memory"]  # the Polars engines a run can use
 SAMPLE_ROWS = 2000  # rows read up front to choose each timestamp column's formats
 KEY_BATCH_ROWS: int | None = None  # rows of a key column held at once while its order is tested (None: the engine's batches)
 NEVER_BAD = (Kind.ID, Kind.TEXT, Kind.SOURCE)  # kinds where any text is a valid value
+MISSED = "tuned:missed"  # a column of a first-try copy: true where a tuned parser left a value (`Dataset._load`)
 
 
 @dataclass(frozen=True)
@@ -212,9 +214,15 @@ class Dataset:
             self._loaded[key] = self._load(table, raw, wanted, row_index)
         return self._loaded[key]
 
-    def _load(self, table: str, raw: RawTable, asked: list[str], row_index: str | None) -> pl.LazyFrame:
+    def _load(self, table: str, raw: RawTable, asked: list[str], row_index: str | None, *, first_try: bool = True) -> pl.LazyFrame:
         """`load` without the memo: parse, flag the problems, add a check for those not yet counted,
-        and with a cut-off, cut the table at it (reading the columns the cut needs too)."""
+        and with a cut-off, cut the table at it (reading the columns the cut needs too).
+
+        A text table read into memory (CSV) is parsed first with the parsers tuned on its sample
+        alone (`_tuned_parse`: its timestamp formats, untrimmed; its sender words), plain
+        expressions over whole columns; only when they leave a value unparsed is it read again
+        with the full parsers, whose fallback runs batch by batch in Python and so one column at
+        a time (`parse.with_fallback`). ticket-time-to-close on 1M tickets from CSV: 0.93-1.01 -> 0.58 s."""
         spec = TABLES[table]
         present = raw.schema
         missing = [c for c in spec.required if c not in present]
@@ -229,12 +237,14 @@ class Dataset:
         unknown = [c for c in wanted if c not in present and c not in spec.columns]
         if unknown:
             raise UsageError(f"{raw.label} has no column {unknown[0]!r}", f"its columns are: {_list(self.columns(table))}")
-        formats = self._timestamp_formats(raw, [c for c in wanted if c in present and spec.columns.get(c) is Kind.TIMESTAMP])
+        formats, sample_read = self._timestamp_formats(raw, [c for c in wanted if c in present and spec.columns.get(c) is Kind.TIMESTAMP])
         key = spec.key if spec.key in present else None  # an optional key (message_id, response_id) only when exported
         names = [*wanted, *([key] if key and key not in wanted else [])]
         as_is = self._kept_as_is(table, raw, names, key)
+        copied = raw.parse_once and not raw.typed  # parsed once, into memory
         parsed: dict[str, pl.Expr] = {}
         fallible: list[str] = []
+        tuned: list[str] = []  # parsed by `_tuned_parse`, which may leave a value the full parse reads
         for name in names:
             kind = spec.columns.get(name)
             if name not in present:
@@ -243,12 +253,14 @@ class Dataset:
             if kind is None or name in as_is:
                 parsed[name] = pl.col(name)
                 continue
-            parsed[name] = self._parse(raw, name, kind, formats.get(name))
+            fast = self._tuned_parse(raw, name, kind, formats.get(name), name in sample_read) if copied and first_try else None
+            parsed[name] = fast if fast is not None else self._parse(raw, name, kind, formats.get(name), copied=copied)
+            tuned += [name] if fast is not None else []
             if can_fail(kind, present[name]):
                 fallible.append(name)
         exported = raw.frame if row_index is None else raw.frame.with_row_index(row_index)
         kept = [] if row_index is None else [row_index]
-        staged = exported.select(*kept, **{f"raw:{n}": pl.col(n) for n in fallible}, **parsed)
+        staged = exported.select(*kept, **{f"raw:{n}": pl.col(n) for n in dict.fromkeys([*fallible, *tuned])}, **parsed)
         problems: dict[Problem, pl.Expr] = {}
         for name in fallible:
             invalid = _present(pl.col(f"raw:{name}"), present[name]) & pl.col(name).is_null()
@@ -270,7 +282,15 @@ class Dataset:
         # each row flagged by its first problem only, so that the counts add up to the rows left
         # out; a duplicate id is flagged only on a usable row (no other problem), so it needs no
         # exclusion and stands between the invalid values and the empty columns as before
-        exclusive = _first_problem_only({**problems, **empties})
+        # each condition computed once, as a column: written out in every later flag it was
+        # evaluated again there, string tests too (1M tickets from CSV: load 0.67 -> 0.59 s)
+        conditions = {f"condition:{i}": expr for i, expr in enumerate([*problems.values(), *empties.values()])}
+        # where a tuned parser left a value: its invalid-value condition, or for a column that
+        # has none (sender words), the same test
+        unparsed = [pl.col(f"condition:{i}") for i, problem in enumerate(problems) if problem.column in tuned]
+        unparsed += [_present(pl.col(f"raw:{n}"), present[n]) & pl.col(n).is_null() for n in tuned if n not in fallible]
+        staged = staged.with_columns(**conditions)
+        exclusive = _first_problem_only(dict(zip([*problems, *empties], map(pl.col, conditions), strict=True)))
         problems = {p: exclusive[p] for p in problems}
         duplicate = None  # the flag column of the duplicate-id rule, if the table has a key
         if key is not None:  # overlapping exports: keep the last usable row of each id, in file order
@@ -288,8 +308,13 @@ class Dataset:
             # it stands in `problems`, and "usable" is "no other flag"
             first = {name: flag for name, flag in flags.items() if name != duplicate}
             ids = [key] if key is not None and key not in wanted else []
+            missed = {MISSED: pl.any_horizontal(unparsed)} if unparsed else {}
             try:
-                copy = staged.select(*kept, *wanted, *ids, **first).collect(engine=self.engine)
+                copy = staged.select(*kept, *wanted, *ids, **first, **missed).collect(engine=self.engine)
+                if missed:
+                    if copy[MISSED].any():  # a value the tuned parsers left: read the table again with the full ones
+                        return self._load(table, raw, asked, row_index, first_try=False)
+                    copy = copy.drop(MISSED)
                 if key is not None and duplicate is not None:
                     # most exports have unique ids: a cheap exact test on them spares the hash pass
                     rule = pl.lit(False) if _unique(copy[key]) else _repeated(pl.col(key), list(first))
@@ -514,16 +539,17 @@ class Dataset:
         renames.update({h: f"{h} (export)" for h in headers if h in taken and h not in mapping})
         return renames
 
-    def _timestamp_formats(self, raw: RawTable, names: list[str]) -> dict[str, TimestampFormats]:
-        """Formats for each text timestamp column, chosen from a sample of the first rows."""
+    def _timestamp_formats(self, raw: RawTable, names: list[str]) -> tuple[dict[str, TimestampFormats], set[str]]:
+        """Formats for each text timestamp column, chosen from a sample of the first rows; and the
+        columns whose sampled values those formats read as they are (none padded or unreadable)."""
         text_columns = [n for n in names if raw.schema[n] == pl.String]
         if not text_columns:
-            return {}
+            return {}, set()
         try:
             sample = raw.frame.select(text_columns).head(SAMPLE_ROWS).collect()
         except pl.exceptions.PolarsError as exc:
             raise raw.read_error(exc) from exc
-        formats = {}
+        formats, read = {}, set()
         for name in text_columns:
             values = [v for v in sample[name].to_list() if v is not None and v.strip()]
             chosen = detect_timestamp_formats(values, self.config.datetime_formats)
@@ -538,10 +564,30 @@ class Dataset:
                 # nothing sampled: accept zoned values; a local one later is counted as invalid
                 chosen = TimestampFormats(chosen.aware, (), chosen.utc)
             formats[name] = chosen
-        return formats
+            untrimmed = timestamp_from_text(pl.col(name), chosen, self.source_tz, trim=False)
+            if values and pl.DataFrame({name: values}, schema={name: pl.String}).select(untrimmed.is_not_null().all()).item():
+                read.add(name)
+        return formats, read
 
-    def _parse(self, raw: RawTable, name: str, kind: Kind, formats: TimestampFormats | None) -> pl.Expr:
-        """The expression turning export column `name` into `kind`'s neutral type."""
+    def _tuned_parse(self, raw: RawTable, name: str, kind: Kind, formats: TimestampFormats | None, sample_read: bool) -> pl.Expr | None:
+        """For a text column whose full parse (`_parse`) tries every accepted form of a value the
+        sample did not show, the parse of the sampled forms alone (None for any other column): the
+        timestamp formats detected, values not trimmed (when they read every sampled value as it
+        is, `sample_read`: else the first try would miss); the neutral sender words. It leaves
+        null any value the full parse may still read."""
+        if raw.schema[name] != pl.String:
+            return None
+        if kind is Kind.TIMESTAMP:
+            assert formats is not None
+            return timestamp_from_text(pl.col(name), formats, self.source_tz, trim=False) if sample_read else None
+        if kind is Kind.SENDER_TYPE and _all_canonical(raw, name):
+            return _as_sender_word(pl.col(name))
+        return None
+
+    def _parse(self, raw: RawTable, name: str, kind: Kind, formats: TimestampFormats | None, *, copied: bool = False) -> pl.Expr:
+        """The expression turning export column `name` into `kind`'s neutral type; `copied` when
+        the table is parsed once into memory (text is then trimmed outright, which costs less
+        than `trimmed_text`'s test when every value is parsed once only)."""
         column, dtype, where = pl.col(name), raw.schema[name], f"{raw.label}: {name}"
         if dtype != pl.String and kind is not Kind.TIME and dtype == neutral_dtype(kind):
             # typed as loaded already (Parquet): a plain read, which filters can reach through (a
@@ -561,10 +607,9 @@ class Dataset:
         if dtype == pl.String and kind is Kind.SENDER_TYPE and _all_canonical(raw, name):
             # the export already uses the neutral words: a cast is 2.5x faster than mapping synonyms
             # (a synonym after the sampled rows is still mapped, by the fallback)
-            fast = lambda c: c.cast(pl.Enum(SENDER_TYPES), strict=False).cast(pl.String)  # noqa: E731
-            return with_fallback(column, fast, lambda c: text_expr(c, kind), pl.String())
+            return with_fallback(column, _as_sender_word, lambda c: text_expr(c, kind), pl.String())
         if dtype == pl.String and kind in (Kind.ID, Kind.TEXT):
-            return trimmed_text(column)
+            return text_expr(column, kind) if copied else trimmed_text(column)
         if dtype == pl.String:
             return text_expr(column, kind)
         return typed_expr(column, kind, dtype)
@@ -574,6 +619,11 @@ class Dataset:
         if raw.source_format == "generic":
             hint += helpdesk.hint((raw.exported if raw.exported is not None else raw.frame).collect_schema().names())
         return DataError(f"{raw.label}: required column {column!r} not found (columns: {_list(raw.schema.names())})", hint)
+
+
+def _as_sender_word(column: pl.Expr) -> pl.Expr:
+    """The values of a text column that are neutral sender words already (others null)."""
+    return column.cast(pl.Enum(SENDER_TYPES), strict=False).cast(pl.String)
 
 
 def _first_problem_only(problems: dict[Problem, pl.Expr]) -> dict[Problem, pl.Expr]:

@@ -128,9 +128,10 @@ def with_fallback(column: pl.Expr, fast: Callable[[pl.Expr], pl.Expr], slow: Cal
     return column.map_batches(parse, return_dtype=dtype, is_elementwise=True)
 
 
-def timestamp_from_text(column: pl.Expr, formats: TimestampFormats, source_tz: str | None) -> pl.Expr:
-    """UTC timestamps from text with the given formats; naive ones are local to `source_tz`."""
-    text = column.str.strip_chars()
+def timestamp_from_text(column: pl.Expr, formats: TimestampFormats, source_tz: str | None, *, trim: bool = True) -> pl.Expr:
+    """UTC timestamps from text with the given formats; naive ones are local to `source_tz`.
+    Without `trim`, a value with white space around it is left unparsed (null)."""
+    text = column.str.strip_chars() if trim else column
     parts = [text.str.to_datetime(f, strict=False, time_unit="us").dt.replace_time_zone(UTC) for f in formats.utc]
     parts += [text.str.to_datetime(f, strict=False, time_unit="us", time_zone=UTC) for f in formats.aware]
     if formats.naive:
