@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from svcstats.loaders.dataset import Dataset, _unique
-from svcstats.loaders.parse import text_expr, trimmed_text
+from svcstats.loaders.parse import BOOL_SPELLINGS, bool_from_spellings, text_expr, trimmed_text
 from svcstats.schema import Kind
 from tests.conftest import write_csv
 
@@ -104,11 +104,41 @@ def test_no_first_try_when_the_sample_shows_it_would_miss(tmp_path: Path, monkey
     assert findings == ([("sent_at is not a valid timestamp", 1)] if sampled == "-" else [])
 
 
+@pytest.mark.parametrize(
+    ("sampled", "odd", "second_try", "public"),
+    [
+        (("true", "false"), "false", False, False),  # the sample's spellings: one try
+        (("TRUE", "FALSE"), "TRUE", False, True),
+        (("true", "false"), "Yes", True, True),  # a spelling the sample lacks
+        (("true", "false"), " false", True, False),  # padded
+        (("true", "false"), "maybe", True, None),  # neither: left out and counted
+    ],
+)
+def test_bools_read_as_the_sample_spells_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sampled: tuple[str, str], odd: str, second_try: bool, public: bool | None
+) -> None:
+    monkeypatch.setattr("svcstats.loaders.dataset.SAMPLE_ROWS", 20)
+    rows = [["T1", f"M{i:02d}", f"2026-03-02T09:{i:02d}:00Z", "agent", sampled[i % 2]] for i in range(30)]
+    rows.append(["T1", "M99", "2026-03-02T09:59:00Z", "agent", odd])
+    frame, findings, tries = _load_counting_tries(tmp_path, monkeypatch, rows, [*HEADER, "is_public"], ["message_id", "is_public"])
+    assert tries == ([True, False] if second_try else [True])
+    assert frame.filter(pl.col("message_id") == "M99")["is_public"].to_list() == ([public] if public is not None else [])
+    assert frame["is_public"].head(30).to_list() == [i % 2 == 0 for i in range(30)]
+    assert findings == ([] if public is not None else [("is_public is not a valid bool", 1)])
+
+
+@pytest.mark.parametrize("spelled", sorted(BOOL_SPELLINGS))
+def test_bool_spellings_read_as_the_full_parse_reads_them(spelled: str) -> None:
+    frame = pl.DataFrame({"v": [spelled, "other", None]})
+    tuned = frame.select(bool_from_spellings(pl.col("v"), [spelled])).to_series().to_list()
+    assert tuned == [*frame.select(text_expr(pl.col("v"), Kind.BOOL)).to_series().to_list()[:1], None, None]
+
+
 def _load_counting_tries(
-    root: Path, monkeypatch: pytest.MonkeyPatch, rows: list[list[str]]
+    root: Path, monkeypatch: pytest.MonkeyPatch, rows: list[list[str]], header: list[str] = HEADER, columns: list[str] | None = None
 ) -> tuple[pl.DataFrame, list[tuple[str, int]], list[bool]]:
     """The messages of `rows` loaded from CSV, their findings, and the first_try of each `_load`."""
-    write_csv(root / "messages.csv", HEADER, rows)
+    write_csv(root / "messages.csv", header, rows)
     tries: list[bool] = []
     first_load = Dataset._load
 
@@ -118,7 +148,7 @@ def _load_counting_tries(
 
     monkeypatch.setattr(Dataset, "_load", counted)
     dataset = Dataset(root)
-    frame = dataset.load("messages", ["message_id"]).collect()
+    frame = dataset.load("messages", columns or ["message_id"]).collect()
     findings = [(f.what, f.rows) for check in dataset.checks for f in check.read(check.frame.collect())]
     return frame, findings, tries
 

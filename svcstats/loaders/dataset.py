@@ -25,7 +25,9 @@ from svcstats.loaders import helpdesk, hubspot, snapshot
 from svcstats.loaders.converted import latest_visits_tables, unique_id_tables, written_tables
 from svcstats.loaders.files import TableFiles, bad_line, kind_of, line_of_row, locate, read_error, scan
 from svcstats.loaders.parse import (
+    BOOL_SPELLINGS,
     TimestampFormats,
+    bool_from_spellings,
     detect_timestamp_formats,
     naive_timestamps_error,
     neutral_dtype,
@@ -263,7 +265,7 @@ class Dataset:
         staged = exported.select(*kept, **{f"raw:{n}": pl.col(n) for n in dict.fromkeys([*fallible, *tuned])}, **parsed)
         problems: dict[Problem, pl.Expr] = {}
         for name in fallible:
-            invalid = _present(pl.col(f"raw:{name}"), present[name]) & pl.col(name).is_null()
+            invalid = _unparsed(name, present[name])
             problems[Problem(name, f"{name} is not a valid {spec.columns[name].value}", f"raw:{name}")] = invalid
         # a lazy scan: each reader reads only its columns and rows, nothing held in memory
         scanned = raw.parse_once and raw.typed and (key is None or table in self._unique_ids or self._distinct(table, staged, key, raw))
@@ -277,7 +279,7 @@ class Dataset:
         for name in placing:
             empty = pl.col(name).is_null()
             if name in fallible:
-                empty &= ~_present(pl.col(f"raw:{name}"), present[name])
+                empty &= ~_unparsed(name, present[name])
             empties[Problem(name, f"{name} is empty", None)] = empty
         # each row flagged by its first problem only, so that the counts add up to the rows left
         # out; a duplicate id is flagged only on a usable row (no other problem), so it needs no
@@ -288,7 +290,7 @@ class Dataset:
         # where a tuned parser left a value: its invalid-value condition, or for a column that
         # has none (sender words), the same test
         unparsed = [pl.col(f"condition:{i}") for i, problem in enumerate(problems) if problem.column in tuned]
-        unparsed += [_present(pl.col(f"raw:{n}"), present[n]) & pl.col(n).is_null() for n in tuned if n not in fallible]
+        unparsed += [_unparsed(n, present[n]) for n in tuned if n not in fallible]
         staged = staged.with_columns(**conditions)
         exclusive = _first_problem_only(dict(zip([*problems, *empties], map(pl.col, conditions), strict=True)))
         problems = {p: exclusive[p] for p in problems}
@@ -573,8 +575,9 @@ class Dataset:
         """For a text column whose full parse (`_parse`) tries every accepted form of a value the
         sample did not show, the parse of the sampled forms alone (None for any other column): the
         timestamp formats detected, values not trimmed (when they read every sampled value as it
-        is, `sample_read`: else the first try would miss); the neutral sender words. It leaves
-        null any value the full parse may still read."""
+        is, `sample_read`: else the first try would miss); the neutral sender words; the true and
+        false words as the sample spells them (comparisons, not a trim and a lowercasing). It
+        leaves null any value the full parse may still read."""
         if raw.schema[name] != pl.String:
             return None
         if kind is Kind.TIMESTAMP:
@@ -582,6 +585,9 @@ class Dataset:
             return timestamp_from_text(pl.col(name), formats, self.source_tz, trim=False) if sample_read else None
         if kind is Kind.SENDER_TYPE and _all_canonical(raw, name):
             return _as_sender_word(pl.col(name))
+        if kind is Kind.BOOL:
+            spellings = _sampled(raw, name).unique().to_list()
+            return bool_from_spellings(pl.col(name), spellings) if spellings and set(spellings) <= BOOL_SPELLINGS else None
         return None
 
     def _parse(self, raw: RawTable, name: str, kind: Kind, formats: TimestampFormats | None, *, copied: bool = False) -> pl.Expr:
@@ -700,13 +706,17 @@ def _unchanged_by_parse(column: pl.Expr, kind: Kind) -> pl.Expr:
     return (column.is_null() | ((length > 0) & (column.str.strip_chars().str.len_bytes() == length))).all()
 
 
-def _all_canonical(raw: RawTable, name: str) -> bool:
-    """Whether the first values of a sender_type column are all neutral words already."""
+def _sampled(raw: RawTable, name: str) -> pl.Series:
+    """The first non-null values of column `name`."""
     try:
-        sample = raw.frame.select(pl.col(name).drop_nulls().head(SAMPLE_ROWS)).collect().to_series()
+        return raw.frame.select(pl.col(name).drop_nulls().head(SAMPLE_ROWS)).collect().to_series()
     except pl.exceptions.PolarsError as exc:
         raise raw.read_error(exc) from exc
-    return bool(sample.is_in(SENDER_TYPES).all())
+
+
+def _all_canonical(raw: RawTable, name: str) -> bool:
+    """Whether the first values of a sender_type column are all neutral words already."""
+    return bool(_sampled(raw, name).is_in(SENDER_TYPES).all())
 
 
 def _list(names: list[str], limit: int = 12) -> str:
@@ -725,11 +735,14 @@ def _line_offset(files: TableFiles) -> int | None:
     return 2 if files.kind == "csv" and len(files.paths) == 1 else None
 
 
-def _present(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """True where the export holds a value (not null, not blank text)."""
+def _unparsed(name: str, dtype: pl.DataType) -> pl.Expr:
+    """True where the export's column `name` (kept as `raw:NAME`, of type `dtype`) holds a value
+    (not null, not blank text) that its parse (column `name`) left null. The blank test reads the
+    values left null only (the column masked to them): over every row it cost 26 ms per 5M values."""
+    raw, parsed = pl.col(f"raw:{name}"), pl.col(name)
     if dtype == pl.String:
-        return raw.is_not_null() & (raw.str.strip_chars() != "")
-    return raw.is_not_null()
+        return (pl.when(parsed.is_null()).then(raw).str.strip_chars() != "").fill_null(False)
+    return raw.is_not_null() & parsed.is_null()
 
 
 def can_fail(kind: Kind, dtype: pl.DataType) -> bool:

@@ -11,7 +11,7 @@ leaves their rows out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import time
 
@@ -31,6 +31,8 @@ NAIVE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
+# every spelling the bool parse reads as it is (no white space; any case of the words)
+BOOL_SPELLINGS = frozenset(spelled for word in (*TRUE_WORDS, *FALSE_WORDS) for spelled in (word, word.upper(), word.title()))
 SOURCE_WORDS = {
     "chat": "chat", "live chat": "chat", "livechat": "chat", "messenger": "chat",
     "email": "email", "e-mail": "email", "mail": "email",
@@ -192,6 +194,15 @@ def text_expr(column: pl.Expr, kind: Kind) -> pl.Expr:
     if kind is Kind.WEEKDAY:
         return lowered.replace_strict(WEEKDAY_WORDS, default=None, return_dtype=pl.Int8)
     raise AssertionError(f"no text parser for {kind}")
+
+
+def bool_from_spellings(column: pl.Expr, spellings: Iterable[str]) -> pl.Expr:
+    """True and false for the exact `spellings` (of BOOL_SPELLINGS) in a text column, null for
+    any other value: `text_expr(column, Kind.BOOL)` for those values, by comparisons alone."""
+    parsed = pl.lit(None, pl.Boolean)
+    for spelled in sorted(spellings):
+        parsed = pl.when(column == spelled).then(spelled.lower() in TRUE_WORDS).otherwise(parsed)
+    return parsed
 
 
 def trimmed_text(column: pl.Expr) -> pl.Expr:
