@@ -64,6 +64,24 @@ def test_a_report_run_imports_only_what_it_needs(tmp_path: Path, extra: list[str
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
 
 
+@pytest.mark.parametrize(("args", "made"), [(["--help"], 1), (["report", "csat", "--help"], 1), (["report", "--help"], len(REPORTS))])
+def test_only_the_report_commands_a_command_line_reaches_are_made(args: list[str], made: int) -> None:
+    # `svcstats --help` lists the command groups: no report's forty options are made for it
+    # (the group needs one command); `svcstats report --help` lists every report
+    script = (
+        "import sys\n"
+        "from svcstats.cli import main\n"
+        "from svcstats.commands import report\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print(sum(c.callback is not report.unmade for c in report.report_app.registered_commands), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stderr.strip().splitlines()[-1] == str(made), done.stderr
+
+
 def test_a_config_file_is_still_checked_by_pydantic(cli, tmp_path: Path) -> None:
     # the sections are plain dataclasses; a file's values are typed and checked when it is read
     data = tmp_path / "data"

@@ -81,7 +81,7 @@ def _prepare(group: typer.Typer) -> None:
     """Every command of `group` and its subgroups as Typer should read it: its help reflowed, its
     shared option declarations (`commands.options.Flag`) turned into Typer's."""
     for command in group.registered_commands:
-        if command.callback is not None:
+        if command.callback is not None and command.callback is not report.unmade:  # made ready by make_commands
             command.callback = typer_parameters(command.callback)
     if group.registered_callback is not None and group.registered_callback.callback is not None:
         group.registered_callback.callback = typer_parameters(group.registered_callback.callback)
@@ -101,13 +101,15 @@ def only_needed_reports(args: list[str]) -> Iterator[None]:
     """While the command line for `args` is built, leave out the report commands it cannot reach:
     `svcstats report NAME ...` needs NAME's only, and `svcstats`, `--help` or `--version` none.
     Typer builds every registered command on each run, and the reports' (each with some forty
-    options) are most of that: ~70 ms of a report's start-up. Anything else sees them all."""
+    options) are most of that: ~70 ms of a report's start-up. Anything else sees them all.
+    The commands kept are made here (`commands.report.make_commands`)."""
     registered = report.report_app.registered_commands
     saved = list(registered)
     if args[:1] == ["report"] and len(args) > 1 and args[1] in REPORTS:
         registered[:] = [c for c in saved if c.name == args[1]]
     elif not args or args[0] in ("-h", "--help", "-V", "--version"):
         registered[:] = saved[:1]  # the group still needs one command
+    report.make_commands(c.name for c in registered if c.name)
     try:
         yield
     finally:
