@@ -113,6 +113,12 @@ class ReportContext:
         who = pl.col(rep) if rep is not None else pl.lit(None, pl.String)
         return self.working_time.between(start, end, who) * per_us
 
+    def schedule_rep(self, column: str) -> tuple[str, ...]:
+        """`(column,)`, the column naming the rep whose working hours `duration` counts, with
+        --hours business; else nothing, so that a column read only for that is not loaded (nor
+        tested by the loader: 0.08 s for 10M tickets' owners)."""
+        return (column,) if self.business else ()
+
     def note_schedules(self, frame: pl.LazyFrame, rep: str, always: bool = False) -> None:
         """With --hours business (or `always`, for reports that always count working hours), a note
         of how many reps named in `frame[rep]` have no working hours of their own (the default

@@ -51,7 +51,7 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
     chats without a customer message (left out)."""
     import polars as pl
 
-    tickets = ctx.records(["source", "owner"])
+    tickets = ctx.records(["source", *ctx.schedule_rep("owner")])
     messages = ctx.reuse(ctx.dataset.load("messages", ["message_id", "is_public", "channel"]))
     if "source" in ctx.dataset.columns("tickets"):
         chats = tickets.filter(pl.col("source") == "chat")

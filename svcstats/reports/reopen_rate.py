@@ -22,7 +22,7 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
     from svcstats.reports.tickets import require_close_dates
 
     require_close_dates(ctx.dataset, ctx.info.name)
-    tickets = valid_only(ctx, ctx.reuse(lifecycle(ctx, ("owner",))))
+    tickets = valid_only(ctx, ctx.reuse(lifecycle(ctx, ctx.schedule_rep("owner"))))
     closed = tickets.filter(pl.col("first_closed_at").is_not_null())
     ctx.note_schedules(closed.filter(pl.col("reopen_1").is_not_null()), "owner")
     latency = ctx.duration("close_1", "reopen_1", "owner")

@@ -23,7 +23,7 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
     from svcstats.reports.tickets import is_closed, require_close_dates, require_first_close, with_first_close
 
     require_close_dates(ctx.dataset, ctx.info.name)
-    tickets, first_close_known = with_first_close(ctx.dataset, ctx.records([*ctx.info.needs, "owner"]))
+    tickets, first_close_known = with_first_close(ctx.dataset, ctx.records([*ctx.info.needs, *ctx.schedule_rep("owner")]))
     tickets = ctx.reuse(tickets)
     if ctx.options.get("close") == "first":
         require_first_close(first_close_known, ctx.info.name)

@@ -25,7 +25,7 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
     from svcstats.reports.base import Excluded
 
     extra = [] if ctx.dataset.has("messages") else ["first_email_reply_seconds"]
-    tickets = with_first_response(ctx, ctx.records([*ctx.info.needs, "owner", *extra]))
+    tickets = with_first_response(ctx, ctx.records([*ctx.info.needs, *ctx.schedule_rep("owner"), *extra]))
     replied = pl.col("first_reply_at").is_not_null()
     tickets = ctx.reuse(tickets)
     if not ctx.dataset.has("messages") and "first_email_reply_seconds" in ctx.dataset.columns("tickets"):
