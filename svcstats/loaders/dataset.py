@@ -701,7 +701,8 @@ def _unchanged_by_parse(column: pl.Expr, kind: Kind) -> pl.Expr:
     gives it back unchanged: neutral sender words; text neither empty nor padded (trimming only
     removes, so an unchanged length is an unchanged value)."""
     if kind is Kind.SENDER_TYPE:
-        return (column.is_null() | column.is_in(SENDER_TYPES)).all()
+        # comparisons with the five words: is_in hashes every value (50M sender types: 0.25 -> 0.12 s)
+        return (column.is_null() | pl.any_horizontal([column == word for word in SENDER_TYPES])).all()
     length = column.str.len_bytes()
     return (column.is_null() | ((length > 0) & (column.str.strip_chars().str.len_bytes() == length))).all()
 
