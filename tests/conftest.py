@@ -103,9 +103,9 @@ def counted_reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
         reads.collects["collect_all"] += 1
         return collect_all(*args, **kwargs)
 
-    def counted_load(self: Dataset, table: str, *args: Any) -> pl.LazyFrame:
-        reads.parsed[table] += 1
-        return load(self, table, *args)
+    def counted_load(self: Dataset, table: str, *args: Any, **kwargs: Any) -> pl.LazyFrame:
+        reads.parsed[table] += 1  # a second try (`first_try=False`) is a second parse
+        return load(self, table, *args, **kwargs)
 
     monkeypatch.setattr(pl.LazyFrame, "collect", counted_collect)
     monkeypatch.setattr(pl, "collect_all", counted_collect_all)

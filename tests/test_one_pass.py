@@ -54,14 +54,14 @@ def test_loads_are_memoised_per_table_and_columns(bad_message: Path) -> None:
 
 
 # Where a report run may collect besides the runner's one collect_all: planning reads of the loader
-# (a 2,000-row sample to choose timestamp formats and to see whether sender types need mapping; a
+# (a 2,000-row sample to choose timestamp formats and to see how sender types and bools are written; a
 # text table parsed once into memory, which collect_all's shared sub-plans do not replace: 6x slower
 # without) and the working-time engine (schedules turned into arrays from the small working_hours and
 # holidays tables; a Parquet table's one pass over its ids). A report module never collects:
 # ReportContext.reuse hands frames on to collect_all (a CACHE node it fills once).
 ALLOWED = {
     "dataset.py:_timestamp_formats",
-    "dataset.py:_all_canonical",
+    "dataset.py:_sampled",
     "dataset.py:_load",
     "dataset.py:_distinct",  # a Parquet table's ids, streamed: all distinct, it stays a lazy scan
     "worktime.py:load_working_time",

@@ -353,3 +353,19 @@ def test_chart_files_draw_a_weekday_by_hour_result_as_a_heat_map(cli, tmp_path: 
     assert data.maximum == 4 and data.note == ""
     png = cli("report", "message-volume-by-hour", "--data", EXAMPLES, "--by-weekday", "-o", tmp_path / "heat.png")
     assert png.code == 0 and (tmp_path / "heat.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("report", ["ticket-time-to-close", "ticket-time-to-first-response", "reopen-rate"])
+def test_group_by_owner_groups_by_the_owner_unless_its_schedule_is_in_use(cli, report: str) -> None:
+    # calendar hours do not compute with the owner: --group-by owner is --group-by rep under the
+    # column's own name; with business hours the owner names the schedule, and rep is offered
+    by_owner = cli("report", report, "--data", EXAMPLES, "--group-by", "owner", "--totals", "-f", "csv", "--as-of", "2026-10-31")
+    by_rep = cli("report", report, "--data", EXAMPLES, "--group-by", "rep", "--totals", "-f", "csv", "--as-of", "2026-10-31")
+    assert by_owner.code == 0 and by_rep.code == 0, by_owner.stderr
+    owner_lines, rep_lines = by_owner.stdout.splitlines(), by_rep.stdout.splitlines()
+    assert owner_lines[0].split(",")[0] == "owner" and rep_lines[0].split(",")[0] == "rep"
+    assert owner_lines[1:] == rep_lines[1:]
+    business = cli("report", report, "--data", EXAMPLES, "--group-by", "owner", "--hours", "business", "--totals", "-f", "csv")
+    assert business.code == 2
+    refused = f"svcstats: error: --group-by owner: {report} computes with that column (use --group-by rep, the same column)"
+    assert business.stderr.strip() == refused

@@ -132,7 +132,8 @@ def with_fallback(column: pl.Expr, fast: Callable[[pl.Expr], pl.Expr], slow: Cal
 
 def timestamp_from_text(column: pl.Expr, formats: TimestampFormats, source_tz: str | None, *, trim: bool = True) -> pl.Expr:
     """UTC timestamps from text with the given formats; naive ones are local to `source_tz`.
-    Without `trim`, a value with white space around it is left unparsed (null)."""
+    Without `trim`, a value with white space around it may be left unparsed (null; Polars reads
+    some leading white space, not trailing), for a caller that parses such values again trimmed."""
     text = column.str.strip_chars() if trim else column
     parts = [text.str.to_datetime(f, strict=False, time_unit="us").dt.replace_time_zone(UTC) for f in formats.utc]
     parts += [text.str.to_datetime(f, strict=False, time_unit="us", time_zone=UTC) for f in formats.aware]

@@ -204,8 +204,15 @@ class ReportContext:
         named = [_resolve(name, available) for name in named]
         clash = [key for key in self.group_keys if key in computed]
         if clash:
+            # another name for the same column (rep for owner) groups by it without taking its name
+            same = [
+                alias
+                for alias, column in self.info.group_aliases.items()
+                if column == self.source_column(clash[0]) and alias not in computed
+            ]
             raise UsageError(
-                f"--group-by {clash[0]}: {self.info.name} computes with that column", "use --frequency and --date-by for dates"
+                f"--group-by {clash[0]}: {self.info.name} computes with that column",
+                f"use --group-by {same[0]}, the same column" if same else "use --frequency and --date-by for dates",
             )
         unknown = [name for name in named if name not in available]
         if unknown:
