@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+import pytest
+
 from tests.conftest import write_csv
 
 
@@ -384,3 +387,22 @@ def test_a_fully_quoted_hubspot_export_has_no_empty_stage_entries(tmp_path: Path
     assert "left out" not in result.stderr
     stages = {line.split(",")[1]: line.split(",")[2] for line in result.stdout.splitlines()[1:]}
     assert stages == {"New": "2", "Waiting on us": "1"}  # tickets per stage
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_an_unknown_sender_word_is_counted_as_such_not_as_empty(tmp_path: Path, cli, suffix: str) -> None:
+    # "robot" is no sender type svcstats knows; the third message has none: two different findings
+    write_csv(tmp_path / "tickets.csv", ["ticket_id", "created_at"], [["1", "2026-03-02T08:00:00Z"]])
+    rows = [
+        ["1", f"2026-03-02T{h}:00:00Z", sender, "true"] for h, sender in [("09", "customer"), ("10", "robot"), ("11", ""), ("12", "agent")]
+    ]
+    write_csv(tmp_path / "messages.csv", ["ticket_id", "sent_at", "sender_type", "is_public"], rows)
+    if suffix == "parquet":
+        messages = pl.read_csv(tmp_path / "messages.csv", infer_schema=False)
+        messages.with_columns(pl.col("sender_type").replace("", None)).write_parquet(tmp_path / "messages.parquet")
+        (tmp_path / "messages.csv").unlink()
+    result = cli("report", "message-volume-by-hour", "--data", tmp_path, "--format", "csv")
+    assert result.code == 0, result.stderr
+    where = "line 3" if suffix == "csv" else "data row 2"
+    assert f"1 row left out: sender_type is not a valid sender type (e.g. 'robot' on {where})" in result.stderr
+    assert "1 row left out: sender_type is empty" in result.stderr
