@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from svcstats.loaders.dataset import Dataset, _unique
+from svcstats.loaders.dataset import Dataset, _unique, can_fail
 from svcstats.loaders.parse import BOOL_SPELLINGS, bool_from_spellings, text_expr, trimmed_text
 from svcstats.schema import Kind
 from tests.conftest import write_csv
@@ -132,6 +132,13 @@ def test_bool_spellings_read_as_the_full_parse_reads_them(spelled: str) -> None:
     frame = pl.DataFrame({"v": [spelled, "other", None]})
     tuned = frame.select(bool_from_spellings(pl.col("v"), [spelled])).to_series().to_list()
     assert tuned == [*frame.select(text_expr(pl.col("v"), Kind.BOOL)).to_series().to_list()[:1], None, None]
+
+
+@pytest.mark.parametrize("kind", [Kind.TIMESTAMP, Kind.SENDER_TYPE, Kind.BOOL])
+def test_each_kind_with_a_tuned_parse_can_fail(kind: Kind) -> None:
+    # a first try's misses are found through its column's invalid-value condition, which only a
+    # column that can fail has: a kind `_tuned_parse` handles must be one
+    assert can_fail(kind, pl.String())
 
 
 def _load_counting_tries(
