@@ -65,7 +65,7 @@ ALLOWED = {
     "dataset.py:_load",
     "dataset.py:_distinct",  # a Parquet table's ids, streamed: all distinct, it stays a lazy scan
     "worktime.py:load_working_time",
-    "worktime.py:_edges",
+    "worktime.py:_intervals",
 }
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
 

@@ -63,3 +63,23 @@ def test_business_time_adds_up_across_far_apart_years() -> None:
     [first] = _hours(WorkingTime({"*": NIGHTS}, HOLIDAYS), [(a, b)])
     [second] = _hours(WorkingTime({"*": NIGHTS}, HOLIDAYS), [(b, c)])
     assert whole == first + second
+
+
+def test_edges_at_one_key_are_searched_in_block_order() -> None:
+    # rep a works round the clock (UTC): its block's last interval ends at 2100-01-01, the very key
+    # where rep b's block opens, and b's own first window opens there too (1970-01-01 00:00 UTC, a
+    # Thursday): the search must land on b's window, and a's first window on a's, not on an
+    # opening edge. Hand-computed: b 00:00-02:00 on a Thursday with 00:00-01:00 worked = 1 h;
+    # a 2099-12-30 to 2099-12-31 = 24 h.
+    always = Schedule("UTC", tuple(Window(day, time(0), time(0)) for day in range(1, 8)))
+    thursday_first_hour = Schedule("UTC", (Window(4, time(0), time(1)),))
+    working = WorkingTime({"a": always, "b": thursday_first_hour})
+    frame = pl.DataFrame(
+        {
+            "rep": ["b", "a", "a"],
+            "start": [datetime(1970, 1, 1, tzinfo=UTC), datetime(2099, 12, 30, tzinfo=UTC), datetime(1970, 1, 1, tzinfo=UTC)],
+            "end": [datetime(1970, 1, 1, 2, tzinfo=UTC), datetime(2099, 12, 31, tzinfo=UTC), datetime(1970, 1, 1, 3, tzinfo=UTC)],
+        }
+    )
+    hour = 3_600_000_000
+    assert frame.select(working.between(pl.col("start"), pl.col("end"), pl.col("rep"))).to_series().to_list() == [hour, 24 * hour, 3 * hour]
