@@ -222,10 +222,10 @@ class Dataset:
 
         A text table read into memory (CSV) is parsed first with the parsers tuned on its sample
         alone (`_tuned_parse`: its timestamp formats, untrimmed; its sender words; its spellings
-        of true and false), plain
-        expressions over whole columns; only when they leave a value unparsed is it read again
-        with the full parsers, whose fallback runs batch by batch in Python and so one column at
-        a time (`parse.with_fallback`). ticket-time-to-close on 1M tickets from CSV: 0.93-1.01 -> 0.58 s."""
+        of true and false), plain expressions over whole columns; only when they leave a value
+        unparsed is it read again with the full parsers, whose fallback runs batch by batch in
+        Python and so one column at a time (`parse.with_fallback`). ticket-time-to-close on 1M
+        tickets from CSV: 0.93-1.01 -> 0.58 s."""
         spec = TABLES[table]
         present = raw.schema
         missing = [c for c in spec.required if c not in present]
