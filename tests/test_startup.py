@@ -100,3 +100,53 @@ def test_a_config_file_is_still_checked_by_pydantic(cli, tmp_path: Path) -> None
         assert result.code == 2 and problem in result.stderr, (text, result.stderr)
     config.write_text("[sla]\nclose_hours = 48\n[sla.team.X]\nfirst_reply_hours = 2\n[agent]\npending_after_hours = 24\n")
     assert cli("report", "support-volume", "--data", data, "--config", config).code == 0
+
+
+HELP_RUN = (
+    "import contextlib, io, sys\n"
+    "from svcstats.cli import main\n"
+    "shown = io.StringIO()\n"
+    "try:\n"
+    "    with contextlib.redirect_stdout(shown):\n"
+    "        main(['report', 'csat', '--help'])\n"
+    "except SystemExit as exc:\n"
+    "    assert not exc.code, exc.code\n"
+    "print(shown.getvalue())\n"
+    "print(sorted(m for m in ('rich.markdown', 'rich.traceback') if m in sys.modules), file=sys.stderr)\n"
+)
+
+
+def test_help_leaves_the_rich_modules_it_does_not_use_unloaded() -> None:
+    # typer.rich_utils imports rich.markdown and rich.traceback for a markup mode and pretty
+    # exceptions this app does not use; --help prints the same text without importing them
+    plain = subprocess.run([sys.executable, "-c", HELP_RUN], capture_output=True, text=True, check=True)
+    assert plain.stderr.strip().splitlines()[-1] == "[]", plain.stderr
+    eager = "import typer.rich_utils\n" + HELP_RUN  # imported the ordinary way first: the real modules
+    usual = subprocess.run([sys.executable, "-c", eager], capture_output=True, text=True, check=True)
+    assert usual.stderr.strip().splitlines()[-1] == "['rich.markdown', 'rich.traceback']", usual.stderr
+    assert "--frequency" in plain.stdout
+    assert plain.stdout == usual.stdout
+
+
+def test_the_stand_ins_of_the_help_formatter_are_the_real_classes_when_used() -> None:
+    # the classes typer.rich_utils holds load their module when first used: markdown markup
+    # renders, a pretty traceback is made, and a later import gets the real modules
+    script = (
+        "import sys\n"
+        "from svcstats.commands.lighter_help import import_help_formatter\n"
+        "import_help_formatter()\n"
+        "from typer import rich_utils\n"
+        "assert 'rich.markdown' not in sys.modules and 'rich.traceback' not in sys.modules\n"
+        "text = rich_utils._make_rich_text(text='**bold** words', markup_mode='markdown')\n"
+        "import rich.markdown, rich.traceback\n"
+        "assert type(text) is rich.markdown.Markdown, type(text)\n"
+        "assert rich_utils.Markdown.real() is rich.markdown.Markdown\n"
+        "try:\n"
+        "    1 / 0\n"
+        "except ZeroDivisionError as exc:\n"
+        "    made = rich_utils.Traceback.from_exception(type(exc), exc, exc.__traceback__)\n"
+        "assert type(made) is rich.traceback.Traceback, type(made)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

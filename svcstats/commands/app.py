@@ -20,6 +20,7 @@ from svcstats import version
 from svcstats.catalog import REPORTS, unknown_report
 from svcstats.commands import catalog, data, demo, export, gaps, pull, report, saved
 from svcstats.commands.errors import is_help_request, plain_words, say, usage_problem
+from svcstats.commands.lighter_help import import_help_formatter, wants_help
 from svcstats.commands.options import typer_parameters
 from svcstats.commands.saved import PASS_THROUGH
 from svcstats.errors import ExitCode
@@ -119,6 +120,8 @@ def only_needed_reports(args: list[str]) -> Iterator[None]:
 def run_app(args: list[str]) -> int:
     """Run the command line `args` through the Typer app; the exit code. Usage errors become one
     stderr line with exit code 2."""
+    if wants_help(args):
+        import_help_formatter()
     try:
         with only_needed_reports(args):
             command = get_command(app)
