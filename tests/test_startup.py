@@ -150,3 +150,31 @@ def test_the_stand_ins_of_the_help_formatter_are_the_real_classes_when_used() ->
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+@pytest.mark.parametrize(("preset", "ending"), [(None, "dirty_decay_ms:100,muzzy_decay_ms:0"), ("narenas:2", "narenas:2")])
+def test_the_allocator_settings_reach_polars_unless_the_user_set_their_own(tmp_path: Path, preset: str | None, ending: str) -> None:
+    # jemalloc reads _RJEM_MALLOC_CONF when Polars loads: svcstats sets it before importing Polars
+    # (Polars puts its own defaults first; the last value of an option wins), a user's own is kept
+    import os
+
+    data = tmp_path / "data"
+    write_csv(data / "tickets.csv", SMALL_HEADER, SMALL_TICKETS)
+    script = (
+        "import os, sys\n"
+        "assert 'polars' not in sys.modules\n"
+        "from svcstats.cli import main\n"
+        "try:\n"
+        f"    main(['report', 'support-volume', '--data', {str(data)!r}, '-f', 'csv'])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "assert 'polars' in sys.modules\n"
+        "print(os.environ['_RJEM_MALLOC_CONF'], file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    if preset is not None:
+        env["_RJEM_MALLOC_CONF"] = preset
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
+    settings = done.stderr.strip().splitlines()[-1]
+    assert settings.endswith(ending), settings
+    assert ("dirty_decay_ms:100" in settings) == (preset is None), settings
