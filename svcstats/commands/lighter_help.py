@@ -58,9 +58,14 @@ def _stand_in_module(module: str, name: str) -> types.ModuleType:
 
 def _real_module(module: str) -> types.ModuleType:
     """The module `module` itself, imported now if need be (never its stand-in)."""
+    _remove_stand_in(module)
+    return importlib.import_module(module)
+
+
+def _remove_stand_in(module: str) -> None:
+    """Take `module` out of `sys.modules` if what is there is a stand-in."""
     if getattr(sys.modules.get(module), "__stand_in__", False):
         del sys.modules[module]
-    return importlib.import_module(module)
 
 
 def wants_help(args: Sequence[str]) -> bool:
@@ -82,5 +87,4 @@ def import_help_formatter() -> None:
         importlib.import_module("typer.rich_utils")
     finally:
         for module in placed:
-            if getattr(sys.modules.get(module), "__stand_in__", False):
-                del sys.modules[module]
+            _remove_stand_in(module)
