@@ -391,3 +391,28 @@ def test_tickets_without_an_exported_clock_are_named_in_a_note(tmp_path: Path) -
     assert sum(int(r["met"]) + int(r["breached"]) + int(r["due_soon"]) + int(r["active"]) for r in rows(outcome.result)) == 5
     messages = [f.message() for f in outcome.findings]
     assert any(m.startswith("note: sla: 1 row left out: no SLA clock in the export (the help desk applied no SLA") for m in messages)
+
+
+def test_each_ticket_gets_its_latest_clock_per_metric() -> None:
+    # per_ticket: per ticket and metric the clock that starts last; at one start the later due
+    # time, then the status that sorts last; an empty due time sorts first. Never the row order.
+    from svcstats.reports.sla_clocks import per_ticket
+
+    day = lambda d, h=0: datetime(2026, 3, d, h, tzinfo=UTC)  # noqa: E731
+    clocks = pl.DataFrame(
+        {
+            "ticket_id": ["A", "A", "A", "A", "B", "B", "B"],
+            "metric": ["next_reply", "next_reply", "close", "first_reply", "next_reply", "next_reply", "next_reply"],
+            "started_at": [day(2), day(1), day(1), day(1), day(3), day(3), day(3)],
+            "due_at": [day(3), day(9), day(4), None, day(4), None, day(4)],
+            "status": ["overdue", "completed_late", "active", "active", "active", "overdue", "completed_on_time"],
+        }
+    )
+    for order in (clocks, clocks.reverse()):
+        got = {r["ticket_id"]: r for r in per_ticket(order.lazy()).collect().to_dicts()}
+        # A next_reply: started 2 Mar (later than 1 Mar) -> overdue, due 3 Mar
+        assert (got["A"]["next_reply_sla_status"], got["A"]["next_reply_sla_due_at"]) == ("overdue", day(3))
+        assert (got["A"]["close_sla_status"], got["A"]["first_reply_sla_status"]) == ("active", "active")
+        # B: three clocks at 3 Mar; due 4 Mar beats none; of the two due 4 Mar, "completed_on_time" > "active"
+        assert (got["B"]["next_reply_sla_status"], got["B"]["next_reply_sla_due_at"]) == ("completed_on_time", day(4))
+        assert got["B"]["close_sla_status"] is None and got["B"]["first_reply_sla_due_at"] is None

@@ -34,7 +34,8 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
 
     tickets = ctx.reuse(lifecycle(ctx, (*TICKET[2:], *EXPORT_REPLY, *TICKET_SLA_COLUMNS)))
     closed = pl.col("closed")
-    tickets = with_known_first_reply(ctx, tickets).with_columns(
+    # read by the SLA clocks and by the rest: the first replies found once
+    tickets = ctx.reuse(with_known_first_reply(ctx, tickets)).with_columns(
         ctx.duration("created_at", "first_reply_at", "owner").alias("hours_to_first_response"),
         ctx.duration("created_at", "first_closed_at", "owner").alias("hours_to_first_close"),
         pl.col("last_closed_at").alias("closed_at"),
@@ -42,6 +43,9 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
         pl.when(pl.col("reopened")).then(pl.col("reopened_at")).alias("reopened_at"),
     )
     ctx.note_schedules(tickets, "owner")
+    # from the tickets before the message figures: the clocks read none of them (computed from
+    # the finished rows, the clocks made every figure be computed again)
+    statuses = _sla_statuses(ctx, tickets)
     if ctx.dataset.has("messages"):
         from svcstats.reports.touches import with_touches
 
@@ -51,19 +55,18 @@ def facts(ctx: ReportContext) -> pl.LazyFrame:
         tickets = tickets.with_columns(pl.lit(None, pl.Int64).alias("customer_waits"), pl.lit(None, pl.Int64).alias("open_waits"))
         tickets = tickets.with_columns(pl.lit(None, pl.Float64).alias("wait_hours"))
     keys = [k for k in ctx.group_keys if k not in COLUMNS]
-    return _with_sla(ctx, _with_csat(ctx, tickets)).select(*keys, *COLUMNS)
+    return _with_csat(ctx, tickets).join(statuses, on="ticket_id", how="left").select(*keys, *COLUMNS)
 
 
-def _with_sla(ctx: ReportContext, tickets: pl.LazyFrame) -> pl.LazyFrame:
-    """Each ticket's SLA statuses and due times, from the clocks the sla report measures
-    (sla_clocks.sla_clocks: the same targets, pauses, schedules or export)."""
+def _sla_statuses(ctx: ReportContext, tickets: pl.LazyFrame) -> pl.LazyFrame:
+    """Each ticket's SLA statuses and due times (a row per ticket with a clock), from the clocks
+    the sla report measures (sla_clocks.sla_clocks: the same targets, pauses, schedules or export)."""
     import polars as pl
 
     from svcstats.reports.sla_clocks import per_ticket, sla_clocks
 
     valid = tickets.filter(pl.col("valid"))  # as the sla report: a ticket closed before it was created has no clocks
-    clocks = per_ticket(sla_clocks(ctx, valid, ["ticket_id"], listing=True))
-    return tickets.join(clocks, on="ticket_id", how="left")
+    return per_ticket(sla_clocks(ctx, valid, ["ticket_id"], listing=True))
 
 
 def with_known_first_reply(ctx: ReportContext, tickets: pl.LazyFrame) -> pl.LazyFrame:
