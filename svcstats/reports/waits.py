@@ -77,22 +77,25 @@ def paired(messages: pl.LazyFrame, waiting: Side, now: object) -> pl.LazyFrame:
         # a run of `waiting` messages starts one wait, at its first message
         starts=waits_role & (pl.col("new_ticket") | ~waits_role.shift(1)),
     ).with_columns(
-        # the next answer at or after each row, filled as one struct so that its time, sender (even an
-        # empty one) and ticket always come from the same message
-        answer=pl.when(answers)
-        .then(pl.struct(pl.col("sent_at").alias("at"), pl.col("sender").alias("by"), ticket_no.alias("ticket")))
-        .backward_fill(),
+        # the next answer at or after each row: its time, ticket and sender, each filled on its own
+        # so that the sender is sorted along only when a report reads it. They come from one
+        # message: time and ticket are never empty (a message without a time is not loaded), and
+        # an empty sender is filled as "" (no parsed text is "") and read back as empty
+        answer_at=pl.when(answers).then(pl.col("sent_at")).backward_fill(),
+        answer_ticket=pl.when(answers).then(ticket_no).backward_fill(),
+        answer_by=pl.when(answers).then(pl.col("sender").fill_null("")).backward_fill(),
     )
+    answered = pl.col("answer_ticket") == ticket_no  # null without an answer
     return (
         marked.filter(pl.col("starts"))
         .select(
             "ticket_id",
             pl.col("sent_at").alias("started_at"),
-            pl.when(pl.col("answer").struct.field("ticket") == ticket_no).then(pl.col("answer").struct.field("at")).alias("ended_at"),
+            pl.when(answered).then(pl.col("answer_at")).alias("ended_at"),
             # the waits are in ticket order here: a ticket's first is the first row of its number
             ticket_no.ne_missing(ticket_no.shift(1)).alias("first_wait"),
             pl.col("sender").alias("starter"),
-            pl.when(pl.col("answer").struct.field("ticket") == ticket_no).then(pl.col("answer").struct.field("by")).alias("ender"),
+            pl.when(answered & (pl.col("answer_by") != "")).then(pl.col("answer_by")).alias("ender"),
             "customer",
         )
         .filter(pl.col("started_at") <= pl.lit(now))
