@@ -96,8 +96,8 @@ class ReportContext:
 
     def untold(self, **changes: Any) -> ReportContext:
         """A copy of this context with `changes` whose checks are its own and never told (facts
-        computed on the side: --compare's other range, ticket-facts' SLA statuses); it shares the
-        dataset and, once built, the working-time engine (one planning read per run)."""
+        computed on the side: --compare's other range); it shares the dataset and, once built,
+        the working-time engine (one planning read per run)."""
         copy = replace(self, checks=[], **changes)
         if "working_time" in vars(self):
             vars(copy)["working_time"] = self.working_time
