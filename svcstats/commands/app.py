@@ -19,7 +19,7 @@ from typer.main import get_command
 from svcstats import version
 from svcstats.catalog import REPORTS, unknown_report
 from svcstats.commands import catalog, data, demo, export, gaps, pull, report, saved
-from svcstats.commands.errors import is_help_request, plain_words, say, usage_problem
+from svcstats.commands.errors import HELP_FLAGS, is_help_request, plain_words, say, usage_problem
 from svcstats.commands.lighter_help import import_help_formatter, wants_help
 from svcstats.commands.options import typer_parameters
 from svcstats.commands.saved import PASS_THROUGH
@@ -35,7 +35,7 @@ app = typer.Typer(
     help="Service analytics from help-desk exports (tickets, messages, CSAT, availability, AI agent), computed locally.",
     epilog=f"Start with: svcstats reports, then svcstats report NAME --data DIR. {EXIT_CODES}",
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": list(HELP_FLAGS)},
     pretty_exceptions_enable=False,
 )
 
@@ -108,7 +108,7 @@ def only_needed_reports(args: list[str]) -> Iterator[None]:
     saved = list(registered)
     if args[:1] == ["report"] and len(args) > 1 and args[1] in REPORTS:
         registered[:] = [c for c in saved if c.name == args[1]]
-    elif not args or args[0] in ("-h", "--help", "-V", "--version"):
+    elif not args or args[0] in (*HELP_FLAGS, "-V", "--version"):
         registered[:] = saved[:1]  # the group still needs one command
     report.make_commands(c.name for c in registered if c.name)
     try:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from svcstats import env
-from svcstats.commands.errors import fail, reported_errors, say
+from svcstats.commands.errors import HELP_FLAGS, fail, reported_errors, say
 from svcstats.commands.options import (
     OUTPUT_FLAGS,
     ConfigFile,
@@ -27,7 +27,7 @@ from svcstats.errors import ExitCode
 data_app = typer.Typer(
     help="Check a dataset folder (its tables, columns and values), or convert it to Parquet.",
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": list(HELP_FLAGS)},
 )
 
 

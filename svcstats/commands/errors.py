@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from svcstats import env
 from svcstats.errors import ExitCode, SvcstatsError, first_line
 
+HELP_FLAGS = ("-h", "--help")  # every command's help options
+
 
 def say(line: str) -> None:
     """Print one line on stderr."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from svcstats import env
-from svcstats.commands.errors import reported_errors, say
+from svcstats.commands.errors import HELP_FLAGS, reported_errors, say
 from svcstats.commands.options import STATE_NAME, ConfigFile, DataDir, Debug, Output, SourceFormatOption, SourceTz, State, TableFormatOption
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 gaps_app = typer.Typer(
     help="Topics of questions the customer agent could not answer; dismiss them or write short answers.",
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": list(HELP_FLAGS)},
 )
 Topic = Annotated[str, typer.Argument(metavar="TOPIC", help="Topic name as listed (case-insensitive; a unique part of it will do).")]
 Questions = Annotated[list[str], typer.Option("--question", metavar="ID", help="Only this question (its question_id); repeatable.")]

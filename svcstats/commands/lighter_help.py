@@ -16,8 +16,9 @@ import types
 from collections.abc import Sequence
 from typing import Any
 
+from svcstats.commands.errors import HELP_FLAGS
+
 DEFERRED = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}  # module: the class typer imports
-HELP_FLAGS = ("-h", "--help")
 
 
 class _StandIn(type):

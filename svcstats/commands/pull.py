@@ -12,13 +12,13 @@ from typing import Annotated
 
 import typer
 
-from svcstats.commands.errors import reported_errors, say
+from svcstats.commands.errors import HELP_FLAGS, reported_errors, say
 from svcstats.commands.options import DATE_FORMATS, OUTPUT_FLAGS
 
 pull_app = typer.Typer(
     help="Fetch a help desk's data through its API into a dataset folder every report reads (--data DIR).",
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": list(HELP_FLAGS)},
 )
 
 HUBSPOT_TABLES = "tickets, stage_history, messages, agent_conversations, csat, working_hours, availability"

@@ -17,13 +17,13 @@ import typer
 
 from svcstats.catalog import REPORTS, ReportInfo
 from svcstats.commands.argv import make_call
-from svcstats.commands.errors import reported_errors
+from svcstats.commands.errors import HELP_FLAGS, reported_errors
 from svcstats.commands.options import report_parameters, typer_parameters
 
 report_app = typer.Typer(
     help="Run one report. Each report has the same options; see svcstats report NAME --help.",
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": list(HELP_FLAGS)},
 )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from svcstats.commands.argv import ReportCall, share_line
-from svcstats.commands.errors import say
+from svcstats.commands.errors import HELP_FLAGS, say
 from svcstats.errors import DataError
 from svcstats.query import OutputOptions, ReportQuery
 
@@ -29,7 +29,7 @@ def run_report_args(args: list[str]) -> int | None:
     runs them (and words the error)."""
     from svcstats.catalog import REPORTS
 
-    if len(args) < 2 or args[0] != "report" or args[1] not in REPORTS or any(a in ("-h", "--help") for a in args[2:]):
+    if len(args) < 2 or args[0] != "report" or args[1] not in REPORTS or any(a in HELP_FLAGS for a in args[2:]):
         return None
     from svcstats.commands.argv import parse_report_args
     from svcstats.commands.errors import reported_errors

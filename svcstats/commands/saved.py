@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from svcstats.commands.argv import ReportCall, option_args, spec_call
-from svcstats.commands.errors import reported_errors, say
+from svcstats.commands.errors import HELP_FLAGS, reported_errors, say
 from svcstats.commands.running import here
 
 if TYPE_CHECKING:
     from svcstats.config import Config
 
 # `run NAME` and friends take any report option after their own: Typer leaves them in ctx.args
-PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": ["-h", "--help"]}
+PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": list(HELP_FLAGS)}
 ConfigOption = Annotated[Path | None, typer.Option("--config", metavar="FILE", help="Config file (default ./svcstats.toml).")]
 
 
